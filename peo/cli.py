@@ -1,0 +1,121 @@
+"""Command line: ``python -m peo <command>``.
+
+Every command turns a :class:`peo.errors.PeoError` into a plain message on standard error
+and a non-zero exit code: a user's mistake never shows a Python traceback. Commands are
+registered in ``COMMANDS``; each module that adds one keeps its logic in the module and
+only its argument parsing here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import PeoError
+
+
+def _cmd_warm_up(args: argparse.Namespace) -> int:
+    """Build the lookup tables of the de-identification library once (cached afterwards)."""
+    import deduce
+
+    deduce.Deduce()
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from . import validate
+
+    return validate.main(args)
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from . import pipeline
+
+    return pipeline.clean_main(args)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from . import pipeline
+
+    return pipeline.build_main(args)
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from . import manifest
+
+    return manifest.verify_main(args)
+
+
+def _cmd_manifest(args: argparse.Namespace) -> int:
+    from . import manifest
+
+    return manifest.write_main(args)
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from . import synth
+
+    return synth.main(args)
+
+
+def _cmd_check_publication(args: argparse.Namespace) -> int:
+    from . import publication
+
+    return publication.main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m peo",
+        description="PEO pipeline: validate, clean, analyse and publish survey waves.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    s = sub.add_parser("validate", help="check a raw export against its codebook; writes nothing")
+    s.add_argument("path", nargs="?", help="raw export file (default: the wave's raw file)")
+    s.add_argument("--wave", help="wave id whose codebook and settings to use")
+    s.set_defaults(func=_cmd_validate)
+
+    s = sub.add_parser("clean", help="clean one wave (or all) into data/processed/<wave>/")
+    s.add_argument("--wave", action="append", help="wave id (repeatable); default: every wave")
+    s.set_defaults(func=_cmd_clean)
+
+    s = sub.add_parser("build", help="run the notebooks for every wave and build the book")
+    s.add_argument("--wave", action="append", help="wave id (repeatable); default: every wave")
+    s.add_argument("--force", action="store_true", help="rerun every step even if nothing changed")
+    s.add_argument("--jobs", type=int, default=None, help="waves run side by side (default: cores)")
+    s.add_argument("--no-book", action="store_true", help="run the wave notebooks only")
+    s.set_defaults(func=_cmd_build)
+
+    s = sub.add_parser("verify", help="check raw files against data/raw/MANIFEST.sha256")
+    s.set_defaults(func=_cmd_verify)
+
+    s = sub.add_parser("manifest", help="record checksums of the raw files in data/raw/MANIFEST.sha256")
+    s.set_defaults(func=_cmd_manifest)
+
+    s = sub.add_parser("synth", help="regenerate the synthetic demo exports")
+    s.add_argument("--out", help="folder to write to (default: data/raw)")
+    s.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed demo seed)")
+    s.set_defaults(func=_cmd_synth)
+
+    s = sub.add_parser("check-publication", help="scan everything published for privacy problems")
+    s.add_argument("path", nargs="?", help="folder to scan (default: book/_build/html and data/processed)")
+    s.set_defaults(func=_cmd_check_publication)
+
+    s = sub.add_parser("warm-up", help="build the de-identification lookup tables once")
+    s.set_defaults(func=_cmd_warm_up)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except PeoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
