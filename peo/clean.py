@@ -1,0 +1,747 @@
+"""Cleaning a wave, with an account for every respondent.
+
+:func:`clean_frame` turns the raw export of a wave (as :func:`peo.load.read_wave` reads
+it) into analysis-ready respondent data. Nothing is dropped silently:
+
+* every row of the export either becomes an analysed respondent or appears once in the
+  exclusions, with the flow step at which it left and why;
+* every answer in an analysed respondent that is not a valid answer is set to missing
+  and listed in the recodes, with what was found and what was expected;
+* answers that *mean* missing ("weet niet", "geen antwoord": the codebook's missing
+  codes) become missing as well, but are answers, not errors: they are counted per item
+  and code in ``missing_codes`` instead.
+
+The respondent flow, in order (a row leaves at the first step it fails):
+
+``received``
+    every row of the export.
+``consented``
+    the consent column holds one of the wave's ``consent_yes`` values; else
+    ``no_consent``. Without a consent column (``columns.consent`` not set) every row
+    counts as consented.
+``completed``
+    the export's finished flag (``columns.finished``, if set) is true, and every item the
+    codebook marks ``required`` has an answer: a code of its scale (a missing code such
+    as "weet niet" counts: the respondent answered), a number within range, at least one
+    option of a multiple-choice item, or text; else ``incomplete``.
+``valid``
+    not the same respondent id as an earlier kept row (``duplicate_id``), not the same
+    answers on all items as an earlier kept row (``duplicate_pattern``), and not faster
+    than the wave's ``cleaning.min_duration_seconds`` (``speeder``). "Kept" means a row
+    that passed every check so far, so the first complete, non-speeding response of a
+    person is the one analysed. The duration is the export's duration column, or the
+    end time minus the start time; where neither is known the row is not judged a
+    speeder.
+``analysed``
+    a valid answer on the grouping item (employer type); else ``no_group``.
+
+How raw values are read
+-----------------------
+The same way :mod:`peo.validate` checks them (both use :func:`peo.load.as_number` and
+:func:`peo.load.is_yes`), so that every value validation warns about is a recode or an
+exclusion here. Coded items hold the numeric code (``4``, ``4.0``, ``" 4 "``); numbers may
+use a decimal comma (``2,5``), as Dutch spreadsheet exports do. A cell of a
+multiple-choice option is chosen when it holds ``1``, not chosen when it is ``0`` or
+empty. Consent and finished flags are compared loosely with the wave's ``consent_yes``
+values (``1``, ``"1"``, ``True``, ``"true"`` are the same). Start and end times are read
+day-first (``14-02-2022``) where they are not ISO dates (``2022-02-14``). A column of an
+optional item that the export lacks (validation warns about it) counts as unanswered.
+
+The output tables and their columns are documented in ``data/processed/README.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, Item, categories
+from .config import Wave
+from .errors import ValidationError
+from .load import as_number, is_yes
+
+__all__ = [
+    "CleanResult",
+    "clean_frame",
+    "STEPS",
+    "STEP_LABELS_NL",
+    "REASONS",
+    "REASON_LABELS_NL",
+    "RECODE_REASONS",
+    "RECODE_LABELS_NL",
+    "EXCLUSION_COLUMNS",
+    "RECODE_COLUMNS",
+    "FLOW_COLUMNS",
+    "MISSING_CODE_COLUMNS",
+    "flow_table",
+    "exclusion_counts",
+    "recode_counts",
+    "missing_code_counts",
+    "validation_table",
+]
+
+#: The steps of the respondent flow, in order.
+STEPS = ("received", "consented", "completed", "valid", "analysed")
+STEP_LABELS_NL = {
+    "received": "ontvangen",
+    "consented": "toestemming gegeven",
+    "completed": "volledig ingevuld",
+    "valid": "geldig",
+    "analysed": "geanalyseerd",
+}
+#: Exclusion reasons and the step at which a row with that reason leaves the flow.
+REASONS = {
+    "no_consent": "consented",
+    "incomplete": "completed",
+    "duplicate_id": "valid",
+    "duplicate_pattern": "valid",
+    "speeder": "valid",
+    "no_group": "analysed",
+}
+REASON_LABELS_NL = {
+    "no_consent": "geen toestemming",
+    "incomplete": "niet volledig ingevuld",
+    "duplicate_id": "dubbel (zelfde respondentnummer)",
+    "duplicate_pattern": "dubbel (zelfde antwoorden)",
+    "speeder": "te snel ingevuld",
+    "no_group": "geen type werkgever",
+}
+#: Reasons why an answer of an analysed respondent is set to missing.
+RECODE_REASONS = ("out_of_range", "not_a_number", "impossible")
+RECODE_LABELS_NL = {
+    "out_of_range": "code buiten de schaal",
+    "not_a_number": "tekst in plaats van een getal",
+    "impossible": "onmogelijke waarde",
+}
+
+EXCLUSION_COLUMNS = ["pid", "raw_row", "step", "reason", "detail"]
+RECODE_COLUMNS = ["pid", "raw_row", "item", "value", "action", "reason", "expected"]
+FLOW_COLUMNS = ["step", "label_nl", "n", "excluded", "reasons"]
+MISSING_CODE_COLUMNS = ["item", "code", "kind", "label_nl", "count"]
+
+# Per-cell status of an item column.
+_BLANK, _VALID, _MISSING_CODE = "blank", "valid", "missing_code"
+_NOT_CHOSEN = "not_chosen"
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """The outcome of cleaning one wave (columns: ``data/processed/README.md``).
+
+    Attributes
+    ----------
+    respondents : pandas.DataFrame
+        The analysed respondents: ``pid`` and one column per codebook item (multiple
+        choice: one ``boolean`` column per option).
+    exclusions : pandas.DataFrame
+        ``pid``, ``raw_row``, ``step``, ``reason``, ``detail``: every row left out.
+    recodes : pandas.DataFrame
+        ``pid``, ``raw_row``, ``item``, ``value``, ``action``, ``reason``, ``expected``:
+        every answer of an analysed respondent set to missing because it was not valid.
+    flow : pandas.DataFrame
+        ``step``, ``label_nl``, ``n``, ``excluded``, ``reasons``: the respondent flow.
+    missing_codes : pandas.DataFrame
+        ``item``, ``code``, ``kind``, ``label_nl``, ``count``: how often analysed
+        respondents gave each missing code ("weet niet", ...), per item.
+    validation : pandas.DataFrame or None
+        The validation report of the raw export, when the pipeline validated it.
+    """
+
+    respondents: pd.DataFrame
+    exclusions: pd.DataFrame
+    recodes: pd.DataFrame
+    flow: pd.DataFrame
+    missing_codes: pd.DataFrame
+    validation: pd.DataFrame | None = None
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+def _norm_text(value: str) -> str:
+    """Text with runs of white space made one space and the ends stripped (case kept:
+    survey-tool ids such as ``R_y8vFjOPubbiCffH`` are case-sensitive)."""
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _numbers(col: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read a raw column as numbers.
+
+    Returns ``(numbers, blank, text)``: the values as ``Float64`` (missing where not a
+    finite number, see :func:`peo.load.as_number`), whether the cell is empty, and the
+    stripped cell text (``string``; missing where blank or where the column is numeric).
+    """
+    numbers = as_number(col)
+    numbers = numbers.where(~numbers.isin([math.inf, -math.inf]))
+    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        blank = numbers.isna().astype(bool)
+        return numbers, blank, pd.Series(pd.NA, index=col.index, dtype="string")
+    s = col.astype("string").str.strip()
+    blank = (s.isna() | s.eq("")).astype(bool)
+    return numbers, blank, s.where(~blank)
+
+
+def _canon(value: Any) -> str | None:
+    """A canonical text form of one cell: for comparing ids, answer patterns, yes values."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if isinstance(value, (float, np.floating)) and math.isnan(value):
+            return None
+        f = float(value)
+        return str(int(f)) if f.is_integer() else repr(f)
+    s = _norm_text(value)
+    if s == "":
+        return None
+    num = s.replace(",", ".") if re.fullmatch(r"[+-]?\d+,\d+", s) else s
+    try:
+        f = float(num)
+    except ValueError:
+        return s
+    if math.isfinite(f):
+        return str(int(f)) if f.is_integer() else repr(f)
+    return s
+
+
+def _as_found(value: Any) -> str:
+    """A raw value as text, for the recodes table."""
+    c = value
+    if isinstance(c, (float, np.floating)) and not math.isnan(c) and float(c).is_integer():
+        return str(int(c))
+    return str(c)
+
+
+def _texts(text: pd.Series) -> pd.Series:
+    """Normalised text of each cell (``object``: str or None), for comparisons."""
+    return pd.Series(
+        [_norm_text(t) if isinstance(t, str) else None for t in text.astype(object)], index=text.index, dtype=object
+    )
+
+
+@dataclass(frozen=True)
+class _Column:
+    """The parsed cells of one raw column of an item."""
+
+    name: str
+    status: pd.Series  # _VALID, _BLANK, _MISSING_CODE, _NOT_CHOSEN or a recode reason
+    value: pd.Series  # code (coded), number (numeric), chosen (multi), text (open)
+    canon: pd.Series  # canonical text, for answer patterns
+
+
+def _parse_coded(col: pd.Series, item: Item) -> _Column:
+    sc = item.response_scale
+    code, blank, text = _numbers(col)
+    valid, missing = set(sc.valid_codes), set(sc.missing_codes)
+    status = pd.Series("out_of_range", index=col.index, dtype=object)
+    status[code.isna().to_numpy() & ~blank.to_numpy()] = "not_a_number"
+    status[blank.to_numpy()] = _BLANK
+    status[code.isin(valid).fillna(False).to_numpy()] = _VALID
+    status[code.isin(missing).fillna(False).to_numpy()] = _MISSING_CODE
+    canon = code.astype("object").map(_canon, na_action="ignore")
+    canon = canon.where(code.notna(), _texts(text))
+    return _Column(item.id, status, code, canon)
+
+
+def _parse_numeric(col: pd.Series, item: Item) -> _Column:
+    numbers, blank, text = _numbers(col)
+    lo, hi = item.bounds
+    missing = set(item.response_scale.missing_codes) if item.response_scale else set()
+    status = pd.Series(_VALID, index=col.index, dtype=object)
+    inside = pd.Series(True, index=col.index)
+    if lo is not None:
+        inside &= (numbers >= lo).fillna(False).astype(bool)
+    if hi is not None:
+        inside &= (numbers <= hi).fillna(False).astype(bool)
+    status[(~inside).to_numpy()] = "impossible"
+    status[numbers.isna().to_numpy()] = "not_a_number"
+    status[blank.to_numpy()] = _BLANK
+    status[numbers.isin(missing).fillna(False).to_numpy()] = _MISSING_CODE
+    canon = numbers.astype("object").map(_canon, na_action="ignore")
+    canon = canon.where(numbers.notna(), _texts(text))
+    return _Column(item.id, status, numbers, canon)
+
+
+def _parse_option(col: pd.Series, item: Item, code) -> _Column:
+    numbers, blank, text = _numbers(col)
+    status = pd.Series("out_of_range", index=col.index, dtype=object)
+    status[numbers.isna().to_numpy() & ~blank.to_numpy()] = "not_a_number"
+    chosen = numbers.eq(1).fillna(False).astype(bool)
+    status[(blank | numbers.eq(0).fillna(False).astype(bool)).to_numpy()] = _NOT_CHOSEN
+    status[chosen.to_numpy()] = _VALID
+    value = pd.Series(pd.NA, index=col.index, dtype="boolean")
+    value[chosen.to_numpy()] = True
+    value[(status == _NOT_CHOSEN).to_numpy()] = False
+    canon = value.astype("object").map(_canon, na_action="ignore")
+    canon = canon.where(value.notna(), _texts(text))
+    return _Column(f"{item.id}_{code.code}", status, value, canon)
+
+
+def _parse_open(col: pd.Series, item: Item) -> _Column:
+    s = col.astype("string").str.strip()
+    s = s.where(s.notna() & s.ne(""))
+    status = pd.Series(_VALID, index=col.index, dtype=object)
+    status[s.isna().to_numpy()] = _BLANK
+    canon = _texts(s)
+    return _Column(item.id, status, s, canon)
+
+
+def _parse_item(raw: pd.DataFrame, item: Item) -> list[_Column]:
+    if item.type in ("likert", "categorical"):
+        return [_parse_coded(raw[item.id], item)]
+    if item.type == "numeric":
+        return [_parse_numeric(raw[item.id], item)]
+    if item.type == "multi":
+        return [_parse_option(raw[f"{item.id}_{c.code}"], item, c) for c in item.response_scale.codes]
+    return [_parse_open(raw[item.id], item)]
+
+
+def _answered(cols: list[_Column], item: Item) -> pd.Series:
+    """Whether each row has an answer to the item (for the ``required`` check)."""
+    if item.type == "multi":
+        return pd.concat([c.status.eq(_VALID) for c in cols], axis=1).any(axis=1)
+    ok = (_VALID, _MISSING_CODE)
+    return cols[0].status.isin(ok)
+
+
+def _expected(item: Item) -> str:
+    """What a valid answer of an item looks like, in Dutch (for the recodes table)."""
+    sc = item.response_scale
+    if item.type in ("likert", "categorical"):
+        text = "een van de codes " + ", ".join(str(c) for c in sc.valid_codes)
+        if sc.missing_codes:
+            text += " (of ontbrekend: " + ", ".join(str(c) for c in sc.missing_codes) + ")"
+        return text
+    if item.type == "multi":
+        return "1 (gekozen), 0 of leeg (niet gekozen)"
+    lo, hi = item.bounds
+    if lo is not None and hi is not None:
+        return f"een getal van {lo:g} tot en met {hi:g}"
+    if lo is not None:
+        return f"een getal vanaf {lo:g}"
+    if hi is not None:
+        return f"een getal tot en met {hi:g}"
+    return "een getal"
+
+
+# ----------------------------------------------------------------------------- timing
+
+
+def _durations(raw: pd.DataFrame, wave: Wave) -> pd.Series:
+    """Seconds spent per row (``Float64``), missing where the export does not say."""
+    cols = wave.columns
+    if cols.duration and cols.duration in raw.columns:
+        seconds, _, _ = _numbers(raw[cols.duration])
+    elif cols.started and cols.ended and cols.started in raw.columns and cols.ended in raw.columns:
+        start, end = (_times(raw[c]) for c in (cols.started, cols.ended))
+        seconds = (end - start).dt.total_seconds().astype("Float64")
+    else:
+        return pd.Series(pd.NA, index=raw.index, dtype="Float64")
+    # A negative duration (clock trouble) says nothing about speed.
+    return seconds.where(seconds >= 0)
+
+
+def _times(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col
+    s = col.astype("string").str.strip()
+    # Dutch exports write day-first dates; ISO dates (year first) are read as ISO either way.
+    return pd.to_datetime(s, errors="coerce", format="mixed", dayfirst=True)
+
+
+# ----------------------------------------------------------------------------- cleaning
+
+
+def _check_columns(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> None:
+    dup = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if dup:
+        raise ValidationError(
+            f"The export of wave {wave.id} has the column name(s) {', '.join(map(str, dup))} more than once. "
+            "Give every column a unique name in the export (or via 'rename' in wave.yml)."
+        )
+    cols = wave.columns
+    # As in peo.validate: these admin columns and required items must be there; an
+    # absent duration or start/end time only means no speeder check, an absent optional
+    # item counts as unanswered.
+    admin = {"respondent_id": cols.respondent_id, "consent": cols.consent, "finished": cols.finished}
+    missing_admin = [f"{k} ({v!r})" for k, v in admin.items() if v and v not in raw.columns]
+    missing_items = [c for i in codebook.items if i.required for c in i.raw_columns if c not in raw.columns]
+    if missing_admin or missing_items:
+        parts = []
+        if missing_admin:
+            parts.append("the columns named under 'columns' in wave.yml: " + ", ".join(missing_admin))
+        if missing_items:
+            parts.append("the columns of required items: " + ", ".join(missing_items))
+        raise ValidationError(
+            f"The export of wave {wave.id} lacks " + "; and ".join(parts) + ". "
+            "Check the spelling in the export, 'columns' and 'rename' in wave.yml, and the codebook ids "
+            f"(python -m peo validate --wave {wave.id} lists every problem)."
+        )
+
+
+def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResult:
+    """Clean the raw export of one wave, accounting for every row.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The export as :func:`peo.load.read_wave` returns it: raw values as found (text,
+        or numbers for SPSS files), the wave's ``rename`` applied, and the index holding
+        the row number in the raw file (``raw_row``), in file order.
+    codebook : Codebook
+        The wave's merged codebook.
+    wave : Wave
+        The wave's configuration (id, administrative columns, ``consent_yes``,
+        ``min_duration_seconds``).
+
+    Returns
+    -------
+    CleanResult
+        Respondents, exclusions, recodes, flow and missing-code counts, with the columns
+        documented in ``data/processed/README.md``. Respondent ids are
+        ``<wave>-<nnnn>``, numbered in file order over all rows received, so exclusions
+        and respondents share one numbering.
+
+    Raises
+    ------
+    ValidationError
+        If a column named in the wave configuration or the codebook is not in the
+        export, or a column name occurs twice.
+    ValueError
+        If the index of ``raw`` has repeated row numbers (a bug in the reader).
+    RuntimeError
+        If the respondent flow does not add up (a bug in this function, not in the data).
+    """
+    if not raw.index.is_unique:
+        raise ValueError("clean_frame needs one index value (raw_row) per row; the index has repeated values.")
+    _check_columns(raw, codebook, wave)
+    raw = raw.copy()
+    for c in codebook.raw_columns():
+        if c not in raw.columns:  # an optional item the export lacks: unanswered
+            raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    n_rows = len(raw)
+    pids = pd.Series([f"{wave.id}-{n:04d}" for n in range(1, n_rows + 1)], index=raw.index, dtype="string")
+    raw_rows = pd.Series(np.asarray(raw.index), index=raw.index)
+    parsed = {item.id: _parse_item(raw, item) for item in codebook.items}
+    cols = wave.columns
+
+    # Every row gets exactly one fate: None (still in) or (step, reason, detail).
+    fate: dict[Any, tuple[str, str, str]] = {}
+
+    def exclude(idx, reason: str, detail: str) -> None:
+        fate[idx] = (REASONS[reason], reason, detail)
+
+    # consented
+    if cols.consent:
+        consent = is_yes(raw[cols.consent], wave.consent_yes)
+        for idx in raw.index[~consent.to_numpy()]:
+            found = raw.at[idx, cols.consent]
+            shown = "leeg" if _canon(found) is None else repr(_as_found(found))
+            exclude(idx, "no_consent", f"geen toestemming gegeven (antwoord: {shown})")
+
+    # completed
+    # The finished flag uses the same yes values as consent, as peo.validate does.
+    finished = is_yes(raw[cols.finished], wave.consent_yes) if cols.finished else pd.Series(True, index=raw.index)
+    required = [i for i in codebook.items if i.required]
+    unanswered = {i.id: ~_answered(parsed[i.id], i) for i in required}
+    for idx in raw.index:
+        if idx in fate:
+            continue
+        why = []
+        if not finished[idx]:
+            found = raw.at[idx, cols.finished]
+            shown = "leeg" if _canon(found) is None else repr(_as_found(found))
+            why.append(f"niet afgerond volgens de export ({cols.finished}: {shown})")
+        missing = [iid for iid, un in unanswered.items() if un[idx]]
+        if missing:
+            why.append("verplichte vraag/vragen zonder geldig antwoord: " + ", ".join(missing))
+        if why:
+            exclude(idx, "incomplete", "; ".join(why))
+
+    # valid: duplicates (against rows kept so far) and speeders
+    all_columns = [c for item in codebook.items for c in parsed[item.id]]
+    patterns = pd.concat([c.canon.rename(c.name) for c in all_columns], axis=1)
+    ids = raw[cols.respondent_id].astype(object).map(_canon) if cols.respondent_id else pd.Series(None, index=raw.index)
+    seconds = _durations(raw, wave)
+    limit = wave.min_duration_seconds
+    kept_ids: dict[str, str] = {}
+    kept_patterns: dict[tuple, str] = {}
+    for idx in raw.index:
+        if idx in fate:
+            continue
+        rid = ids[idx]
+        pattern = tuple(None if pd.isna(v) else v for v in patterns.loc[idx])
+        if rid is not None and rid in kept_ids:
+            exclude(idx, "duplicate_id", f"zelfde respondentnummer als {kept_ids[rid]}")
+        elif pattern in kept_patterns:
+            exclude(idx, "duplicate_pattern", f"zelfde antwoorden op alle vragen als {kept_patterns[pattern]}")
+        elif limit is not None and pd.notna(seconds[idx]) and seconds[idx] < limit:
+            exclude(idx, "speeder", f"invultijd {seconds[idx]:.0f} seconden, minder dan het minimum van {limit:g} seconden")
+        else:
+            if rid is not None:
+                kept_ids[rid] = pids[idx]
+            kept_patterns[pattern] = pids[idx]
+
+    # analysed: a valid answer on the grouping item
+    group = codebook.group_item
+    gcol = parsed[group.id][0]
+    for idx in raw.index:
+        if idx not in fate and gcol.status[idx] != _VALID:
+            found = raw.at[idx, group.id]
+            shown = "leeg" if _canon(found) is None else repr(_as_found(found))
+            exclude(idx, "no_group", f"geen geldig antwoord op '{group.short_nl}' (antwoord: {shown})")
+
+    analysed = raw.index[[idx not in fate for idx in raw.index]]
+    exclusions = pd.DataFrame(
+        [
+            {"pid": pids[idx], "raw_row": raw_rows[idx], "step": s, "reason": r, "detail": d}
+            for idx in raw.index
+            if idx in fate
+            for s, r, d in [fate[idx]]
+        ],
+        columns=EXCLUSION_COLUMNS,
+    )
+    exclusions = _typed(exclusions, {"raw_row": "Int64"})
+
+    respondents, recodes, missing_codes = _respondents(raw, codebook, parsed, analysed, pids, raw_rows)
+    flow = _flow(n_rows, exclusions)
+    _check_flow(flow, exclusions, respondents, pids)
+    return CleanResult(respondents, exclusions, recodes, flow, missing_codes)
+
+
+def _typed(df: pd.DataFrame, special: dict[str, str]) -> pd.DataFrame:
+    return df.astype({c: special.get(c, "string") for c in df.columns})
+
+
+def _respondents(raw, codebook, parsed, analysed, pids, raw_rows):
+    out = {"pid": pids[analysed].to_numpy()}
+    recode_rows = []
+    missing_rows = []
+    for item in codebook.items:
+        cols = parsed[item.id]
+        expected = _expected(item)
+        for col in cols:
+            status = col.status[analysed]
+            for idx in status.index[status.isin(RECODE_REASONS).to_numpy()]:
+                raw_name = col.name
+                recode_rows.append(
+                    {
+                        "pid": pids[idx],
+                        "raw_row": raw_rows[idx],
+                        "item": raw_name,
+                        "value": _as_found(raw.at[idx, raw_name]),
+                        "action": "set_missing",
+                        "reason": status[idx],
+                        "expected": expected,
+                    }
+                )
+        if item.type in ("likert", "categorical"):
+            col = cols[0]
+            cats = categories(item)
+            to_cat = {c.code: cat for c, cat in zip(item.response_scale.codes, cats)}
+            valid = col.status[analysed].eq(_VALID).to_numpy()
+            labels = [to_cat[int(v)] if ok else None for v, ok in zip(col.value[analysed].to_numpy(), valid)]
+            out[item.id] = pd.Categorical(labels, categories=cats, ordered=True)
+            codes = col.value[analysed][col.status[analysed].eq(_MISSING_CODE).to_numpy()]
+            counts = codes.astype(int).value_counts()
+            for m in item.response_scale.missing:
+                missing_rows.append(
+                    {"item": item.id, "code": m.code, "kind": m.kind, "label_nl": m.nl, "count": int(counts.get(m.code, 0))}
+                )
+        elif item.type == "numeric":
+            col = cols[0]
+            out[item.id] = col.value[analysed].where(col.status[analysed].eq(_VALID).to_numpy()).astype("Float64").to_numpy()
+        elif item.type == "multi":
+            block = pd.concat([c.value[analysed].rename(c.name) for c in cols], axis=1).astype("boolean")
+            nothing = ~block.eq(True).any(axis=1).to_numpy()
+            block.loc[nothing, :] = pd.NA
+            for c in cols:
+                out[c.name] = block[c.name].to_numpy()
+        else:
+            out[item.id] = cols[0].value[analysed].to_numpy()
+    respondents = pd.DataFrame(out)
+    dtypes = {"pid": "string"}
+    for item in codebook.items:
+        if item.type == "numeric":
+            dtypes[item.id] = "Float64"
+        elif item.type == "multi":
+            dtypes.update({c: "boolean" for c in item.raw_columns})
+        elif item.type == "open":
+            dtypes[item.id] = "string"
+    respondents = respondents.astype(dtypes)
+    recodes = _typed(pd.DataFrame(recode_rows, columns=RECODE_COLUMNS), {"raw_row": "Int64"})
+    missing_codes = _typed(pd.DataFrame(missing_rows, columns=MISSING_CODE_COLUMNS), {"code": "Int64", "count": "Int64"})
+    return respondents, recodes, missing_codes
+
+
+def _flow(n_rows: int, exclusions: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    n = n_rows
+    for step in STEPS:
+        left = exclusions[exclusions["step"] == step]
+        counts = left["reason"].value_counts()
+        reasons = "; ".join(f"{r}: {counts[r]}" for r in REASONS if r in counts.index)
+        n -= len(left)
+        rows.append({"step": step, "label_nl": STEP_LABELS_NL[step], "n": n, "excluded": len(left), "reasons": reasons})
+    return _typed(pd.DataFrame(rows, columns=FLOW_COLUMNS), {"n": "Int64", "excluded": "Int64"})
+
+
+def _check_flow(flow: pd.DataFrame, exclusions: pd.DataFrame, respondents: pd.DataFrame, pids: pd.Series) -> None:
+    """Raise ``RuntimeError`` unless every row is accounted for exactly once."""
+    problems = []
+    n = flow["n"].tolist()
+    excluded = flow["excluded"].tolist()
+    if n[0] != len(pids) or excluded[0] != 0:
+        problems.append(f"received is {n[0]} (excluded {excluded[0]}), expected {len(pids)} (excluded 0)")
+    for i in range(1, len(n)):
+        if n[i] != n[i - 1] - excluded[i]:
+            problems.append(f"step {flow['step'][i]}: {n[i]} != {n[i - 1]} - {excluded[i]}")
+    if n[-1] != len(respondents):
+        problems.append(f"analysed is {n[-1]} but there are {len(respondents)} respondents")
+    accounted = list(exclusions["pid"]) + list(respondents["pid"])
+    if len(accounted) != len(set(accounted)) or set(accounted) != set(pids):
+        problems.append("not every received row is either excluded or analysed exactly once")
+    if problems:
+        raise RuntimeError("Internal error in peo.clean: the respondent flow does not add up: " + "; ".join(problems))
+
+
+# ------------------------------------------------------------------ tables for the notebook
+
+
+def flow_table(flow: pd.DataFrame) -> pd.DataFrame:
+    """The respondent flow with Dutch column names and reasons, for display.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Stap``, ``Aantal``, ``Uitgevallen`` (left out before this step) and
+        ``Redenen`` (Dutch reason labels with counts), one row per flow step.
+    """
+    def dutch(reasons) -> str:
+        if not isinstance(reasons, str) or not reasons:
+            return ""
+        parts = [p.split(": ") for p in reasons.split("; ")]
+        return "; ".join(f"{REASON_LABELS_NL.get(r, r)}: {k}" for r, k in parts)
+
+    return pd.DataFrame(
+        {
+            "Stap": flow["label_nl"].astype("string"),
+            "Aantal": flow["n"].astype("Int64"),
+            "Uitgevallen": flow["excluded"].astype("Int64"),
+            "Redenen": flow["reasons"].map(dutch).astype("string"),
+        }
+    )
+
+
+def exclusion_counts(exclusions: pd.DataFrame) -> pd.DataFrame:
+    """How many rows left the flow for each reason (counts only, no respondents).
+
+    Every reason is listed, also those that did not occur (count 0), so the reader sees
+    what was checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Stap`` (Dutch step label), ``Reden`` (Dutch reason label), ``Aantal``.
+    """
+    counts = exclusions["reason"].value_counts()
+    rows = [
+        {"Stap": STEP_LABELS_NL[step], "Reden": REASON_LABELS_NL[reason], "Aantal": int(counts.get(reason, 0))}
+        for reason, step in REASONS.items()
+    ]
+    return pd.DataFrame(rows).astype({"Stap": "string", "Reden": "string", "Aantal": "Int64"})
+
+
+def recode_counts(recodes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """How many answers were set to missing, per item and reason (counts only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Vraag`` (the item's Dutch short label), ``Kolom`` (column in the data),
+        ``Reden`` (Dutch reason label), ``Aantal``; only combinations that occurred, in
+        codebook order.
+    """
+    order = {c: n for n, c in enumerate(codebook.raw_columns())}
+    short = {c: i.short_nl for i in codebook.items for c in i.raw_columns}
+    columns = ["Vraag", "Kolom", "Reden", "Aantal"]
+    if recodes.empty:
+        return pd.DataFrame(columns=columns).astype({c: "string" for c in columns[:3]} | {"Aantal": "Int64"})
+    g = recodes.groupby(["item", "reason"], sort=False).size().reset_index(name="Aantal")
+    g["_order"] = g["item"].map(order)
+    g = g.sort_values(["_order", "reason"], kind="stable")
+    out = pd.DataFrame(
+        {
+            "Vraag": g["item"].map(short).astype("string"),
+            "Kolom": g["item"].astype("string"),
+            "Reden": g["reason"].map(RECODE_LABELS_NL).astype("string"),
+            "Aantal": g["Aantal"].astype("Int64"),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def missing_code_counts(missing_codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """How often "weet niet", "geen antwoord" and the like were answered, per item.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Vraag`` (Dutch short label), ``Antwoord`` (the missing code's Dutch
+        label), ``Aantal``; only answers given at least once, in codebook order.
+    """
+    short = {i.id: i.short_nl for i in codebook.items}
+    used = missing_codes[missing_codes["count"] > 0]
+    return pd.DataFrame(
+        {
+            "Vraag": used["item"].map(short).astype("string"),
+            "Antwoord": used["label_nl"].astype("string"),
+            "Aantal": used["count"].astype("Int64"),
+        }
+    ).reset_index(drop=True)
+
+
+#: Dutch names of the problems of a validation report (keys of ``peo.validate.PROBLEMS``).
+PROBLEM_LABELS_NL = {
+    "missing_column": "kolom ontbreekt",
+    "not_a_code": "geen code van de antwoordschaal",
+    "not_a_number": "tekst in plaats van een getal",
+    "out_of_range": "getal buiten het toegestane bereik",
+    "duplicate_id": "respondentnummer komt vaker voor",
+    "no_consent": "geen toestemming",
+    "incomplete": "niet afgerond",
+    "missing_answer": "verplichte vraag niet beantwoord",
+}
+SEVERITY_LABELS_NL = {"error": "fout", "warning": "waarschuwing"}
+
+
+def validation_table(report: pd.DataFrame) -> pd.DataFrame:
+    """The validation report summed up per problem and column, in Dutch (counts only).
+
+    Built on :func:`peo.validate.summary`, without its example row numbers: a page that
+    may be published shows no rows of the raw export.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Probleem``, ``Ernst`` (``fout``: the export cannot be used;
+        ``waarschuwing``: the cleaning handles it), ``Kolom`` (as named in the export)
+        and ``Aantal rijen``; errors first.
+    """
+    from .validate import summary
+
+    s = summary(report)
+    return pd.DataFrame(
+        {
+            "Probleem": s["problem"].map(lambda p: PROBLEM_LABELS_NL.get(p, p)).astype("string"),
+            "Ernst": s["severity"].map(lambda v: SEVERITY_LABELS_NL.get(v, v)).astype("string"),
+            "Kolom": s["column"].astype("string"),
+            "Aantal rijen": s["n_rows"].astype("Int64"),
+        }
+    )
