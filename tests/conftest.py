@@ -1,0 +1,184 @@
+"""Shared fixtures: a throw-away repository root with one small wave, and a CLI runner.
+
+``tiny_wave`` builds ``<tmp>/data/raw/9999/`` with a ``wave.yml``, a small codebook
+(``codebook.yml``) and a valid CSV export (``export.csv``), and points ``PEO_ROOT`` at
+``<tmp>``. Tests overwrite the export (or the codebook) to make the bad input they need.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TINY_CODEBOOK = textwrap.dedent(
+    """\
+    codebook: tiny
+    title_nl: Testcodeboek
+    title_en: Test codebook
+    response_scales:
+      agree5:
+        type: likert
+        label_nl: Oneens-eens
+        label_en: Disagree-agree
+        codes:
+          - {code: 1, nl: Helemaal oneens, en: Strongly disagree}
+          - {code: 2, nl: Oneens, en: Disagree}
+          - {code: 3, nl: Neutraal, en: Neutral}
+          - {code: 4, nl: Eens, en: Agree}
+          - {code: 5, nl: Helemaal eens, en: Strongly agree}
+        missing:
+          - {code: 8, nl: Weet niet, en: Don't know, kind: dont_know}
+        boxes:
+          agree: {codes: [4, 5], nl: (helemaal) eens, en: (strongly) agree}
+      employer3:
+        type: categorical
+        label_nl: Type werkgever
+        label_en: Employer type
+        codes:
+          - {code: 1, value: GI, nl: Gecertificeerde instelling, en: Certified institution}
+          - {code: 2, value: JZ, nl: Specialistische jeugdhulp, en: Specialised youth care}
+          - {code: 3, value: LT, nl: Lokaal team, en: Local team}
+      causes:
+        type: categorical
+        label_nl: Oorzaken
+        label_en: Causes
+        codes:
+          - {code: 1, nl: Regels, en: Rules}
+          - {code: 2, nl: Tijd, en: Time}
+    constructs: {}
+    items:
+      - id: employer_type
+        role: group
+        type: categorical
+        response_scale: employer3
+        required: true
+        short_nl: Type werkgever
+        text_nl: Bij welk type organisatie werkt u?
+        text_en: What type of organisation do you work for?
+      - id: ps_general
+        role: core
+        type: likert
+        response_scale: agree5
+        required: true
+        headline: agree
+        short_nl: Genoeg ruimte
+        text_nl: Ik heb genoeg professionele ruimte.
+        text_en: I have enough professional space.
+      - id: years_experience
+        role: background
+        type: numeric
+        min: 0
+        max: 50
+        unit_nl: jaar
+        short_nl: Jaren ervaring
+        text_nl: Hoeveel jaar werkt u in de jeugdhulp?
+        text_en: How many years have you worked in youth care?
+      - id: causes
+        role: theme
+        type: multi
+        response_scale: causes
+        short_nl: Oorzaken
+        text_nl: Wat zijn de oorzaken?
+        text_en: What are the causes?
+      - id: remark
+        role: theme
+        type: open
+        short_nl: Opmerking
+        text_nl: Wilt u nog iets kwijt?
+        text_en: Anything else?
+    """
+)
+
+TINY_WAVE_YML = textwrap.dedent(
+    """\
+    id: "9999"
+    title: Testmeting
+    raw:
+      file: export.csv
+      format: csv
+    codebooks: [codebook.yml]
+    columns:
+      respondent_id: resp_id
+      consent: consent
+      finished: finished
+    """
+)
+
+#: A valid export of the tiny wave; data rows are on lines 2, 3 and 4.
+TINY_CSV = (
+    "resp_id,consent,finished,employer_type,ps_general,years_experience,causes_1,causes_2,remark\n"
+    "r1,1,1,1,4,3,1,0,Prima\n"
+    "r2,1,1,2,2,12.5,0,1,\n"
+    "r3,1,1,3,8,0,0,0,Te druk\n"
+)
+
+
+@dataclass
+class TinyWave:
+    """Paths of the tiny wave made by the ``tiny_wave`` fixture."""
+
+    root: Path
+    dir: Path
+    export: Path
+    codebook: Path
+    config: Path
+
+    def write(self, content: str | bytes, name: str = "export.csv") -> Path:
+        """Write an export into the wave folder (text as UTF-8) and return its path."""
+        p = self.dir / name
+        p.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return p
+
+
+@pytest.fixture
+def tiny_wave(tmp_path, monkeypatch) -> TinyWave:
+    """A repository root in ``tmp_path`` (``PEO_ROOT``) with wave 9999 and a valid export."""
+    monkeypatch.setenv("PEO_ROOT", str(tmp_path))
+    wave_dir = tmp_path / "data" / "raw" / "9999"
+    wave_dir.mkdir(parents=True)
+    (tmp_path / "codebooks").mkdir()
+    (wave_dir / "codebook.yml").write_text(TINY_CODEBOOK, encoding="utf-8")
+    (wave_dir / "wave.yml").write_text(TINY_WAVE_YML, encoding="utf-8")
+    (wave_dir / "export.csv").write_text(TINY_CSV, encoding="utf-8")
+    return TinyWave(tmp_path, wave_dir, wave_dir / "export.csv", wave_dir / "codebook.yml", wave_dir / "wave.yml")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder under ``folder`` with its size and modification time."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``peo.cli.main(argv)``; return (exit code, stdout, stderr)."""
+    from peo import cli
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = cli.main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def validate_cli(tiny_wave, run_cli):
+    """Run ``python -m peo validate ARGS`` in the tiny wave's root.
+
+    Asserts what every run must satisfy whatever the input: no traceback is printed and
+    nothing under the root was written, created or touched. Returns (exit code, stdout +
+    stderr).
+    """
+
+    def run(*args: str) -> tuple[int, str]:
+        before = snapshot(tiny_wave.root)
+        code, out, err = run_cli("validate", *args)
+        assert snapshot(tiny_wave.root) == before, "validate wrote to the repository"
+        assert "Traceback" not in out + err
+        return code, out + err
+
+    return run
