@@ -1,0 +1,491 @@
+"""Differences between groups (employer types): chi-square, Kruskal-Wallis, ordinal logit.
+
+Each function returns a tidy DataFrame with the shared test-table columns of
+``data/processed/README.md`` (``statistic``, ``df``, ``p_value``, ``effect``,
+``effect_size``) plus ``n`` and a Dutch ``note``. P-values are not corrected for multiple
+testing here: put the rows of one family of tests together and use
+:func:`peo.multicomp.adjust_family`.
+
+The data are an opt-in cross-section: a difference between employer types means the
+answers are *associated with* the type of employer, not that the employer causes them;
+p-values and intervals describe sampling error only.
+
+References
+----------
+Agresti, A. (2007). An Introduction to Categorical Data Analysis (2nd ed.). Wiley.
+Hollander, M., & Wolfe, D. A. (1973). Nonparametric Statistical Methods. Wiley.
+Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited.
+    Trends in Sport Sciences, 1(21), 19-25.
+Venables, W. N., & Ripley, B. D. (2002). Modern Applied Statistics with S (4th ed.),
+    section 7.3. Springer.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.stats.contingency import association, expected_freq
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.sm_exceptions import HessianInversionWarning
+
+from .associations import SE_BLOWUP, SeparationWarning, design_matrix
+from .codebook import Codebook
+from .errors import CodebookError
+from .reliability import NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
+from .shares import group_masks
+
+#: Expected counts below this make the chi-square approximation doubtful (Cochran 1954).
+MIN_EXPECTED = 5
+CONFIDENCE = 0.95
+
+NOTE_NO_TEST = "te weinig variatie voor een toets"
+NOTE_FEW_GROUPS = "minder dan twee groepen met antwoorden"
+NOTE_COLLAPSED = "verwachte aantallen < 5: samengevoegd tot '{label}' tegen de rest"
+NOTE_BOX = "getoetst: '{label}' tegen de rest"
+NOTE_STILL_SMALL = "verwachte aantallen < 5: toets met voorzichtigheid lezen"
+NOTE_NO_HEADLINE = "verwachte aantallen < 5 en geen kopbox om samen te voegen: toets met voorzichtigheid lezen"
+NOTE_NO_VARIATION = "geen variatie in de antwoorden"
+NOTE_SEPARATION = (
+    "geen betrouwbare schatting: een groep antwoordt (bijna) helemaal in de laagste of hoogste "
+    "categorie (scheiding)"
+)
+NOTE_NOT_CONVERGED = "model niet geconvergeerd: geen betrouwbare schatting"
+
+TEST_COLUMNS = ["item", "item_label", "by", "test", "statistic", "df", "p_value", "effect", "effect_size", "n"]
+
+
+def _group_series(df: pd.DataFrame, by: str) -> tuple[pd.Series, list[str]]:
+    """The grouping column as text and its levels (categories first, as in group_masks)."""
+    masks = group_masks(df, by)[1:]
+    labels = pd.Series(pd.NA, index=df.index, dtype="object")
+    for name, mask in masks:
+        labels[mask] = name
+    return labels, [name for name, _ in masks]
+
+
+def _test_row(item: str, label: str, by: str, test: str, effect: str, **values) -> pd.DataFrame:
+    row = {
+        "item": item,
+        "item_label": label,
+        "by": by,
+        "test": test,
+        "statistic": np.nan,
+        "df": np.nan,
+        "p_value": np.nan,
+        "effect": effect,
+        "effect_size": np.nan,
+        "n": 0,
+        "note": "",
+    }
+    row.update(values)
+    table = pd.DataFrame([row])
+    table["n"] = table["n"].astype("int64")
+    for c in ("statistic", "df", "p_value", "effect_size"):
+        table[c] = table[c].astype("float64")
+    return table
+
+
+def _drop_empty(table: pd.DataFrame) -> pd.DataFrame:
+    return table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
+
+
+def chi_square(
+    df: pd.DataFrame, codebook: Codebook, item: str, by: str = "employer_type", box: str | None = None
+) -> pd.DataFrame:
+    """Pearson chi-square test of an item's answers by group, with Cramér's V.
+
+    The test uses ``scipy.stats.chi2_contingency(table, correction=False)`` (no Yates
+    continuity correction, also not for 2 x 2 tables: R's ``chisq.test(correct = FALSE)``)
+    and Cramér's V from
+    ``scipy.stats.contingency.association(table, method="cramer")``. Answer options that
+    nobody chose and groups without answers are left out of the table. When any expected
+    count is below 5, the answers are collapsed to two categories, the item's headline box
+    against the rest, and ``note`` says so; with ``box`` given, that box is tested against
+    the rest from the start.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook.
+    item : str
+        A likert or categorical item.
+    by : str
+        Grouping column, default ``"employer_type"``.
+    box : str, optional
+        Test this box of the item's scale against the other answers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row. Columns: ``item``, ``item_label``, ``by``, ``test`` (``"chi2"``),
+        ``statistic`` (Pearson's X^2), ``df``, ``p_value``, ``effect`` (``"cramers_v"``),
+        ``effect_size`` (Cramér's V), ``n`` (respondents with an answer and a group),
+        ``collapsed`` (True when the answers were reduced to box vs rest), ``box`` (that box,
+        else empty) and ``note`` (Dutch, empty when all is well). NaN statistics when no test
+        is possible.
+
+    Raises
+    ------
+    CodebookError
+        If the item is unknown or not coded, or ``box`` is not a box of its scale.
+    ValidationError
+        If a column is absent or does not match the codebook.
+
+    Notes
+    -----
+    Checked against R's documented ``chisq.test`` example, Agresti (2007, p. 39): party
+    identification by gender, X-squared = 30.07, df = 2, p-value = 2.954e-07; Cramér's V
+    = sqrt(30.0701 / 2757) = 0.10444 by hand; and Agresti (2007, Table 2.3) as a 2 x 2
+    table, R ``prop.test(c(189, 104), c(11034, 11037), correct = FALSE)``: X-squared =
+    25.014 (``tests/test_groups.py``).
+    """
+    it = codebook.item(item)
+    codes = item_codes(df, codebook, item)
+    groups, levels = _group_series(df, by)
+    scale = it.response_scale
+    if box is not None and box not in scale.boxes:
+        raise CodebookError(
+            f"The answer scale {scale.name!r} of item {item!r} has no box {box!r}. "
+            f"Its boxes: {', '.join(scale.boxes) or 'none'}."
+        )
+    valid = codes.notna() & groups.notna()
+    table = pd.crosstab(groups[valid], codes[valid]).reindex(index=levels, columns=scale.valid_codes, fill_value=0)
+    n = int(table.to_numpy().sum())
+    base = {"collapsed": False, "box": ""}
+
+    def collapse(t: pd.DataFrame, name: str) -> pd.DataFrame:
+        inside = t[[c for c in t.columns if c in scale.boxes[name].codes]].sum(axis=1)
+        return pd.DataFrame({name: inside, "rest": t.sum(axis=1) - inside})
+
+    def result(**values) -> pd.DataFrame:
+        row = _test_row(item, it.short_nl, by, "chi2", "cramers_v", n=n, **base)
+        for k, v in values.items():
+            row[k] = v
+        return row[TEST_COLUMNS + ["collapsed", "box", "note"]]
+
+    if n == 0:
+        return result(note=NOTE_NO_VALID)
+    notes = []
+    if box is not None:
+        table = collapse(table, box)
+        base.update(collapsed=True, box=box)
+        notes.append(NOTE_BOX.format(label=scale.boxes[box].nl))
+    table = _drop_empty(table)
+    if min(table.shape) < 2:
+        return result(note="; ".join(notes + [NOTE_NO_TEST]))
+    if (expected_freq(table.to_numpy()) < MIN_EXPECTED).any() and box is None:
+        if it.headline is not None:
+            table = _drop_empty(collapse(table, it.headline))
+            base.update(collapsed=True, box=it.headline)
+            notes.append(NOTE_COLLAPSED.format(label=scale.boxes[it.headline].nl))
+            if min(table.shape) < 2:
+                return result(note="; ".join(notes + [NOTE_NO_TEST]))
+            if (expected_freq(table.to_numpy()) < MIN_EXPECTED).any():
+                notes.append(NOTE_STILL_SMALL)
+        else:
+            notes.append(NOTE_NO_HEADLINE)
+    elif (expected_freq(table.to_numpy()) < MIN_EXPECTED).any():
+        notes.append(NOTE_STILL_SMALL)
+    observed = table.to_numpy()
+    res = stats.chi2_contingency(observed, correction=False)
+    v = association(observed, method="cramer", correction=False)
+    return result(
+        statistic=float(res.statistic),
+        df=float(res.dof),
+        p_value=float(res.pvalue),
+        effect_size=float(v),
+        note="; ".join(notes),
+        collapsed=base["collapsed"],
+        box=base["box"],
+    )
+
+
+def kruskal(df: pd.DataFrame, codebook: Codebook, item: str, by: str = "employer_type") -> pd.DataFrame:
+    """Kruskal-Wallis test of an item's codes (or a score) by group, with epsilon-squared.
+
+    ``scipy.stats.kruskal`` (H corrected for ties, as R's ``kruskal.test``) on the codes of
+    a coded item, the values of a numeric item, or a construct's scale score. The effect
+    size is epsilon-squared, ``E^2_R = H / ((n^2 - 1) / (n + 1)) = H (n + 1) / (n^2 - 1)``
+    (Tomczak & Tomczak 2014, eq. 8), between 0 and 1.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook.
+    item : str
+        Item id, construct id or numeric column (see :func:`peo.reliability.numeric_values`).
+    by : str
+        Grouping column, default ``"employer_type"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row. Columns: ``item``, ``item_label``, ``by``, ``test`` (``"kruskal"``),
+        ``statistic`` (H), ``df`` (groups with answers - 1), ``p_value`` (chi-square
+        approximation), ``effect`` (``"epsilon_squared"``), ``effect_size``, ``n`` and
+        ``note`` (Dutch).
+
+    Raises
+    ------
+    CodebookError
+        If ``item`` is not an item, construct or numeric column, or a multi/open item.
+    ValidationError
+        If a column is absent or does not match the codebook.
+
+    Notes
+    -----
+    Checked against R's documented ``kruskal.test`` examples: Hollander & Wolfe (1973,
+    p. 116), chi-squared = 0.77143, df = 2, p-value = 0.68, and ``kruskal.test(Ozone ~
+    Month, data = airquality)`` (with ties), chi-squared = 29.267, df = 4, p-value =
+    6.901e-06 (``tests/test_groups.py``).
+    """
+    values = numeric_values(df, codebook, item)
+    groups, levels = _group_series(df, by)
+    samples = [values[(groups == lvl).fillna(False).astype(bool)].dropna().to_numpy() for lvl in levels]
+    samples = [s for s in samples if len(s)]
+    n = int(sum(len(s) for s in samples))
+    row = _test_row(item, label_of(codebook, item), by, "kruskal", "epsilon_squared", n=n)
+    if n == 0:
+        row["note"] = NOTE_NO_VALID
+        return row
+    if len(samples) < 2:
+        row["note"] = NOTE_FEW_GROUPS
+        return row
+    if np.unique(np.concatenate(samples)).size < 2:
+        row["note"] = NOTE_NO_VARIATION
+        return row
+    res = stats.kruskal(*samples)
+    h = float(res.statistic)
+    row["statistic"] = h
+    row["df"] = float(len(samples) - 1)
+    row["p_value"] = float(res.pvalue)
+    row["effect_size"] = h * (n + 1) / (n**2 - 1)
+    return row
+
+
+# ------------------------------------------------------------------ ordinal logit
+
+
+def _fit_ordered(y: pd.Series, X: pd.DataFrame | None):
+    """Fit a proportional-odds logit model; return (result, list of warning categories)."""
+    exog = X if X is not None and X.shape[1] else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = OrderedModel(y, exog, distr="logit")
+        try:
+            res = model.fit(method="newton", maxiter=200, disp=False)
+        except (np.linalg.LinAlgError, ValueError):
+            res = model.fit(method="bfgs", maxiter=2000, disp=False)
+    return res, [w.category for w in caught]
+
+
+def ordinal_logit(
+    df: pd.DataFrame,
+    codebook: Codebook,
+    item: str,
+    by: str = "employer_type",
+    adjust: Sequence[str] = (),
+    all_terms: bool = False,
+) -> pd.DataFrame:
+    """Proportional-odds (ordinal logistic) model of an item's answers by group.
+
+    Fits ``logit P(Y <= j) = theta_j - x'beta`` with statsmodels
+    ``OrderedModel(..., distr="logit")`` (the parametrisation of R's ``MASS::polr``), with
+    the groups of ``by`` treatment coded against the first group (GI), optionally adjusted
+    for other columns. A positive estimate means the group's answers lie higher on the
+    scale than the reference group's; ``odds_ratio = exp(estimate)`` is the common
+    cumulative odds ratio. Unused answer options are left out. Intervals are Wald
+    intervals. A likelihood-ratio test compares the model with the model without the
+    groups (thresholds only when ``adjust`` is empty).
+
+    statsmodels parametrises the thresholds as the first cut-point plus log increments;
+    they are converted to cut-points (``transform_threshold_params``), with standard errors
+    by the delta method.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook.
+    item : str
+        A likert item (its order is the scale's code order).
+    by : str
+        Grouping column, default ``"employer_type"``.
+    adjust : sequence of str
+        Further columns to adjust for (categorical ones are treatment coded).
+    all_terms : bool
+        Also return the rows of the adjustment terms and the thresholds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-reference group (and, with ``all_terms``, per adjustment term and
+        threshold). Columns:
+
+        - ``item``, ``item_label``, ``by``;
+        - ``term`` (``"employer_type[JZ]"``, or ``"Oneens|Neutraal"`` for a threshold),
+          ``kind`` (``"group"``, ``"adjust"``, ``"threshold"``), ``group`` (the group of a
+          group term, else empty), ``reference`` (the reference level);
+        - ``estimate`` (log cumulative odds ratio, or cut-point), ``se``;
+        - ``odds_ratio``, ``ci_low``, ``ci_high``: odds ratio with its 95% Wald interval
+          (NaN for thresholds);
+        - ``p_value``: Wald test of the term;
+        - ``n``: respondents in the model;
+        - ``lr_statistic``, ``lr_df``, ``lr_p_value``: likelihood-ratio test of all group
+          terms together;
+        - ``note``: Dutch, e.g. when a group separates perfectly (then estimates are NaN).
+
+    Raises
+    ------
+    CodebookError
+        If the item is unknown or not a likert item.
+    ValidationError
+        If a column is absent or does not match the codebook.
+
+    Notes
+    -----
+    Checked against Venables & Ripley (2002), section 7.3, R ``MASS::polr(Sat ~ Infl + Type
+    + Cont, weights = Freq, data = housing)``: InflMedium 0.5663937 (SE 0.1046528),
+    InflHigh 1.2888191 (0.1271561), TypeApartment -0.5723501, TypeAtrium -0.3661866,
+    TypeTerrace -1.0910149, ContHigh 0.3602841, Low|Medium -0.4961353 (0.1248472),
+    Medium|High 0.6907083 (0.1254719). The likelihood-ratio test is checked on a saturated
+    case (two answers, groups only), where it equals the G^2 of the table: Agresti (2007,
+    section 2.4.4), G^2 = 30.02, df = 2 (``tests/test_groups.py``).
+    """
+    it = codebook.item(item)
+    if it.type != "likert":
+        raise CodebookError(
+            f"Item {item!r} is a {it.type} item; ordinal_logit() needs a likert item (ordered answers). "
+            "Compare unordered answers with chi_square()."
+        )
+    adjust = list(adjust)
+    codes = item_codes(df, codebook, item)
+    groups, levels = _group_series(df, by)
+    data = pd.DataFrame({"_y": codes, by: pd.Categorical(groups, categories=levels)}, index=df.index)
+    for col in adjust:
+        data[col] = require_column(df, col, "adjustment column")
+    data = data.dropna(how="any")
+    n = len(data)
+    cols = ["item", "item_label", "by", "term", "kind", "group", "reference", "estimate", "se", "odds_ratio",
+            "ci_low", "ci_high", "p_value", "n", "lr_statistic", "lr_df", "lr_p_value", "note"]
+
+    present_groups = [lvl for lvl in levels if (data[by] == lvl).any()]
+    labels = {c.code: c.nl for c in it.response_scale.codes}
+    used = sorted(int(c) for c in data["_y"].unique())
+
+    def empty(note: str) -> pd.DataFrame:
+        rows = [
+            {"item": item, "item_label": it.short_nl, "by": by, "term": f"{by}[{g}]", "kind": "group",
+             "group": g, "reference": present_groups[0] if present_groups else "", "n": n, "note": note}
+            for g in (present_groups[1:] if present_groups else levels[1:])
+        ]
+        return _ordinal_frame(rows, cols)
+
+    if n == 0:
+        return empty(NOTE_NO_VALID)
+    if len(present_groups) < 2:
+        return empty(NOTE_FEW_GROUPS)
+    if len(used) < 2:
+        return empty(NOTE_NO_VARIATION)
+    # A group whose answers all lie in the lowest or all in the highest category has an
+    # infinite maximum-likelihood estimate (quasi-complete separation).
+    for g in present_groups:
+        ys = data.loc[data[by] == g, "_y"]
+        if (ys == used[0]).all() or (ys == used[-1]).all():
+            warnings.warn(
+                f"ordinal_logit({item!r}): group {g!r} answers only at one end of the scale; "
+                "no finite estimate exists (separation).",
+                SeparationWarning,
+                stacklevel=2,
+            )
+            return empty(NOTE_SEPARATION)
+
+    y = pd.Series(pd.Categorical(data["_y"].astype(int), categories=used, ordered=True), index=data.index)
+    X, info = design_matrix(data, [by] + adjust, categorical=[by])
+    res, caught = _fit_ordered(y, X)
+    n_thr = len(used) - 1
+    k = X.shape[1]
+    params = np.asarray(res.params, dtype=float)
+    cov = np.asarray(res.cov_params(), dtype=float)
+    bse = np.sqrt(np.clip(np.diag(cov), 0, None))
+    converged = bool(res.mle_retvals.get("converged", True))
+    bad = (
+        not converged
+        or not np.all(np.isfinite(bse))
+        or bse[:k].max(initial=0) > SE_BLOWUP
+        or any(issubclass(c, HessianInversionWarning) for c in caught)
+    )
+    note = ""
+    if bad:
+        note = NOTE_NOT_CONVERGED if not converged else NOTE_SEPARATION
+        warnings.warn(
+            f"ordinal_logit({item!r}): {'no convergence' if not converged else 'standard errors blow up'}; "
+            "estimates are not reported.",
+            SeparationWarning,
+            stacklevel=2,
+        )
+
+    # Likelihood-ratio test of the group terms: the model without them.
+    group_terms = [i["term"] for i in info if i["variable"] == by]
+    reduced = X.drop(columns=group_terms)
+    res0, _ = _fit_ordered(y, reduced)
+    lr = 2 * (float(res.llf) - float(res0.llf))
+    lr_df = len(group_terms)
+
+    z = stats.norm.ppf(0.5 + CONFIDENCE / 2)
+    rows = []
+    for j, term in enumerate(info):
+        kind = "group" if term["variable"] == by else "adjust"
+        if kind == "adjust" and not all_terms:
+            continue
+        est, se = params[j], bse[j]
+        rows.append(
+            {"item": item, "item_label": it.short_nl, "by": by, "term": term["term"], "kind": kind,
+             "group": term["level"] if kind == "group" else "", "reference": term["reference"],
+             "estimate": est, "se": se, "odds_ratio": np.exp(est), "ci_low": np.exp(est - z * se),
+             "ci_high": np.exp(est + z * se), "p_value": 2 * stats.norm.sf(abs(est / se)), "n": n}
+        )
+    if all_terms:
+        raw = params[k:]
+        cuts = res.model.transform_threshold_params(params)[1:-1]
+        # Delta method: cut_j = raw_0 + sum_{i=1..j} exp(raw_i).
+        jac = np.zeros((n_thr, n_thr))
+        jac[:, 0] = 1.0
+        for j in range(1, n_thr):
+            jac[j, 1 : j + 1] = np.exp(raw[1 : j + 1])
+        cut_se = np.sqrt(np.diag(jac @ cov[k:, k:] @ jac.T))
+        for j in range(n_thr):
+            rows.append(
+                {"item": item, "item_label": it.short_nl, "by": by,
+                 "term": f"{labels[used[j]]}|{labels[used[j + 1]]}", "kind": "threshold", "group": "",
+                 "reference": "", "estimate": cuts[j], "se": cut_se[j], "odds_ratio": np.nan,
+                 "ci_low": np.nan, "ci_high": np.nan, "p_value": 2 * stats.norm.sf(abs(cuts[j] / cut_se[j])),
+                 "n": n}
+            )
+    table = _ordinal_frame(rows, cols)
+    table["lr_statistic"] = lr
+    table["lr_df"] = float(lr_df)
+    table["lr_p_value"] = float(stats.chi2.sf(lr, lr_df))
+    table["note"] = note
+    if bad:
+        table.loc[:, ["estimate", "se", "odds_ratio", "ci_low", "ci_high", "p_value",
+                      "lr_statistic", "lr_p_value"]] = np.nan
+    return table
+
+
+def _ordinal_frame(rows: list[dict], cols: list[str]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=cols)
+    for c in ("estimate", "se", "odds_ratio", "ci_low", "ci_high", "p_value", "lr_statistic", "lr_df", "lr_p_value"):
+        table[c] = table[c].astype("float64")
+    table["n"] = table["n"].fillna(0).astype("int64")
+    table["note"] = pd.Series(["" if pd.isna(v) else str(v) for v in table["note"]], index=table.index, dtype="str")
+    return table

@@ -1,0 +1,487 @@
+"""Item codes, scale scores and the reliability of multi-item constructs.
+
+This module is the base of the statistics modules (:mod:`peo.shares`, :mod:`peo.groups`,
+:mod:`peo.associations`): it turns the processed respondents frame (see
+``data/processed/README.md``) into numbers. Coded items are ordered categoricals of the
+codebook's Dutch labels; :func:`item_codes` turns them back into the codebook's codes,
+:func:`scale_scores` averages a construct's items after reverse coding, and
+:func:`reliability` reports Cronbach's alpha with its interval and McDonald's omega.
+
+The data are an opt-in cross-section of professionals: reliability describes how
+consistently the items of a construct were answered in this sample, and its interval
+describes sampling error only.
+
+References
+----------
+Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    Psychometrika, 16, 297-334.
+Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for
+    coefficient alpha. Applied Psychological Measurement, 11(1), 93-103.
+McDonald, R. P. (1999). Test theory: A unified treatment. Mahwah, NJ: Erlbaum (omega
+    total, eq. 6.20b).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+from scipy import stats
+from statsmodels.multivariate.factor import Factor
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, EstimationWarning
+
+from .codebook import Codebook, Item, categories, reverse_codes
+from .errors import CodebookError, ValidationError
+
+#: Item types whose answers are codes of an answer scale.
+CODED_TYPES = ("likert", "categorical")
+#: How :func:`reliability` treats respondents with a missing item (see its docstring).
+MISSING_POLICY = "listwise"
+#: Level of the interval of Cronbach's alpha.
+CONFIDENCE = 0.95
+#: Seed of the random starting values of the one-factor ML fit, so omega is reproducible.
+OMEGA_SEED = 20211
+#: Notes (Dutch: they appear in the report's tables).
+NOTE_NO_VALID = "geen geldige antwoorden"
+NOTE_TOO_FEW_ROWS = "te weinig volledige antwoorden"
+NOTE_NO_VARIATION = "geen variatie in de antwoorden"
+NOTE_OMEGA_ITEMS = "omega vraagt minstens drie items"
+NOTE_OMEGA_CONVERGENCE = "factormodel voor omega niet geconvergeerd"
+NOTE_OMEGA_HEYWOOD = "factormodel voor omega: een unieke variantie is (bijna) nul"
+
+
+# ------------------------------------------------------------------------- columns
+
+
+def require_column(df: pd.DataFrame, column: str, what: str = "column") -> pd.Series:
+    """Return ``df[column]``; raise a ``ValidationError`` that says what to do if it is absent.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    column : str
+        Column name.
+    what : str
+        What the column is, for the message ("item", "grouping column", ...).
+
+    Returns
+    -------
+    pandas.Series
+
+    Raises
+    ------
+    ValidationError
+        If the frame has no such column.
+    """
+    if column not in df.columns:
+        raise ValidationError(
+            f"The respondents frame has no {what} {column!r}. Check the name against the codebook, "
+            "or rebuild the processed data of this wave (python -m peo clean)."
+        )
+    return df[column]
+
+
+def as_list(names: str | Iterable[str]) -> list[str]:
+    """Accept one name or several names."""
+    return [names] if isinstance(names, str) else list(names)
+
+
+def item_codes(df: pd.DataFrame, codebook: Codebook, item_id: str) -> pd.Series:
+    """Codes of a coded item (likert or categorical), as ``Int64``.
+
+    The processed column holds the codebook's labels (:func:`peo.codebook.categories`);
+    a numeric column is taken to hold the codes themselves. Missing answers stay missing.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook of the wave.
+    item_id : str
+        A likert or categorical item.
+
+    Returns
+    -------
+    pandas.Series
+        ``Int64`` codes named after the item, on the index of ``df``.
+
+    Raises
+    ------
+    CodebookError
+        If the item does not exist or is not a coded item.
+    ValidationError
+        If the column is absent or holds values that are not answers of the item's scale
+        (for example labels in another language, or a missing-value code such as 9).
+    """
+    item = codebook.item(item_id)
+    if item.type not in CODED_TYPES:
+        raise CodebookError(
+            f"Item {item_id!r} is a {item.type} item; this statistic needs a coded item "
+            f"({' or '.join(CODED_TYPES)}). Use the function for {item.type} items instead."
+        )
+    col = require_column(df, item_id, "item")
+    valid = item.response_scale.valid_codes
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        codes = pd.Series(col.to_numpy(dtype=float, na_value=np.nan), index=df.index)
+        bad = sorted(set(codes.dropna().unique()) - set(valid))
+        if bad:
+            raise ValidationError(
+                f"Item {item_id!r} holds code(s) {bad[:5]} that are not answers of scale "
+                f"{item.response_scale.name!r} (valid: {valid}). Missing-value codes must be "
+                "set to missing by cleaning (python -m peo clean)."
+            )
+        return codes.astype("Int64").rename(item_id)
+    mapping = dict(zip(categories(item), valid))
+    obj = col.astype("object")
+    codes = obj.map(mapping)
+    unknown = obj.notna() & codes.isna()
+    if unknown.any():
+        found = sorted({str(v) for v in obj[unknown]})[:5]
+        raise ValidationError(
+            f"Item {item_id!r} holds value(s) {found} that are not labels of scale "
+            f"{item.response_scale.name!r} ({', '.join(categories(item))}). The processed data "
+            "and the codebook do not match: rebuild the processed data with this codebook."
+        )
+    return codes.astype("Int64").rename(item_id)
+
+
+def label_of(codebook: Codebook, name: str) -> str:
+    """Dutch label of an item (short label), a construct, or the name itself for other columns."""
+    if name in codebook.constructs:
+        return codebook.constructs[name].nl
+    if name in codebook:
+        return codebook.item(name).short_nl
+    return name
+
+
+def numeric_values(df: pd.DataFrame, codebook: Codebook, name: str) -> pd.Series:
+    """Numeric values of an item, a construct or a numeric column, as ``float64`` with NaN.
+
+    - a construct id gives its scale score (:func:`scale_scores`);
+    - a likert item gives its codes as they are (not reverse coded: reverse coding belongs
+      to scale scores);
+    - a numeric item gives its values;
+    - any other numeric column of ``df`` (a derived variable) is taken as it is.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook.
+    name : str
+        Construct id, item id or column name.
+
+    Returns
+    -------
+    pandas.Series
+        ``float64`` named ``name``, on the index of ``df``.
+
+    Raises
+    ------
+    CodebookError
+        If ``name`` is a categorical (unordered: its codes are not quantities),
+        multiple-choice or open item, or neither an item, a construct nor a numeric column.
+    ValidationError
+        If an item's column is absent or does not match the codebook.
+    """
+    if name in codebook.constructs:
+        return scale_scores(df, codebook, name)
+    if name in codebook:
+        item = codebook.item(name)
+        if item.type == "likert":
+            return item_codes(df, codebook, name).astype("float64").rename(name)
+        if item.type == "numeric":
+            col = require_column(df, name, "item")
+            values = pd.to_numeric(col.astype("object"), errors="coerce")
+            return pd.Series(values.to_numpy(dtype=float, na_value=np.nan), index=df.index, name=name)
+        if item.type == "categorical":
+            raise CodebookError(
+                f"Item {name!r} is categorical: its codes are labels, not quantities. Compare its "
+                "answers with chi_square(), or use it as a grouping or adjustment column."
+            )
+        raise CodebookError(f"Item {name!r} is a {item.type} item and has no numeric values.")
+    if name in df.columns and pd.api.types.is_numeric_dtype(df[name]):
+        return pd.Series(df[name].to_numpy(dtype=float, na_value=np.nan), index=df.index, name=name)
+    raise CodebookError(
+        f"{name!r} is neither an item nor a construct of the codebook, nor a numeric column of "
+        "the respondents frame. Check the spelling."
+    )
+
+
+# -------------------------------------------------------------------- scale scores
+
+
+def item_scores(df: pd.DataFrame, codebook: Codebook, construct: str) -> pd.DataFrame:
+    """Codes of a construct's items after reverse coding, one column per item (``float64``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook.
+    construct : str
+        Construct id (``codebook.constructs``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One ``float64`` column per item, named by item id, in codebook order; items with
+        ``reverse: true`` are reverse coded (:func:`peo.codebook.reverse_codes`).
+
+    Raises
+    ------
+    CodebookError
+        If the construct does not exist, has no items, or has an item that is not coded.
+    ValidationError
+        If an item's column is absent or does not match the codebook.
+    """
+    items: list[Item] = codebook.construct_items(construct)
+    if not items:
+        raise CodebookError(f"Construct {construct!r} has no items: give items 'construct: {construct}'.")
+    cols = {}
+    for item in items:
+        codes = reverse_codes(item_codes(df, codebook, item.id), item)
+        cols[item.id] = codes.astype("float64")
+    return pd.DataFrame(cols, index=df.index)
+
+
+def scale_scores(
+    df: pd.DataFrame, codebook: Codebook, construct: str, min_items: int | None = None
+) -> pd.Series:
+    """Scale score of a construct: the mean of its item codes after reverse coding.
+
+    A respondent who answered fewer than ``min_items`` of the construct's items gets NaN
+    (available-item mean, not imputation).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook.
+    construct : str
+        Construct id.
+    min_items : int, optional
+        Minimum number of answered items; default the construct's ``min_items``.
+
+    Returns
+    -------
+    pandas.Series
+        ``float64`` scores on the scale of the codes (1 to 5 for a five-point scale),
+        named after the construct, on the index of ``df``.
+
+    Raises
+    ------
+    CodebookError
+        If the construct is unknown or ``min_items`` is not between 1 and its number of items.
+    ValidationError
+        If an item's column is absent or does not match the codebook.
+    """
+    scores = item_scores(df, codebook, construct)
+    k = scores.shape[1]
+    need = codebook.constructs[construct].min_items if min_items is None else int(min_items)
+    if not 1 <= need <= k:
+        raise CodebookError(
+            f"Construct {construct!r}: min_items is {need}, but it must be between 1 and its "
+            f"number of items ({k}). Correct 'min_items' in the codebook."
+        )
+    answered = scores.notna().sum(axis=1)
+    return scores.mean(axis=1).where(answered >= need).astype("float64").rename(construct)
+
+
+# --------------------------------------------------------------------- reliability
+
+
+def cronbach_alpha(data: pd.DataFrame, ci: float = CONFIDENCE) -> dict:
+    """Cronbach's alpha with Feldt's interval, after listwise deletion.
+
+    Alpha itself comes from ``pingouin.cronbach_alpha(data, nan_policy="listwise")``. The
+    interval is Feldt's F-based interval, the same as pingouin's, computed here from
+    ``scipy.stats.f`` because pingouin rounds its interval to three decimals (this
+    project rounds only when presenting) and, for ``nan_policy="listwise"``, takes the
+    degrees of freedom from the number of rows *before* deletion. Deleting first and
+    computing the interval on the complete rows avoids both.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One numeric column per item, one row per respondent.
+    ci : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    dict
+        ``alpha``, ``ci_low``, ``ci_high`` (float, NaN when not computable), ``n`` (complete
+        rows), ``k`` (items) and ``note`` (Dutch, empty when all is well).
+
+    Notes
+    -----
+    Checked against pingouin's documented examples, which pingouin checked against R
+    ``psych::alpha``: the ``cronbach_alpha`` dataset (alpha 0.5917, interval
+    0.195 to 0.840) and ``cronbach_wide_missing`` with ``use="complete.obs"``
+    (alpha 0.8017). See ``tests/test_reliability.py``.
+    """
+    data = data.astype("float64").dropna(how="any")
+    n, k = data.shape
+    out = {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": int(n), "k": int(k), "note": ""}
+    if n == 0:
+        out["note"] = NOTE_NO_VALID
+        return out
+    if n < 2 or k < 2:
+        out["note"] = NOTE_TOO_FEW_ROWS
+        return out
+    if data.sum(axis=1).var(ddof=1) == 0:
+        out["note"] = NOTE_NO_VARIATION
+        return out
+    alpha, _ = pg.cronbach_alpha(data=data, nan_policy=MISSING_POLICY)
+    df1 = n - 1
+    df2 = df1 * (k - 1)
+    tail = (1 - ci) / 2
+    out["alpha"] = float(alpha)
+    out["ci_low"] = float(1 - (1 - alpha) * stats.f.isf(tail, df1, df2))
+    out["ci_high"] = float(1 - (1 - alpha) * stats.f.isf(1 - tail, df1, df2))
+    return out
+
+
+def omega_total(data: pd.DataFrame) -> dict:
+    """McDonald's omega total from a one-factor maximum-likelihood fit on standardized items.
+
+    ``omega = (sum lambda)^2 / ((sum lambda)^2 + sum psi)`` with the loadings ``lambda`` and
+    uniquenesses ``psi`` of ``statsmodels`` ``Factor(..., n_factor=1, method="ml")``, which
+    fits the items' correlation matrix (so the items are standardized). Rows with a
+    missing item are left out (listwise), as for alpha.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One numeric column per item, one row per respondent.
+
+    Returns
+    -------
+    dict
+        ``omega`` (float, NaN when not computable), ``n``, ``k`` and ``note`` (Dutch).
+
+    Notes
+    -----
+    ``factor_analyzer`` (what ``psych::omega`` users in Python usually reach for) is broken
+    with current scikit-learn, so the fit uses statsmodels. Its ML fit starts from random
+    values; the seed :data:`OMEGA_SEED` makes the result reproducible.
+
+    Checked against a hand-checkable case: data whose correlation matrix is exactly that
+    of a congeneric one-factor model with loadings 0.8, 0.7, 0.6, 0.5, for which
+    omega = 2.6^2 / (2.6^2 + 2.26) = 0.749446 in closed form (McDonald 1999, eq. 6.20b).
+    See ``tests/test_reliability.py``.
+    """
+    data = data.astype("float64").dropna(how="any")
+    n, k = data.shape
+    out = {"omega": np.nan, "n": int(n), "k": int(k), "note": ""}
+    if n == 0:
+        out["note"] = NOTE_NO_VALID
+        return out
+    if k < 3:
+        # One factor with two items is not identified (and with three it is just identified).
+        out["note"] = NOTE_OMEGA_ITEMS
+        return out
+    if n <= k:
+        out["note"] = NOTE_TOO_FEW_ROWS
+        return out
+    if (data.std(ddof=1) == 0).any():
+        out["note"] = NOTE_NO_VARIATION
+        return out
+    notes = []
+    # factor_analyzer would be the usual choice, but it fails with current scikit-learn:
+    # it calls check_array(force_all_finite=...), an argument scikit-learn has removed.
+    # statsmodels' ML factor fit works and gives loadings and uniquenesses directly.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = Factor(data.to_numpy(), n_factor=1, method="ml").fit(rng=np.random.default_rng(OMEGA_SEED))
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning) and NOTE_OMEGA_CONVERGENCE not in notes:
+            notes.append(NOTE_OMEGA_CONVERGENCE)
+        elif issubclass(w.category, EstimationWarning) and NOTE_OMEGA_HEYWOOD not in notes:
+            notes.append(NOTE_OMEGA_HEYWOOD)
+    loadings = np.asarray(fit.loadings)[:, 0]
+    uniqueness = np.asarray(fit.uniqueness)
+    common = loadings.sum() ** 2
+    out["omega"] = float(common / (common + uniqueness.sum()))
+    out["note"] = "; ".join(notes)
+    return out
+
+
+def reliability(df: pd.DataFrame, codebook: Codebook, construct: str | Iterable[str]) -> pd.DataFrame:
+    """Cronbach's alpha (with 95% interval) and McDonald's omega of one or more constructs.
+
+    Items are reverse coded where the codebook says so (:func:`item_scores`). Missing
+    answers are handled **listwise**: only respondents who answered every item of the
+    construct count, for alpha, its interval and omega alike. Pairwise deletion (pingouin's
+    default) would compute alpha from covariances of different subsamples while the
+    interval uses a single n, so alpha and its interval would refer to different samples;
+    listwise keeps one sample, whose size is the reported ``n``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The processed respondents frame.
+    codebook : Codebook
+        The merged codebook.
+    construct : str or list of str
+        Construct id(s).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per construct with columns:
+
+        - ``construct``, ``construct_label`` (Dutch);
+        - ``n``: respondents who answered all items; ``k``: number of items;
+        - ``alpha``, ``alpha_ci_low``, ``alpha_ci_high``: Cronbach's alpha and its 95%
+          Feldt interval (:func:`cronbach_alpha`);
+        - ``omega``: McDonald's omega total (:func:`omega_total`);
+        - ``missing_policy``: ``"listwise"``;
+        - ``note``: Dutch remarks ("geen geldige antwoorden", ...), empty when all is well.
+
+        Values are not rounded.
+
+    Raises
+    ------
+    CodebookError
+        If a construct is unknown or has no coded items.
+    ValidationError
+        If an item's column is absent or does not match the codebook.
+
+    Notes
+    -----
+    References checked: pingouin's documented examples (R ``psych::alpha``) for alpha, a
+    closed-form congeneric case for omega; see :func:`cronbach_alpha`, :func:`omega_total`.
+    """
+    rows = []
+    for cid in as_list(construct):
+        scores = item_scores(df, codebook, cid)
+        a = cronbach_alpha(scores)
+        o = omega_total(scores)
+        notes = [x for x in (a["note"], o["note"]) if x]
+        rows.append(
+            {
+                "construct": cid,
+                "construct_label": codebook.constructs[cid].nl,
+                "n": a["n"],
+                "k": a["k"],
+                "alpha": a["alpha"],
+                "alpha_ci_low": a["ci_low"],
+                "alpha_ci_high": a["ci_high"],
+                "omega": o["omega"],
+                "missing_policy": MISSING_POLICY,
+                "note": "; ".join(dict.fromkeys(notes)),
+            }
+        )
+    cols = ["construct", "construct_label", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high",
+            "omega", "missing_policy", "note"]
+    return pd.DataFrame(rows, columns=cols).astype({"n": "int64", "k": "int64"})
