@@ -509,17 +509,28 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
     per_theme = quotes_per_theme or cfg["quotes_per_theme"]
     sec = Section(codebook=cb)
     sec.quotes = {}  # type: ignore[attr-defined]
-    for item in cb.by_type("open"):
-        if item.id not in data.respondents:
-            continue
+    items = [i for i in cb.by_type("open") if i.id in data.respondents]
+    groups = pd.Series(data.respondents[GROUP].astype("string").to_numpy(), index=data.respondents["pid"])
+    # All open answers of the wave are de-identified in one call, so that a tag such as
+    # [PERSOON-1] means the same person in every open question of the wave.
+    stacked = []
+    for item in items:
         texts = data.respondents[item.id].astype("string").str.strip()
         texts = texts[texts.notna() & (texts != "")]
-        texts.index = data.respondents.loc[texts.index, "pid"]
-        groups = pd.Series(data.respondents[GROUP].astype("string").to_numpy(), index=data.respondents["pid"])
-        deid = deidentify(texts).text
+        stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
+            [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
+    if not stacked:
+        return sec
+    all_texts = pd.concat(stacked)
+    deid_all = deidentify(all_texts).text  # the private mapping is dropped here, never published
+    for item in items:
+        deid = deid_all.xs(item.id, level="item")
+        if deid.empty:
+            continue
         coded = code_themes(deid, item.coding or "")
         counts = theme_counts(coded, groups.loc[deid.index]).rename(columns={"n_answers": "n"})
         counts.insert(0, "item", item.id)
+        counts.insert(1, "item_label", item.short_nl)
         counts = _with_shares(counts.drop(columns=["share"]))
         sec.tables[f"open_{item.id}"] = disclosure.protect(
             counts, threshold=data.threshold, cells=("item", "theme"), keep=("theme_label",),

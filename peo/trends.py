@@ -1,0 +1,173 @@
+"""Trends across waves: the core module's headline shares per wave and their changes.
+
+Everything here is computed from the *published* tables of each wave
+(``data/processed/<wave>/tables/*_by_group.csv``), never from respondent data: a trend can
+only show what the waves already published, and a cell hidden by disclosure control in a
+wave stays hidden in the trend.
+
+The waves are independent cross-sections of an opt-in survey; the same professional may
+answer in several waves, and nobody is followed over time. A change between two waves is
+therefore the difference of two independent proportions, with Newcombe's hybrid score
+interval (Newcombe 1998, method 10), via statsmodels
+``confint_proportions_2indep(..., method="newcomb")``. Intervals, not significance stars:
+with about 160 respondents a wave only changes of roughly 16 percentage points can be
+detected (see :func:`detectable_change`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
+
+from . import disclosure, paths
+from .config import list_waves
+from .errors import PeoError
+
+#: The published tables a trend is built from (headline box per employer type and in total).
+SOURCE_TABLES = ("space_by_group", "outcome_by_group")
+TREND_DIR = "trends"
+
+
+def published(table: str, waves: list[str] | None = None) -> pd.DataFrame:
+    """Concatenate a published table over waves, with a ``wave`` column first.
+
+    Raises
+    ------
+    PeoError
+        If a wave has not published the table yet.
+    """
+    waves = waves if waves is not None else [w.id for w in list_waves()]
+    parts = []
+    for wid in waves:
+        path = paths.processed_dir(wid) / "tables" / f"{table}.csv"
+        if not path.is_file():
+            raise PeoError(f"{path} does not exist: build wave {wid} first (`python -m peo build --wave {wid}`).")
+        df = pd.read_csv(path, dtype={"group": str})
+        df.insert(0, "wave", str(wid))
+        parts.append(df)
+    if not parts:
+        raise PeoError("There are no waves under data/raw/: nothing to compare.")
+    return pd.concat(parts, ignore_index=True)
+
+
+def headline_trend(waves: list[str] | None = None) -> pd.DataFrame:
+    """Headline shares of the core module and outcomes per wave, in total and per employer type.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: ``wave``, ``item``, ``item_label``, ``box``, ``box_label``, ``group``,
+        ``n``, ``count``, ``share``, ``ci_low``, ``ci_high`` (95% Wilson, as published),
+        ``suppressed``.
+    """
+    frames = [published(t, waves) for t in SOURCE_TABLES]
+    df = pd.concat(frames, ignore_index=True)
+    df = df[df["box"] != "rest"]
+    cols = ["wave", "item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high",
+            "suppressed"]
+    df["suppressed"] = df["suppressed"].astype(str).str.lower().eq("true")
+    return df[cols].reset_index(drop=True)
+
+
+def changes(trend: pd.DataFrame) -> pd.DataFrame:
+    """The change of each headline share between consecutive waves, with a Newcombe interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item, box, group and pair of consecutive waves. Columns: ``item``,
+        ``item_label``, ``box``, ``box_label``, ``group``, ``wave_from``, ``wave_to``,
+        ``n_from``, ``n_to``, ``share_from``, ``share_to``, ``diff`` (``share_to -
+        share_from``), ``ci_low``, ``ci_high`` (95% Newcombe hybrid score interval of the
+        difference), ``note`` (Dutch; why no change is given).
+
+    Notes
+    -----
+    Checked against Newcombe (1998), Stat Med 17:873, Table II, example (a): 56/70 vs
+    48/80 gives 0.0524 to 0.3339 with method 10.
+    """
+    rows = []
+    for (item, box, group), part in trend.groupby(["item", "box", "group"], sort=False):
+        part = part.sort_values("wave")
+        recs = part.to_dict("records")
+        for a, b in zip(recs, recs[1:]):
+            row = {
+                "item": item, "item_label": b["item_label"], "box": box, "box_label": b["box_label"], "group": group,
+                "wave_from": a["wave"], "wave_to": b["wave"], "n_from": a["n"], "n_to": b["n"],
+                "share_from": a["share"], "share_to": b["share"], "diff": np.nan, "ci_low": np.nan,
+                "ci_high": np.nan, "note": "",
+            }
+            if a["suppressed"] or b["suppressed"] or pd.isna(a["count"]) or pd.isna(b["count"]):
+                row["note"] = "niet te berekenen: een van beide metingen is verborgen (te weinig respondenten)"
+            else:
+                low, high = confint_proportions_2indep(
+                    int(b["count"]), int(b["n"]), int(a["count"]), int(a["n"]), method="newcomb", compare="diff"
+                )
+                row.update(diff=b["count"] / b["n"] - a["count"] / a["n"], ci_low=float(low), ci_high=float(high))
+            rows.append(row)
+    cols = ["item", "item_label", "box", "box_label", "group", "wave_from", "wave_to", "n_from", "n_to",
+            "share_from", "share_to", "diff", "ci_low", "ci_high", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def detectable_change(n_per_wave: int, share: float = 0.5, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Smallest change in a share detectable between two waves of ``n_per_wave`` respondents.
+
+    Two-sided test of two independent proportions around ``share`` (statsmodels
+    ``NormalIndPower`` on Cohen's h), returned in proportion points.
+    """
+    h = NormalIndPower().solve_power(nobs1=n_per_wave, alpha=alpha, power=power, ratio=1.0)
+    # invert Cohen's h = 2 asin(sqrt(p2)) - 2 asin(sqrt(p1)) around the given share
+    lo = share - 0.5
+    for delta in np.arange(0.0, 0.5, 0.0005):
+        p1, p2 = max(share - delta / 2, 0.0), min(share + delta / 2, 1.0)
+        if abs(proportion_effectsize(p2, p1)) >= h:
+            return float(delta)
+    return float(lo + 1)
+
+
+def write_results(waves: list[str] | None = None) -> Path:
+    """Publish the trend tables under ``data/processed/trends/``: ``headline_trend.csv``,
+    ``changes.csv`` and ``datapackage.json``. Written to a temporary folder and moved in whole."""
+    from .analysis import COLUMN_DOCS, _field
+    from .io import atomic_dir
+
+    waves = waves if waves is not None else [w.id for w in list_waves()]
+    trend = headline_trend(waves)
+    change = changes(trend)
+    tables = {
+        # already protected in each wave; protect_rows seals them for publication (n is never below it here)
+        "headline_trend": disclosure.protect_rows(trend.drop(columns=["suppressed"]), threshold=_threshold(waves),
+                                                  count_cols=("n",), group=None, table_keys=("item",)),
+        "changes": disclosure.protect_rows(change, threshold=_threshold(waves), count_cols=("n_from", "n_to"),
+                                           group=None, table_keys=("item",)),
+    }
+    target = paths.processed_dir(TREND_DIR)
+    with atomic_dir(target) as tmp:
+        tmp = Path(tmp)
+        for name, table in tables.items():
+            disclosure.publish(table, tmp / f"{name}.csv")
+        package = {
+            "profile": "tabular-data-package",
+            "name": "peo-trends",
+            "title": "PEO: kerncijfers over de metingen heen",
+            "resources": [
+                {"name": name.replace("_", "-"), "path": f"{name}.csv", "profile": "tabular-data-resource",
+                 "format": "csv", "encoding": "utf-8",
+                 "schema": {"fields": [_field(str(c), t[c].dtype) for c in t.columns]}}
+                for name, t in sorted(tables.items())
+            ],
+        }
+        (tmp / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _threshold(waves: list[str]) -> int:
+    from .config import load_wave
+
+    return max(load_wave(w).threshold for w in waves) if waves else 10
