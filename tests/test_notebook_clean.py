@@ -111,18 +111,3 @@ def test_notebook_runs_under_nbval(tmp_path):
     assert res.returncode == 0, res.stdout + res.stderr
     assert sorted(p.name for p in (root / "data" / "processed" / "2022").iterdir()) == sorted(pipeline.CLEAN_FILES)
     assert _snapshot(REPO / "data" / "processed") == repo_processed
-
-
-@pytest.mark.slow
-def test_build_runs_the_notebook_per_wave_and_names_a_failing_wave(tiny_wave, capsys):
-    assert pipeline.build_main(argparse.Namespace(wave=None)) == 0
-    out = capsys.readouterr().out
-    assert "[1/1] wave 9999: done" in out
-    executed = tiny_wave.root / "book" / "waves" / "9999" / "01_clean.ipynb"
-    assert executed.is_file()
-    assert (tiny_wave.root / "data" / "processed" / "9999" / "flow.csv").is_file()
-
-    tiny_wave.write("resp_id,consent,finished,ps_general\nr1,1,1,4\n")  # no employer_type: not usable
-    assert pipeline.build_main(argparse.Namespace(wave=["9999"])) == 1
-    err = capsys.readouterr().err
-    assert "wave 9999" in err and "ValidationError" in err and str(executed) in err

@@ -1,0 +1,509 @@
+"""Tests of the build engine (peo.pipeline.build) on tiny notebooks in a temporary root.
+
+The real steps (cleaning and analysis notebooks, peo.analysis.write_results, jupyter-book)
+are replaced by small stand-ins made here: two notebooks per wave that write and read a
+file, a "results" step that is a Python function in a module on PYTHONPATH (run in its own
+process, as the real one is), a trends notebook, and a book step whose jupyter-book run is
+replaced (monkeypatch) by a function that writes one HTML page. Everything else, the
+fingerprints, skipping, staging, publishing, failure handling and the swap of the built
+book, is the real code. Real notebook executions (about 2 s each) are kept to 14.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from peo import pipeline
+from peo.pipeline import BOOK, EVERY, NOTEBOOK, PYTHON, Step
+
+WAVE_YML = textwrap.dedent(
+    """\
+    id: "{id}"
+    title: Testmeting {id}
+    raw:
+      file: export.csv
+      format: csv
+    codebooks: [codebook.yml]
+    """
+)
+
+FAKE_RESULTS = textwrap.dedent(
+    '''\
+    """Stand-in for peo.analysis.write_results: one file per wave."""
+    import os
+    from pathlib import Path
+
+    from peo.errors import ConfigError
+
+
+    def write_results(wave):
+        root = Path(os.environ["PEO_ROOT"])
+        folder = root / "data" / "processed" / wave
+        folder.mkdir(parents=True, exist_ok=True)
+        n1 = folder / "n1.txt"  # written by the n1 notebook, when it is among the steps
+        text = n1.read_text() if n1.exists() else (root / "data" / "raw" / wave / "codebook.yml").read_text()
+        if "broken" in text:
+            raise ConfigError(f"wave {wave}: the codebook says broken")
+        (folder / "results.txt").write_text(f"results of {wave}: {text}")
+    '''
+)
+
+#: Cell 1 is the parameters cell; papermill injects cell 2; so the cells below are 3, 4, ...
+N1 = [
+    "import os\nfrom pathlib import Path\nroot = Path(os.environ['PEO_ROOT'])",
+    "folder = root / 'data' / 'processed' / wave\nfolder.mkdir(parents=True, exist_ok=True)\n"
+    "codebook = (root / 'data' / 'raw' / wave / 'codebook.yml').read_text()\n"
+    "(folder / 'n1.txt').write_text(codebook)\nprint('n1', wave)",
+]
+N2 = [
+    "import os\nfrom pathlib import Path\n"
+    "text = (Path(os.environ['PEO_ROOT']) / 'data' / 'processed' / wave / 'results.txt').read_text()\n"
+    "if 'fail' in text:\n    raise KeyError('boom')\nprint(text)",
+]
+TRENDS = [
+    "import os\nfrom pathlib import Path\n"
+    "found = sorted(Path(os.environ['PEO_ROOT']).glob('data/processed/*/results.txt'))\n"
+    "print(len(found), 'waves')",
+]
+
+
+def write_notebook(path: Path, cells: list[str], *, parameters: str = 'wave = "2001"') -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "peo", "display_name": "Python (peo)", "language": "python"}
+    params = nbformat.v4.new_code_cell(parameters)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), params]
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+WAVE_STEPS = (
+    Step("n1", NOTEBOOK, "notebooks/n1.ipynb", outputs=("data/processed/{wave}/n1.txt",)),
+    Step("results", PYTHON, "peo_fake_results:write_results", needs=("n1",),
+         outputs=("data/processed/{wave}/results.txt",)),
+    Step("n2", NOTEBOOK, "notebooks/n2.ipynb", needs=("results",)),
+)
+GLOBAL_STEPS = (
+    Step("trends", NOTEBOOK, "notebooks/trends.ipynb", needs=("results",), publish="book/waves/trends.ipynb"),
+    Step("book", BOOK, needs=(EVERY,), outputs=("book/_build/html/index.html",)),
+)
+#: Steps without a notebook: no kernel starts.
+PY_WAVE_STEPS = (dataclasses.replace(WAVE_STEPS[1], needs=()),)
+PY_GLOBAL_STEPS = (dataclasses.replace(GLOBAL_STEPS[1]),)
+
+
+@dataclasses.dataclass
+class Project:
+    root: Path
+    book_calls: list
+    peo_source: list  # [checksum]: stands in for the digest of the peo package
+
+    def wave_dir(self, wave: str) -> Path:
+        return self.root / "data" / "raw" / wave
+
+    def codebook(self, wave: str) -> Path:
+        return self.wave_dir(wave) / "codebook.yml"
+
+    def build(self, **kw):
+        out = io.StringIO()
+        kw.setdefault("wave_steps", WAVE_STEPS)
+        kw.setdefault("global_steps", GLOBAL_STEPS)
+        report = pipeline.build(self.root, stream=out, live=False, jobs=2, **kw)
+        return report, out.getvalue()
+
+    def last_build(self) -> list[dict]:
+        return json.loads((self.root / "build" / "last_build.json").read_text())
+
+    def html(self) -> str:
+        return (self.root / "book" / "_build" / "html" / "index.html").read_text()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Project:
+    """A root with waves 2001 and 2002, the stand-in notebooks, results module and book step."""
+    root = tmp_path / "root"
+    for wave in ("2001", "2002"):
+        d = root / "data" / "raw" / wave
+        d.mkdir(parents=True)
+        (d / "wave.yml").write_text(WAVE_YML.format(id=wave))
+        (d / "codebook.yml").write_text(f"codebook: {wave}\n")
+        (d / "export.csv").write_text("resp_id\nr1\n")
+    (root / "codebooks").mkdir()
+    write_notebook(root / "notebooks" / "n1.ipynb", N1)
+    write_notebook(root / "notebooks" / "n2.ipynb", N2)
+    write_notebook(root / "notebooks" / "trends.ipynb", TRENDS, parameters="# no parameters")
+    (root / "book").mkdir()
+    (root / "book" / "_config.yml").write_text("title: test\n")
+    (root / "book" / "intro.md").write_text("# Intro\n")
+    (root / "requirements.lock").write_text("pandas==3.1.1\n")
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "peo_fake_results.py").write_text(FAKE_RESULTS)
+    monkeypatch.setenv("PYTHONPATH", str(modules))
+    monkeypatch.setenv("PEO_ROOT", str(root))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    calls: list = []
+
+    def fake_write_sources(root_, waves, *, chapters, trends):
+        calls.append(([w.id for w in waves], list(chapters), trends))
+
+    def fake_jupyter_book(book_dir, output_dir, log):
+        html = output_dir / "_build" / "html"
+        html.mkdir(parents=True)
+        (html / "index.html").write_text(f"book build {len(calls)}")
+
+    monkeypatch.setattr(pipeline, "write_sources", fake_write_sources)
+    monkeypatch.setattr(pipeline, "run_jupyter_book", fake_jupyter_book)
+    # The peo source is an input of every step. Other work on the package while the tests
+    # run must not change it between two builds of one test: a fixed stand-in.
+    peo_source = ["peo version 1"]
+    monkeypatch.setattr(pipeline, "_package_digest", lambda: peo_source[0])
+    return Project(root, calls, peo_source)
+
+
+def statuses(records: list[dict]) -> dict[tuple, str]:
+    return {(r["wave"], r["step"]): r["status"] for r in records}
+
+
+def ran(records: list[dict]) -> set[tuple]:
+    return {(r["wave"], r["step"]) for r in records if r["status"] == "ran"}
+
+
+ALL = {(w, s) for w in ("2001", "2002") for s in ("n1", "results", "n2")} | {(None, "trends"), (None, "book")}
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
+
+
+# ------------------------------------------------------------------------------- plan
+
+
+def test_plan_has_one_frozen_run_spec_per_wave(project):
+    specs = pipeline.plan(["2001", "2002"], project.root, WAVE_STEPS)
+    assert [s.wave for s in specs] == ["2001", "2002"]
+    for spec in specs:
+        assert spec.steps == WAVE_STEPS
+        assert dict(spec.parameters) == {"wave": spec.wave}
+        names = {p.name for p in spec.inputs}
+        assert names == {"wave.yml", "codebook.yml", "export.csv"}
+        assert all(project.wave_dir(spec.wave) == p.parent for p in spec.inputs)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        specs[0].wave = "2003"
+
+
+def test_plan_rejects_steps_that_need_a_later_step(project):
+    bad = (WAVE_STEPS[2], WAVE_STEPS[0])
+    with pytest.raises(ValueError, match="needs"):
+        pipeline.plan(["2001"], project.root, bad)
+
+
+def test_default_steps_are_the_report(project):
+    names = [s.name for s in pipeline.WAVE_STEPS]
+    assert names == ["01_clean", "results", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers"]
+    assert pipeline.WAVE_STEPS[1].target == "peo.analysis:write_results"
+    assert [s.name for s in pipeline.GLOBAL_STEPS] == ["10_trends", "book"]
+    assert pipeline.GLOBAL_STEPS[0].publish == "book/waves/trends.ipynb"
+
+
+def test_fingerprints_change_only_with_their_inputs(project):
+    specs = pipeline.plan(["2001", "2002"], project.root, WAVE_STEPS)
+    before = pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
+    assert pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1]) == before
+    project.codebook("2002").write_text("codebook: 2002, changed\n")
+    after = pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {"2002/n1", "2002/results", "2002/n2", "*/trends"}
+
+
+# ------------------------------------------------------------------ building (kernels)
+
+
+@pytest.mark.slow
+def test_build_reruns_only_what_changed(project):
+    # 1. First build: everything runs (5 notebook executions).
+    report, out = project.build()
+    assert report.ok, report.failures
+    assert ran(project.last_build()) == ALL
+    assert "[1/8] 2001" in out or "[1/8] 2002" in out
+    assert "done (" in out
+    assert project.html() == "book build 1"
+    assert project.book_calls == [(["2001", "2002"], ["n1", "n2"], True)]
+    for wave in ("2001", "2002"):
+        for name in ("n1", "n2"):
+            assert (project.root / "book" / "waves" / wave / f"{name}.ipynb").is_file()
+    assert (project.root / "book" / "waves" / "trends.ipynb").is_file()
+    assert not (project.root / "build" / "staging" / "2001").exists()
+
+    # The executed notebook is a deterministic book page: no timings, code behind a toggle.
+    nb = nbformat.read(project.root / "book" / "waves" / "2002" / "n1.ipynb", as_version=4)
+    assert nb.metadata["papermill"] == {"parameters": {"wave": "2002"}}
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for cell in code:
+        assert "papermill" not in cell.metadata and "execution" not in cell.metadata
+        tags = cell.metadata["tags"]
+        if "parameters" in tags or "injected-parameters" in tags:
+            assert "remove-cell" in tags
+        else:
+            assert tags == ["hide-input"]
+    injected = [c for c in code if "injected-parameters" in c.metadata["tags"]]
+    assert len(injected) == 1 and injected[0].id == "injected-parameters" and '"2002"' in injected[0].source
+    assert any("n1 2002" in o.get("text", "") for c in code for o in c.outputs)
+    assert "time" not in json.dumps(nb.metadata)
+
+    # 2. Nothing changed: nothing runs, no kernel starts, the book is not rebuilt.
+    report, out = project.build()
+    assert report.ok
+    assert set(statuses(project.last_build()).values()) == {"skipped"}
+    assert out.count("skipped (unchanged)") == 8 and "running" not in out
+    assert project.html() == "book build 1"
+
+    # 3. One wave's codebook changed: that wave, the trends and the book (3 executions).
+    project.codebook("2001").write_text("codebook: 2001, second version\n")
+    report, _ = project.build()
+    assert report.ok
+    assert ran(project.last_build()) == {
+        ("2001", "n1"), ("2001", "results"), ("2001", "n2"), (None, "trends"), (None, "book")
+    }
+    assert project.html() == "book build 2"
+
+    # 4. A notebook's source changed: that notebook in every wave, and the book (2 executions).
+    nb = nbformat.read(project.root / "notebooks" / "n2.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Een nieuwe alinea."))
+    nbformat.write(nb, project.root / "notebooks" / "n2.ipynb")
+    report, _ = project.build()
+    assert report.ok
+    assert ran(project.last_build()) == {("2001", "n2"), ("2002", "n2"), (None, "book")}
+    published = nbformat.read(project.root / "book" / "waves" / "2001" / "n2.ipynb", as_version=4)
+    assert published.cells[-1].source == "Een nieuwe alinea."
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_loud_and_leaves_the_book_intact(project, monkeypatch, run_cli):
+    # An earlier book and earlier chapter of wave 2002, as a previous build left them.
+    html = project.root / "book" / "_build" / "html"
+    html.mkdir(parents=True)
+    (html / "index.html").write_text("the previous book")
+    earlier = project.root / "book" / "waves" / "2002" / "n1.ipynb"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("the previous chapter")
+    book_before = snapshot(project.root / "book")
+    project.codebook("2002").write_text("codebook: 2002, fail\n")  # n2 of 2002 raises KeyError('boom')
+    monkeypatch.setattr(pipeline, "WAVE_STEPS", WAVE_STEPS)
+    monkeypatch.setattr(pipeline, "GLOBAL_STEPS", GLOBAL_STEPS)
+
+    code, out, err = run_cli("build", "--jobs", "2")  # 4 executions
+
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "Wave 2002, notebook n2.ipynb, cell 3: KeyError: 'boom'" in err
+    failed = project.root / "build" / "failed" / "2002" / "n2.ipynb"
+    assert str(failed) in err
+    nb = nbformat.read(failed, as_version=4)
+    assert any(o.get("ename") == "KeyError" for c in nb.cells for o in c.get("outputs", []))
+    assert statuses(project.last_build()) == {
+        ("2001", "n1"): "ran", ("2001", "results"): "ran", ("2001", "n2"): "ran",
+        ("2002", "n1"): "ran", ("2002", "results"): "ran", ("2002", "n2"): "failed",
+        (None, "trends"): "blocked", (None, "book"): "blocked",
+    }
+    # The other wave finished and was published; the failing one published nothing.
+    assert (project.root / "book" / "waves" / "2001" / "n2.ipynb").is_file()
+    assert earlier.read_text() == "the previous chapter"
+    assert (project.root / "build" / "staging" / "2002" / "n1.ipynb").is_file()
+    # The earlier book is untouched, and the book was not rebuilt.
+    after = snapshot(project.root / "book")
+    assert {k: v for k, v in after.items() if k.startswith("_build")} == {
+        k: v for k, v in book_before.items() if k.startswith("_build")
+    }
+    assert project.book_calls == []
+    assert "previous book" in err
+
+    # The steps of the failed wave that ran wrote outputs from inputs that were never
+    # published: their fingerprints are forgotten, so the next build runs them again.
+    state = json.loads((project.root / "build" / "state.json").read_text())["steps"]
+    assert {"2001/n1", "2001/results", "2001/n2"} <= set(state)
+    assert not {"2002/n1", "2002/results", "2002/n2", "*/trends", "*/book"} & set(state)
+
+
+# ------------------------------------------------------------- building (no kernel)
+
+
+def test_force_reruns_everything(project):
+    project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert set(statuses(report.records).values()) == {"skipped"}
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS, force=True)
+    assert set(statuses(report.records).values()) == {"ran"}
+    assert len(report.records) == 3
+    assert project.last_build() == report.records
+
+
+def test_a_changed_peo_package_or_lock_reruns_everything(project):
+    project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    project.peo_source[0] = "peo version 2"
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert set(statuses(report.records).values()) == {"ran"}
+    (project.root / "requirements.lock").write_text("pandas==3.1.2\n")
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert set(statuses(report.records).values()) == {"ran"}
+    assert {r["reason"] for r in report.records} == {"inputs changed"}
+
+
+def test_the_package_digest_covers_the_source_and_data_of_peo():
+    files = {p.relative_to(Path(pipeline.__file__).parent).as_posix() for p in pipeline._package_files()}
+    assert {"pipeline.py", "cli.py", "data/demo_pii.yml"} <= files
+    assert not any("__pycache__" in f for f in files)
+
+
+def test_a_missing_output_reruns_its_step_and_what_needs_it(project):
+    project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    (project.root / "data" / "processed" / "2002" / "results.txt").unlink()
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert ran(report.records) == {("2002", "results"), (None, "book")}
+    reasons = {(r["wave"], r["step"]): r["reason"] for r in report.records}
+    assert reasons[("2002", "results")] == "output missing: data/processed/2002/results.txt"
+
+
+def test_a_failing_python_step_is_named_with_its_message(project):
+    # The stand-in raises a PeoError when n1.txt says "broken": as the real step would.
+    folder = project.root / "data" / "processed" / "2001"
+    folder.mkdir(parents=True)
+    (folder / "n1.txt").write_text("broken")
+    (project.root / "data" / "processed" / "2002").mkdir(parents=True)
+    (project.root / "data" / "processed" / "2002" / "n1.txt").write_text("fine")
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert not report.ok
+    [message] = report.failures
+    assert message.startswith("Wave 2001, step results (peo_fake_results:write_results): wave 2001: the codebook says broken")
+    assert "build/logs/2001/results.log" in message
+    assert statuses(report.records) == {("2001", "results"): "failed", ("2002", "results"): "ran",
+                                        (None, "book"): "blocked"}
+
+
+def test_a_failing_book_build_keeps_the_previous_book(project, monkeypatch):
+    project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert project.html() == "book build 1"
+
+    def failing_jupyter_book(book_dir, output_dir, log):
+        (output_dir / "reports").mkdir(parents=True)
+        (output_dir / "reports" / "page.log").write_text("WARNING: undefined label")
+        raise pipeline.StepFailed("jupyter-book build failed (exit code 1):\n    WARNING: undefined label")
+
+    monkeypatch.setattr(pipeline, "run_jupyter_book", failing_jupyter_book)
+    (project.root / "book" / "intro.md").write_text("# Intro, changed\n")  # a book source: only the book reruns
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert not report.ok
+    assert statuses(report.records) == {("2001", "results"): "skipped", ("2002", "results"): "skipped",
+                                        (None, "book"): "failed"}
+    assert report.failures[0].startswith("Book: jupyter-book build failed")
+    assert "was left as it was" in report.failures[0]
+    assert project.html() == "book build 1"
+    assert (project.root / "build" / "book-staging" / "reports" / "page.log").is_file()  # kept for inspection
+    # Fixed: the book is built and swapped in.
+    def fixed(book_dir, output_dir, log):
+        (output_dir / "_build" / "html").mkdir(parents=True)
+        (output_dir / "_build" / "html" / "index.html").write_text("book build 2")
+
+    monkeypatch.setattr(pipeline, "run_jupyter_book", fixed)
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert ran(report.records) == {(None, "book")}
+    assert project.html() == "book build 2"
+    assert not (project.root / "build" / "book-staging").exists()
+
+
+def test_one_wave_builds_that_wave_and_the_book_when_the_others_are_up_to_date(project):
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS, waves=["2001"])
+    # 2002 was never built: the book cannot be made yet, and the user is told why.
+    assert report.ok
+    assert statuses(report.records) == {("2001", "results"): "ran", (None, "book"): "blocked"}
+    assert any("2002" in n and "python -m peo build" in n for n in report.notes)
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
+    assert ran(report.records) == {("2002", "results"), (None, "book")}
+    project.codebook("2001").write_text("codebook: 2001, changed\n")
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS, waves=["2001"])
+    assert ran(report.records) == {("2001", "results"), (None, "book")}
+
+
+def test_no_book_runs_the_wave_steps_only(project):
+    report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS, book=False)
+    assert statuses(report.records) == {("2001", "results"): "ran", ("2002", "results"): "ran"}
+    assert project.book_calls == []
+
+
+def test_build_main_passes_the_command_line_through(project, monkeypatch):
+    seen = {}
+
+    def fake_build(**kw):
+        seen.update(kw)
+        return pipeline.BuildReport(records=[], failures=["x"])
+
+    monkeypatch.setattr(pipeline, "build", fake_build)
+    args = argparse.Namespace(wave=["2001"], force=True, jobs=3, no_book=True)
+    assert pipeline.build_main(args) == 1
+    assert seen == {"waves": ["2001"], "force": True, "jobs": 3, "book": False}
+
+
+def test_live_progress_in_a_terminal_shows_a_status_line():
+    job = pipeline._Job(0, "2001/n1", "2001", WAVE_STEPS[0], {}, ())
+    out = io.StringIO()
+    progress = pipeline._Progress([job], out, live=True)
+    number = progress.start(job)
+    progress.end(job, "done (1.0 s)", number)
+    progress.close()
+    text = out.getvalue()
+    assert "\r\033[K" in text and "[1/1] 2001 n1 ... done (1.0 s)" in text and "running" not in text
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def _bad_build(project, run_cli, monkeypatch, *argv):
+    monkeypatch.setattr(pipeline, "WAVE_STEPS", WAVE_STEPS)
+    monkeypatch.setattr(pipeline, "GLOBAL_STEPS", GLOBAL_STEPS)
+    before = snapshot(project.root)
+    code, out, err = run_cli("build", *argv)
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert snapshot(project.root) == before, "the build changed files before it stopped"
+    assert not (project.root / "build").exists()
+    return err
+
+
+def test_a_wave_folder_without_wave_yml(project, run_cli, monkeypatch):
+    (project.root / "data" / "raw" / "2003").mkdir()
+    (project.root / "data" / "raw" / "2003" / "export.csv").write_text("x\n")
+    err = _bad_build(project, run_cli, monkeypatch)
+    assert "2003 has no wave.yml" in err
+
+
+def test_a_wave_yml_that_names_a_missing_file(project, run_cli, monkeypatch):
+    (project.wave_dir("2002") / "export.csv").unlink()
+    err = _bad_build(project, run_cli, monkeypatch)
+    assert "'export.csv'" in err and "does not exist" in err and "2002" in err
+
+
+def test_two_waves_with_the_same_id(project, run_cli, monkeypatch):
+    (project.wave_dir("2002") / "wave.yml").write_text(WAVE_YML.format(id="2001"))
+    err = _bad_build(project, run_cli, monkeypatch)
+    assert "Two waves have the id '2001'" in err
+
+
+def test_a_wave_that_does_not_exist(project, run_cli, monkeypatch):
+    err = _bad_build(project, run_cli, monkeypatch, "--wave", "2001", "--wave", "1999")
+    assert "Unknown wave '1999'" in err and "Known waves: 2001, 2002" in err
+
+
+def test_a_missing_notebook(project, run_cli, monkeypatch):
+    (project.root / "notebooks" / "n2.ipynb").unlink()
+    err = _bad_build(project, run_cli, monkeypatch)
+    assert "n2.ipynb" in err and "does not exist" in err
