@@ -522,7 +522,7 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
     if not stacked:
         return sec
     all_texts = pd.concat(stacked)
-    deid_all = deidentify(all_texts).text  # the private mapping is dropped here, never published
+    deid_all = _deidentified(data, all_texts, deidentify)
     for item in items:
         deid = deid_all.xs(item.id, level="item")
         if deid.empty:
@@ -537,6 +537,66 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
         )
         sec.quotes[item.id] = example_quotes(deid, coded, per_theme=per_theme)  # type: ignore[attr-defined]
     return sec
+
+
+DEID_CACHE = "open_answers_deidentified.parquet"
+
+
+def _deid_key(texts: pd.Series) -> str:
+    """A digest of the open answers and of everything that decides their de-identification."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in (Path(__file__).with_name("text.py"), Path(__file__).with_name("data") / "region_lookup.yml"):
+        h.update(part.read_bytes())
+    for (item, pid), text in texts.items():
+        h.update(f"{item}\x1f{pid}\x1f{text}\x1e".encode())
+    return h.hexdigest()
+
+
+def _deidentified(data: WaveData, texts: pd.Series, deidentify) -> pd.Series:
+    """De-identified open answers of a wave, cached next to the cleaned data.
+
+    De-identification takes about ten seconds per process (deduce loads its lookup tables),
+    and both the results step and the open-answers notebook need it. The results step
+    (:func:`write_results`) stores the de-identified texts, not the mapping, in
+    ``data/processed/<wave>/open_answers_deidentified.parquet`` (never published) with a
+    digest of the answers and of the de-identification code and lookup list; a reader
+    uses the cache only when that digest matches.
+    """
+    key = _deid_key(texts)
+    path = paths.processed_dir(data.id) / DEID_CACHE
+    if path.is_file():
+        cached = pd.read_parquet(path)
+        if cached.attrs.get("peo_key") == key or (len(cached) and cached["key"].iloc[0] == key):
+            return pd.Series(cached["text"].to_numpy(), index=pd.MultiIndex.from_frame(cached[["item", "pid"]]),
+                             dtype="string")
+    return deidentify(texts).text  # the private mapping is dropped here, never published
+
+
+def write_deidentified(data: WaveData) -> Path | None:
+    """Write the de-identification cache of a wave (see :func:`_deidentified`)."""
+    from .io import write_parquet
+    from .text import deidentify
+
+    items = [i for i in data.codebook.by_type("open") if i.id in data.respondents]
+    stacked = []
+    for item in items:
+        texts = data.respondents[item.id].astype("string").str.strip()
+        texts = texts[texts.notna() & (texts != "")]
+        stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
+            [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
+    if not stacked:
+        return None
+    texts = pd.concat(stacked)
+    deid = deidentify(texts).text
+    frame = deid.rename("text").reset_index()
+    frame["key"] = _deid_key(texts)
+    path = paths.processed_dir(data.id) / DEID_CACHE
+    tmp = path.with_name(path.name + ".tmp")
+    write_parquet(frame, tmp)
+    tmp.replace(path)
+    return path
 
 
 SECTIONS = {
@@ -763,6 +823,7 @@ def write_results(wave_id: str) -> Path:
     from .io import atomic_dir
 
     data = load_wave_data(wave_id)
+    write_deidentified(data)
     sections = all_sections(data)
     tables = {name: t for sec in sections.values() for name, t in sec.tables.items()}
     flow_path = paths.processed_dir(data.id) / "flow.csv"
