@@ -612,6 +612,11 @@ SECTIONS = {
 # --------------------------------------------------------------------------------------
 
 
+def _sentence(text: str) -> str:
+    """Start a statement with a capital letter."""
+    return text[:1].upper() + text[1:]
+
+
 def _pct(share: float) -> str:
     return f"{round(100 * share):d}%"
 
@@ -656,11 +661,11 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                     "ci_low": float(r["ci_low"]),
                     "ci_high": float(r["ci_high"]),
                     "suppressed": False,
-                    "statement_nl": tmpl.format(
+                    "statement_nl": _sentence(tmpl.format(
                         words=_fraction_words(float(r["share"])), pct=_pct(float(r["share"])),
                         count=int(r["count"]), n=int(r["n"]), item_label=r["item_label"].lower(),
                         box_label=r["box_label"],
-                    ),
+                    )),
                 }
             )
     differences = []
@@ -705,7 +710,7 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                 "n": int(r["n"]),
                 "direction": direction,
                 "statement_nl": cfg["association_statement"].get(r["y"], cfg["association_statement"]["default"])[direction].format(
-                    outcome_label=r["y_label"].lower(), rho=f"{r['rho']:.2f}".replace(".", ","),
+                    outcome_label=r["y_label"].lower(), rho=f"{r['rho']:.2f}".replace(".", ",").replace("-", "−"),
                 ),
             }
         )

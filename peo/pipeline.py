@@ -322,10 +322,14 @@ WAVE_STEPS: tuple[Step, ...] = (
     _notebook("04_theme", needs=("results",)),
     _notebook("05_open_answers", needs=("results",)),
 )
-#: The steps after all waves, in order: the trends (reading every wave's processed data)
-#: and the book (reading everything).
+#: The steps after all waves, in order: the trend tables (:func:`peo.trends.write_results`,
+#: from every wave's published tables), the trends notebook and the book (reading everything).
 GLOBAL_STEPS: tuple[Step, ...] = (
-    _notebook("10_trends", needs=("01_clean", "results"), publish="book/waves/trends.ipynb"),
+    Step(
+        "trend_results", PYTHON, "peo.trends:write_results", needs=("results",),
+        outputs=("data/processed/trends/headline_trend.csv", "data/processed/trends/changes.csv"),
+    ),
+    _notebook("10_trends", needs=("trend_results",), publish="book/waves/trends.ipynb"),
     Step("book", BOOK, needs=(EVERY,), outputs=("book/_build/html/index.html",)),
 )
 

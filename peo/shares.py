@@ -125,8 +125,11 @@ def wilson_interval(count, n) -> tuple[np.ndarray, np.ndarray]:
     ok = n > 0
     if ok.any():
         lo, hi = proportion_confint(count[ok], n[ok], alpha=1 - CONFIDENCE, method="wilson")
-        low[ok] = lo
-        high[ok] = hi
+        # Floating point leaves 0/n with a lower bound of ~1e-17 (above the share) and n/n
+        # with an upper bound just below 1: clamp the bounds around the share itself.
+        share = count[ok] / n[ok]
+        low[ok] = np.minimum(lo, share)
+        high[ok] = np.maximum(hi, share)
     return low, high
 
 

@@ -171,3 +171,30 @@ def _threshold(waves: list[str]) -> int:
     from .config import load_wave
 
     return max(load_wave(w).threshold for w in waves) if waves else 10
+
+
+def changes_frame(change: pd.DataFrame) -> pd.DataFrame:
+    """The changes formatted for readers: Dutch column names, percentages and points.
+
+    Rounding happens here, for display only; :func:`changes` keeps the exact values.
+    """
+    def pct(x):
+        return "–" if pd.isna(x) else f"{round(100 * x):d}%"
+
+    def pts(x):
+        return "–" if pd.isna(x) else f"{100 * x:+.0f}".replace("-", "−")
+
+    return pd.DataFrame(
+        {
+            "Vraag": change["item_label"] + ": " + change["box_label"],
+            "Groep": change["group"].str.replace("totaal", "Totaal"),
+            "Metingen": change["wave_from"].astype(str) + " → " + change["wave_to"].astype(str),
+            "Van": change["share_from"].map(pct),
+            "Naar": change["share_to"].map(pct),
+            "Verschil (procentpunten)": change["diff"].map(pts),
+            "95%-interval (Newcombe)": [
+                "–" if pd.isna(lo) else f"{pts(lo)} tot {pts(hi)}" for lo, hi in zip(change["ci_low"], change["ci_high"])
+            ],
+            "Opmerking": change["note"],
+        }
+    ).reset_index(drop=True)

@@ -207,3 +207,10 @@ def test_numeric_summary_of_a_scale_score_uses_the_construct_label():
     table = numeric_summary(df, CB, "space")
     assert table.iloc[0]["item_label"] == "Ervaren professionele ruimte"
     assert table.iloc[0]["mean"] == pytest.approx((5 + 3) / 2)
+
+
+def test_wilson_bounds_never_exclude_the_share_itself():
+    # 0/n and n/n: the Wilson interval's bound equals the share (Newcombe 1998, Table I, 0/20 -> 0)
+    low, high = wilson_interval([0, 20], [20, 20])
+    assert low[0] == 0.0 and high[1] == 1.0
+    assert low[0] <= 0.0 <= high[0] and low[1] <= 1.0 <= high[1]

@@ -1,0 +1,309 @@
+"""Tests of the analysis notebooks 02_professional_space, 03_outcomes, 04_theme, 05_open_answers.
+
+Fast tests read the source notebooks: no outputs, one ``parameters`` cell with defaults that
+run as they are, the ``peo`` kernel, fixed cell ids, thin code cells, no dollar math.
+
+The slow tests work in a copy of ``data/raw``, ``codebooks`` and ``notebooks`` in a
+temporary folder (``PEO_ROOT``): they clean the demo waves 2022 and 2023, write the 2022
+results, and then run, two at a time,
+
+* each notebook under papermill for 2022, and 04/05 also for 2023 (mostly open answers);
+* ``pytest --nbval-lax`` on the four notebooks (one subprocess);
+* 04_theme for a copy of 2022 whose thematic codebook gained an item type nobody handles.
+
+They check that the runs succeed, that every figure is an image with alt text, that hidden
+cells are explained, and that no output holds an identifying detail planted in the demo
+open answers (``peo/data/demo_pii.yml``) or a respondent's pseudonymous id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+
+from peo import pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = {
+    "02_professional_space": "space",
+    "03_outcomes": "outcomes",
+    "04_theme": "theme",
+    "05_open_answers": "open",
+}
+#: (notebook, wave) runs under papermill; 02 and 03 need the key figures, written for 2022.
+RUNS = [(nb, "2022") for nb in NOTEBOOKS] + [("04_theme", "2023"), ("05_open_answers", "2023")]
+BAD_WAVE = "2099"
+PII_FILE = REPO / "peo" / "data" / "demo_pii.yml"
+PII_KINDS = ("persons", "emails", "phones", "places", "organisations")
+PID = re.compile(r"\b(19|20)\d\d-\d{3,}\b")
+IMAGE_DATA = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]*")
+TIMEOUT = 600
+
+
+def _source(name: str):
+    return nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+
+
+def _planted_details() -> list[str]:
+    pii = yaml.safe_load(PII_FILE.read_text(encoding="utf-8"))
+    return [str(v) for kind in PII_KINDS for v in pii.get(kind, []) or []]
+
+
+# ================================================================ source notebooks (fast)
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_source_notebook_has_no_outputs_and_plain_parameters(name):
+    nb = _source(name)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == pipeline.KERNEL_NAME
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is None and c.outputs == [] for c in code)
+    assert code[0].metadata.get("tags") == ["parameters"]
+    assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+    namespace: dict = {}
+    exec(code[0].source, namespace)  # plain defaults that run as they are
+    assert namespace["wave"] == "2022" and namespace["root"] == ""
+    assert sum("%matplotlib inline" in c.source for c in code) == 1
+
+
+@pytest.mark.parametrize(("name", "prefix"), list(NOTEBOOKS.items()))
+def test_cell_ids_are_fixed(name, prefix):
+    ids = [c.id for c in _source(name).cells]
+    assert ids == [f"{prefix}-{i:02d}" for i in range(1, len(ids) + 1)]
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_code_cells_are_thin(name):
+    """Every code cell computes with one peo call and draws or shows with another."""
+    code = [c for c in _source(name).cells if c.cell_type == "code"][1:]
+    for cell in code:
+        lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        assert len(lines) <= 10, cell.source
+        assert not re.search(r"\b(def|class|lambda|while)\b", cell.source), cell.source
+        for forbidden in ("read_csv", "read_parquet", "groupby", "respondents", ".loc[", "pid", "print("):
+            assert forbidden not in cell.source, (forbidden, cell.source)
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_narrative_is_safe_for_the_book(name):
+    """No dollar math (switched off in the book) and no planted identifying detail."""
+    text = "\n".join(c.source for c in _source(name).cells).lower()
+    assert "$" not in "\n".join(c.source for c in _source(name).cells if c.cell_type == "markdown")
+    assert not [d for d in _planted_details() if d.lower() in text]
+
+
+# ====================================================================== runs (slow)
+
+
+@dataclass
+class Run:
+    args: list[str]
+    returncode: int
+    output: str
+    notebook: Path | None = None
+
+
+def _run(args: list[str], env: dict, cwd: Path, notebook: Path | None = None) -> Run:
+    res = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    return Run(args, res.returncode, res.stdout + res.stderr, notebook)
+
+
+def _outputs_text(nb) -> str:
+    """The text of every output, without the base64 payload of images."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                parts.append(f"ERROR {out.get('ename')}: {out.get('evalue')}")
+            parts.append(str(out.get("text", "")))
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("image/"):
+                    continue
+                parts.append(IMAGE_DATA.sub("data:image/png;base64,", str(value)))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Clean 2022 and 2023 in a copy, write the 2022 results, run every notebook job."""
+    tmp = tmp_path_factory.mktemp("analysis_notebooks")
+    root = tmp / "root"
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(REPO / "codebooks", root / "codebooks")
+    notebooks = tmp / "notebooks"
+    notebooks.mkdir()
+    for name in NOTEBOOKS:
+        shutil.copy2(REPO / "notebooks" / f"{name}.ipynb", notebooks / f"{name}.ipynb")
+    # A copy of 2022 as a wave of its own, cleaned with a valid codebook; afterwards its
+    # thematic codebook gains an item type that nothing handles.
+    bad = root / "data" / "raw" / BAD_WAVE
+    shutil.copytree(root / "data" / "raw" / "2022", bad)
+    wave_yml = bad / "wave.yml"
+    wave_yml.write_text(re.sub(r'(?m)^id: "2022"', f'id: "{BAD_WAVE}"', wave_yml.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+    env = {**os.environ, "PEO_ROOT": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+    py = sys.executable
+    setup = [
+        _run([py, "-m", "peo", "clean", "--wave", "2022", "--wave", "2023", "--wave", BAD_WAVE], env, REPO),
+        _run([py, "-c", "from peo import analysis; analysis.write_results('2022')"], env, REPO),
+    ]
+    for r in setup:
+        assert r.returncode == 0, r.output
+    with (bad / "theme.yml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "  - id: t99_rank\n    role: theme\n    type: ranking\n    short_nl: Rangorde\n"
+            "    short_en: Ranking\n    text_nl: Zet in volgorde.\n    text_en: Put in order.\n"
+        )
+
+    out = tmp / "out"
+    out.mkdir()
+    jobs = {}
+
+    def papermill(name: str, wave: str) -> Run:
+        target = out / f"{name}_{wave}.ipynb"
+        args = [py, "-m", "papermill", str(notebooks / f"{name}.ipynb"), str(target), "-p", "wave", wave,
+                "--no-progress-bar", "--cwd", str(notebooks)]
+        return _run(args, env, REPO, target)
+
+    nbval = [py, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", "--rootdir", str(notebooks),
+             *[str(notebooks / f"{n}.ipynb") for n in NOTEBOOKS]]
+    # Longest first, two at a time (the machine has two cores).
+    order = [("nbval", None), ("05_open_answers", "2022"), ("05_open_answers", "2023"), ("03_outcomes", "2022"),
+             ("02_professional_space", "2022"), ("04_theme", "2022"), ("04_theme", "2023"), ("04_theme", BAD_WAVE)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for name, wave in order:
+            if name == "nbval":
+                jobs["nbval"] = pool.submit(_run, nbval, env, notebooks)
+            else:
+                jobs[(name, wave)] = pool.submit(papermill, name, wave)
+        results = {key: job.result() for key, job in jobs.items()}
+    results["root"] = root
+    return results
+
+
+def _executed(run: Run):
+    return nbformat.read(run.notebook, as_version=4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "wave"), RUNS, ids=[f"{n}-{w}" for n, w in RUNS])
+def test_notebook_runs_under_papermill(runs, name, wave):
+    run = runs[(name, wave)]
+    assert run.returncode == 0, run.output[-3000:]
+    nb = _executed(run)
+    text = _outputs_text(nb)
+    assert "ERROR" not in text and "Traceback" not in text
+    # every code cell shows something (nothing silently blank), except the parameter cells and
+    # cells that end with an assignment (e.g. `thema = analysis.theme(gegevens)`)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or {"parameters", "injected-parameters"} & set(cell.metadata.get("tags", [])):
+            continue
+        if re.match(r"^\w+\s*=", cell.source.strip().splitlines()[-1]):
+            continue
+        assert cell.outputs, cell.source
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "wave"), RUNS, ids=[f"{n}-{w}" for n, w in RUNS])
+def test_every_figure_is_an_image_with_alt_text(runs, name, wave):
+    nb = _executed(runs[(name, wave)])
+    images = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            # no figure shown by matplotlib itself (it would have no alt text)
+            assert not any(m.startswith("image/") for m in data), cell.source
+            for img in re.findall(r"<img [^>]*>", str(data.get("text/html", ""))):
+                images += 1
+                alt = re.search(r'alt="([^"]+)"', img)
+                assert alt and len(alt.group(1)) > 40, img[:200]
+                assert 'src="data:image/png;base64,' in img
+    assert images >= 1
+
+
+@pytest.mark.slow
+def test_professional_space_explains_hidden_cells_and_states_key_figures(runs):
+    text = _outputs_text(_executed(runs[("02_professional_space", "2022")]))
+    # In the 2022 demo, the small answers to "in general enough space" are hidden.
+    assert "te weinig respondenten (minder dan 10)" in text
+    kf = json.loads((runs["root"] / "data" / "processed" / "2022" / "tables" / "key_figures.json").read_text("utf-8"))
+    for fig in kf["figures"]:
+        if fig["item"].startswith("ps_"):
+            sentence = fig["statement_nl"][:1].upper() + fig["statement_nl"][1:]
+            assert sentence in text
+    assert "Cronbachs alfa" in text and "McDonalds omega" in text and "p (Holm)" in text
+
+
+@pytest.mark.slow
+def test_outcomes_states_association_not_cause(runs):
+    text = _outputs_text(_executed(runs[("03_outcomes", "2022")]))
+    assert "samenhang, geen bewezen oorzaak" in text
+    assert "Spearmans rho" in text and "Odds ratio" in text and "keer zo groot" in text
+
+
+@pytest.mark.slow
+def test_theme_notebook_reads_well_for_a_mostly_open_wave(runs):
+    text = _outputs_text(_executed(runs[("04_theme", "2023")]))
+    assert "hoofdstuk Open antwoorden" in text
+    assert "open vraag" in text and "stelling met antwoordschaal" in text
+
+
+@pytest.mark.slow
+def test_open_answers_show_quotes_and_theme_counts(runs):
+    for wave in ("2022", "2023"):
+        nb = _executed(runs[("05_open_answers", wave)])
+        markdown = "\n".join(
+            str(out.get("data", {}).get("text/markdown", "")) for c in nb.cells for out in c.get("outputs", [])
+        )
+        assert re.search(r"(?m)^> \S", markdown), wave  # block quotes
+        assert "Thema" in _outputs_text(nb) and "Aantal zoekregels" in _outputs_text(nb)
+
+
+@pytest.mark.slow
+def test_unknown_item_type_gives_a_clear_message(runs):
+    run = runs[("04_theme", BAD_WAVE)]
+    assert run.returncode != 0
+    assert "unknown type 'ranking'" in run.output and "use one of" in run.output
+
+
+@pytest.mark.slow
+def test_analysis_notebooks_pass_nbval(runs):
+    run = runs["nbval"]
+    assert run.returncode == 0, run.output[-3000:]
+    assert "4 passed" in run.output or re.search(r"\b\d+ passed\b", run.output), run.output[-500:]
+
+
+@pytest.mark.slow
+def test_no_identifying_detail_or_pid_in_any_output(runs):
+    planted = _planted_details()
+    root = runs["root"]
+    # The check is not vacuous: the raw open answers do hold planted details.
+    raw = pd.concat(
+        [pd.read_parquet(root / "data" / "processed" / w / "respondents.parquet") for w in ("2022", "2023")]
+    )
+    texts = raw.select_dtypes(include=["object", "string"])
+    raw_text = " ".join(" ".join(texts[c].dropna().astype(str)) for c in texts.columns)
+    assert [d for d in planted if d.lower() in raw_text.lower()]
+    assert PID.search(" ".join(raw["pid"].astype(str)))
+    for key, run in runs.items():
+        if not isinstance(run, Run) or run.notebook is None or not run.notebook.is_file():
+            continue
+        text = _outputs_text(_executed(run))
+        low = text.lower()
+        assert not [d for d in planted if d.lower() in low], key
+        assert not PID.search(text), (key, PID.search(text))
+        assert not re.search(r"\b20\d\d-0", text), key
