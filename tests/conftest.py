@@ -7,6 +7,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,3 +186,55 @@ def validate_cli(tiny_wave, run_cli):
         return code, out + err
 
     return run
+
+
+# --------------------------------------------------------------------------------------
+# The demo book, built once per test session in a temporary copy of the repository
+# --------------------------------------------------------------------------------------
+
+
+REPO = Path(__file__).resolve().parent.parent
+#: What a build reads from the repository (the package itself comes from the venv).
+COPIED = ("data/raw", "codebooks", "notebooks", "book", "requirements.lock")
+#: A fixed build date, so that two builds from the same inputs can be compared byte for byte.
+SOURCE_DATE_EPOCH = "1700000000"
+
+
+def copy_repository(dst: Path) -> Path:
+    """Copy the inputs of a build (raw data, codebooks, notebooks, book sources) to ``dst``."""
+    dst.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("_build", "waves", "generated", "_toc.yml", "index.md", ".ipynb_checkpoints")
+    for rel in COPIED:
+        src = REPO / rel
+        if src.is_dir():
+            shutil.copytree(src, dst / rel, ignore=ignore)
+        else:
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst / rel)
+    (dst / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    return dst
+
+
+def build_env(root: Path) -> dict:
+    """Environment of a build subprocess in ``root``."""
+    env = dict(os.environ)
+    env.update(PEO_ROOT=str(root), CI="1", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, PYTHONHASHSEED="0")
+    return env
+
+
+def run_build(root: Path, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess:
+    """Run ``python -m peo build`` in ``root`` and return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "peo", "build", *args],
+        cwd=root, env=build_env(root), capture_output=True, text=True, timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """A temporary copy of the repository in which the whole demo book has been built."""
+    root = copy_repository(tmp_path_factory.mktemp("demo") / "repo")
+    res = run_build(root)
+    assert res.returncode == 0, f"the demo build failed:\n{res.stdout}\n{res.stderr}"
+    assert (root / "book" / "_build" / "html" / "index.html").is_file()
+    return root
