@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 WAVE ?=
 JOBS ?=
 
-.PHONY: help venv book wave test test-fast synth validate verify manifest lab lock check-publication bench clean clean-all
+.PHONY: help venv book wave test test-fast synth validate verify manifest lab lock check-publication bench clean clean-all a11y a11y-deps
 
 help: ## List the targets
 	@echo "peo: the Professionalervaringsonderzoek pipeline"
@@ -37,8 +37,14 @@ wave: $(STAMP) ## Clean and analyse one wave: make wave WAVE=2022
 	@test -n "$(WAVE)" || { echo "error: give the wave, e.g. make wave WAVE=2022"; exit 2; }
 	$(PY) -m peo build --wave $(WAVE) --no-book
 
-test: $(STAMP) ## Run the whole test suite (unit tests, notebooks, end-to-end)
+a11y-deps: ## Install what the accessibility check needs (Debian chromium, pinned npm packages)
+	@bash tests/a11y/install.sh
+
+test: $(STAMP) a11y-deps ## Run the whole test suite (unit tests, notebooks, end-to-end, accessibility)
 	$(PY) -m pytest
+
+a11y: $(STAMP) a11y-deps ## Check the built book in headless Chromium (axe-core, WCAG 2.1 AA); run after make book
+	$(PY) -m peo.a11y
 
 test-fast: $(STAMP) ## Run the unit tests only (no notebooks, no book)
 	$(PY) -m pytest -m "not slow"
@@ -76,4 +82,4 @@ clean: ## Remove build outputs (processed data, executed notebooks, the book)
 	rm -rf data/processed/*/ book/_build book/waves book/generated book/_toc.yml book/index.md build/
 
 clean-all: clean ## Also remove the virtual environment
-	rm -rf $(VENV)
+	rm -rf $(VENV) tests/a11y/node_modules

@@ -4,36 +4,40 @@ Dutch public-sector publications must meet WCAG 2.1 level AA. This module serves
 built book (``book/_build/html``) on 127.0.0.1, opens every page in Debian's headless
 Chromium and runs axe-core on it (the Node project in ``tests/a11y/``: axe-core and
 puppeteer-core, exact versions in its ``package-lock.json``; ``tests/a11y/install.sh``
-installs Chromium and the packages). The browser reports what it sees; this module
-decides what is a failure:
+installs Chromium and the packages). The browser (``tests/a11y/check.js``) reports what it
+sees; this module decides what fails (:func:`findings`, :func:`colour_findings`):
 
 ``axe``
     an axe-core violation of a rule tagged ``wcag2a``, ``wcag2aa``, ``wcag21a`` or
-    ``wcag21aa`` with impact ``serious`` or ``critical`` (:data:`FAIL_IMPACTS`);
+    ``wcag21aa`` with impact ``serious`` or ``critical`` (:data:`FAIL_IMPACTS`). Every
+    rule runs in the light colour scheme; the colour rules run again in the dark one
+    (the theme follows the reader's ``prefers-color-scheme``);
 ``lang``
-    the page does not declare Dutch (``<html lang="nl">``, or a tag starting with ``nl``);
+    the page does not declare Dutch (``<html lang="nl">``, or a tag starting with ``nl-``);
 ``alt``
     an ``<img>`` without alt text, with an empty one, or with a file name or path as alt
     text (docutils falls back to the image's address when a figure has no ``:alt:``);
 ``figure-alt``
-    a figure (an image or a large inline SVG in the page's ``<main>``) whose text
-    alternative is shorter than :data:`MIN_FIGURE_ALT` characters: too short to say what
-    the figure shows;
+    a figure (an image, or an inline SVG of at least 100 × 100 px, in the page's
+    ``<main>``) whose text alternative is shorter than :data:`MIN_FIGURE_ALT` characters:
+    too short to say what the figure shows;
 ``figure-colour``
-    a figure (PNG) that fills a noticeable area with a colour that is not in the
-    colour-blind-checked palettes of :mod:`peo.plots` (nor a grey, nor a tint of a
-    palette colour over white): its colours were not checked for colour-vision
-    deficiencies;
+    a figure (PNG or JPEG, a file or an inline ``data:`` image) that fills an area with a
+    colour outside the palettes that :func:`peo.plots.palette_check` proves readable
+    under simulated protanopia, deuteranopia and tritanopia;
 ``remote``
-    the page asked for anything that is not on 127.0.0.1 (the book must work offline and
-    must not leak its readers to third parties);
+    the page asked for anything that is not on the local server (the book must work
+    offline and must not hand its readers to third parties). Such requests are blocked,
+    and Chromium resolves no host name at all;
 ``missing``
-    a file the page asked for on 127.0.0.1 is missing (HTTP 4xx/5xx, failed request);
+    a file the page asked for on the local server is missing (HTTP 4xx/5xx);
 ``load``
-    the page did not load (HTTP error, timeout), or a script on it raised an error.
+    the page did not load (HTTP error, timeout).
 
-:func:`check_book` runs all of it and returns one row per finding (an empty frame when
-the book passes); :func:`report` formats findings for a person.
+Script errors on a page (``script``) and axe findings of impact ``minor`` or ``moderate``
+are reported but do not fail. :func:`check_book` runs everything and returns one row per
+finding; :func:`report` formats them for a person; ``python -m peo.a11y [HTML_DIR]`` does
+both from the command line.
 """
 
 from __future__ import annotations

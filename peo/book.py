@@ -1405,6 +1405,22 @@ def _register_bibtex_styles() -> None:
     pybtex.plugin.register_plugin("pybtex.style.formatting", "peo_plain", DutchPlain, force=True)
 
 
+def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Drop scripts listed twice on a page.
+
+    sphinx-thebe and sphinx-togglebutton each add their inline scripts twice under
+    Jupyter Book 1, so every page declared ``const THEBE_JS_URL`` twice and threw a
+    script error in the browser.
+    """
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        key = (getattr(js, "filename", str(js)), tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
 def setup(app: Any) -> dict:
     """Sphinx extension: apply ``generated/settings.json`` (announcement) to the theme.
 
@@ -1414,5 +1430,6 @@ def setup(app: Any) -> dict:
     """
     app.add_config_value("peo_search_bar_text", "", "html")
     app.connect("config-inited", _apply_settings)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     _register_bibtex_styles()
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -92,7 +92,6 @@ _ACCENT = "#1f6f9f"
 _MUTED = "#555555"
 _NEUTRAL = "#d0d0d0"
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-_GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 
 
 class _rc:
@@ -220,7 +219,9 @@ def _draw_likert(ax, table: pd.DataFrame, codebook: Any) -> None:
         return
     _, _, first = rows[0]
     k = len(first)
-    colours = [tuple(c) for c in mpl.colormaps["RdBu"](np.linspace(0.12, 0.88, k))]
+    from .plots import likert_colours  # the book's checked colour-blind-safe palette (PuOr)
+
+    colours = likert_colours(k)
     bar = {"height": 0.62, "edgecolor": "white", "linewidth": 0.4}
     n_items = len(rows)
     extent = 0.0
@@ -313,8 +314,11 @@ def _draw_groups(ax, table: pd.DataFrame, codebook: Any) -> None:
     labels_by_group = _group_labels(codebook)
     n_rows = len(rows)
     step = 0.6 / max(len(groups), 1)
+    from .plots import group_colours  # the book's checked group palette (Okabe-Ito)
+
+    palette = group_colours(groups)
     for j, g in enumerate(groups):
-        colour = _GROUP_COLOURS[j % len(_GROUP_COLOURS)]
+        colour = palette[g]
         sub = df[df["group"].astype(str) == g]
         for r in sub.itertuples(index=False):
             key = tuple(str(getattr(r, k)) for k in keys)

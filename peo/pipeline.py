@@ -109,6 +109,24 @@ CLEAN_FILES = (
 KERNEL_NAME = "peo"
 
 
+def _relative_files(report: pd.DataFrame) -> pd.DataFrame:
+    """The report with its ``file`` column relative to the repository root, so that the same
+    raw file gives the same ``validation.csv`` wherever the repository lies."""
+    if "file" not in report.columns or report.empty:
+        return report
+    root = paths.root()
+
+    def rel(value):
+        try:
+            return Path(value).resolve().relative_to(root).as_posix()
+        except (TypeError, ValueError):
+            return value
+
+    out = report.copy()
+    out["file"] = out["file"].map(rel)
+    return out
+
+
 def write_clean(result: CleanResult, folder: str | Path) -> Path:
     """Write a cleaning result into ``folder``, replacing it whole.
 
@@ -139,7 +157,7 @@ def write_clean(result: CleanResult, folder: str | Path) -> Path:
         io.write_csv(result.recodes, tmp / "recodes.csv")
         io.write_csv(result.flow, tmp / "flow.csv")
         io.write_csv(result.missing_codes, tmp / "missing_codes.csv")
-        io.write_csv(validation, tmp / "validation.csv")
+        io.write_csv(_relative_files(validation), tmp / "validation.csv")
     return folder
 
 

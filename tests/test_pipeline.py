@@ -212,8 +212,9 @@ def test_default_steps_are_the_report(project):
     names = [s.name for s in pipeline.WAVE_STEPS]
     assert names == ["01_clean", "results", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers"]
     assert pipeline.WAVE_STEPS[1].target == "peo.analysis:write_results"
-    assert [s.name for s in pipeline.GLOBAL_STEPS] == ["10_trends", "book"]
-    assert pipeline.GLOBAL_STEPS[0].publish == "book/waves/trends.ipynb"
+    assert [s.name for s in pipeline.GLOBAL_STEPS] == ["trend_results", "10_trends", "book"]
+    assert pipeline.GLOBAL_STEPS[0].target == "peo.trends:write_results"
+    assert pipeline.GLOBAL_STEPS[1].publish == "book/waves/trends.ipynb"
 
 
 def test_fingerprints_change_only_with_their_inputs(project):

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Open pages of a locally served book in headless Chromium and report what a reader's
 // browser sees: axe-core violations (WCAG 2.1 A/AA), the page language, every image and
-// every request that left 127.0.0.1. The verdict (what counts as a failure) is made by
+// every request for anything not on the local server. The verdict (what counts as a failure) is made by
 // peo/a11y.py, which starts the web server, calls this script and reads its report.
 //
 //   node check.js < job.json > report.json
@@ -20,9 +20,12 @@
 //                                            reader's preferred colour scheme)
 // }
 //
-// report.json: {"chromium": "...", "axe": "4.x", "pages": [{page, url, status, lang,
-//   title, images, figures_svg, violations, remote_requests, failed_requests,
-//   page_errors, error}], "seconds": 12.3}
+// report.json: {"chromium": "...", "axe": "4.x", "color_schemes": [...], "pages": [{page,
+//   url, status, lang, title, images, figures_svg, violations, remote_requests,
+//   failed_requests, page_errors, error}], "seconds": 12.3}
+//
+// Every request that does not go to base_url's origin is aborted before it leaves the
+// browser and recorded (remote_requests); data:, blob: and about: URLs are no requests.
 //
 // Chromium is Debian's (/usr/bin/chromium); puppeteer-core downloads no browser.
 'use strict';

@@ -1,0 +1,195 @@
+"""End to end: the whole report from the demo waves, rebuilt, changed, broken and rebuilt again.
+
+The demo book is built once per session (fixture ``built_demo`` in ``conftest.py``); the
+tests that change something work in their own copy of that built tree, so they start from
+a complete, up-to-date build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import copy_repository, run_build
+
+pytestmark = pytest.mark.slow
+
+WAVES = ("2021", "2022", "2023")
+NOTEBOOKS = ("01_clean", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers")
+
+
+def _last_build(root: Path) -> list[dict]:
+    return json.loads((root / "build" / "last_build.json").read_text())
+
+
+def _ran(root: Path) -> set[tuple[str | None, str]]:
+    return {(r["wave"], r["step"]) for r in _last_build(root) if r["status"] == "ran"}
+
+
+def _copy_built(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, symlinks=True)
+    return dst
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_wave_has_its_chapter_tables_and_factsheet(built_demo):
+    html = built_demo / "book" / "_build" / "html"
+    for wave in WAVES:
+        for nb in NOTEBOOKS:
+            assert (html / "waves" / wave / f"{nb}.html").is_file(), f"chapter {wave}/{nb} missing"
+        index = (html / "waves" / wave / "index.html").read_text(encoding="utf-8")
+        assert "factsheet" in index.lower()
+        tables = built_demo / "data" / "processed" / wave / "tables"
+        package = json.loads((tables / "datapackage.json").read_text(encoding="utf-8"))
+        for resource in package["resources"]:
+            assert (tables / resource["path"]).is_file(), resource["path"]
+        assert {"space_by_group.csv", "space_distribution.csv", "outcome_by_space.csv"} <= {
+            p.name for p in tables.iterdir()
+        }
+        kf = json.loads((tables / "key_figures.json").read_text(encoding="utf-8"))
+        assert kf["wave"] == wave and kf["figures"], "key figures without statements"
+        assert (built_demo / "book" / "waves" / wave / "factsheet.pdf").read_bytes().startswith(b"%PDF")
+        assert (built_demo / "book" / "waves" / wave / "factsheet.png").read_bytes().startswith(b"\x89PNG")
+        assert (html / "waves" / wave / "factsheet.html").is_file()
+    assert (html / "waves" / "trends.html").is_file()
+    for page in ("generated/flow.html", "generated/reproduce.html", "generated/downloads.html",
+                 "appendix/methods.html", "appendix/bibliography.html"):
+        assert (html / page).is_file(), page
+
+
+def test_every_page_carries_the_synthetic_notice_and_dutch_language(built_demo):
+    html = built_demo / "book" / "_build" / "html"
+    pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r'<html[^>]*\blang="nl"', text), page
+        assert "synthetische demonstratiegegevens" in text, page
+
+
+def test_landing_page_numbers_come_from_the_latest_key_figures(built_demo):
+    kf = json.loads((built_demo / "data/processed/2023/tables/key_figures.json").read_text(encoding="utf-8"))
+    index = (built_demo / "book/_build/html/index.html").read_text(encoding="utf-8")
+    for fig in kf["figures"]:
+        assert f"{round(100 * fig['share'])}%" in index
+        assert f"{fig['count']} van {fig['n']}" in index
+
+
+def test_flows_add_up_for_every_wave(built_demo):
+    import pandas as pd
+
+    for wave in WAVES:
+        flow = pd.read_csv(built_demo / "data" / "processed" / wave / "flow.csv")
+        n = flow["n"].tolist()
+        excluded = flow["excluded"].tolist()
+        assert all(n[i] == n[i - 1] - excluded[i] for i in range(1, len(n)))
+        exclusions = pd.read_csv(built_demo / "data" / "processed" / wave / "exclusions.csv")
+        assert len(exclusions) == n[0] - n[-1], "every excluded respondent is listed with a reason"
+        respondents = pd.read_parquet(built_demo / "data" / "processed" / wave / "respondents.parquet")
+        assert len(respondents) == n[-1]
+
+
+def test_incremental_rebuilds(built_demo, tmp_path):
+    root = _copy_built(built_demo, tmp_path / "repo")
+
+    # Nothing changed: nothing runs, in particular no notebook.
+    res = run_build(root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    statuses = {r["status"] for r in _last_build(root)}
+    assert statuses == {"skipped"}, _last_build(root)
+
+    # A changed codebook of one wave reruns that wave, the trends and the book, and nothing else.
+    theme = root / "data" / "raw" / "2021" / "theme.yml"
+    cb = yaml.safe_load(theme.read_text(encoding="utf-8"))
+    cb["items"][0]["short_nl"] = cb["items"][0]["short_nl"] + " (herzien)"
+    theme.write_text(yaml.safe_dump(cb, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    res = run_build(root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    ran = _ran(root)
+    wave_steps = {("2021", s) for s in ("01_clean", "results", *NOTEBOOKS)}
+    assert ran == wave_steps | {(None, "trend_results"), (None, "10_trends"), (None, "book")}, ran
+    chapter = (root / "book/_build/html/waves/2021/04_theme.html").read_text(encoding="utf-8")
+    assert "(herzien)" in chapter
+
+    # --force reruns everything.
+    res = run_build(root, "--force", "--wave", "2022", "--no-book")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert {s for w, s in _ran(root) if w == "2022"} == {"01_clean", "results", *NOTEBOOKS}
+    assert not any(w in ("2021", "2023") for w, _ in _ran(root))
+
+
+def test_a_failing_notebook_keeps_the_earlier_book_and_names_the_cell(built_demo, tmp_path):
+    root = _copy_built(built_demo, tmp_path / "repo")
+    index = root / "book/_build/html/index.html"
+    before = _digest(index)
+    chapter = root / "book/_build/html/waves/2022/03_outcomes.html"
+    chapter_before = _digest(chapter)
+
+    path = root / "notebooks" / "03_outcomes.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("kapot voor de test")'))
+    nbformat.write(nb, path)
+
+    res = run_build(root, "--wave", "2022")
+    out = res.stdout + res.stderr
+    assert res.returncode != 0
+    assert "2022" in out and "03_outcomes" in out and re.search(r"cel+ \d+", out), out
+    assert "RuntimeError" in out and "Traceback" not in out
+    assert _digest(index) == before, "the earlier book was replaced"
+    assert _digest(chapter) == chapter_before
+    assert (root / "build" / "failed" / "2022" / "03_outcomes.ipynb").is_file()
+
+
+def test_bad_wave_gives_a_clear_message_and_keeps_the_book(built_demo, tmp_path):
+    root = _copy_built(built_demo, tmp_path / "repo")
+    before = _digest(root / "book/_build/html/index.html")
+    res = run_build(root, "--wave", "1999")
+    assert res.returncode != 0
+    assert "1999" in res.stderr and "Traceback" not in res.stderr
+    (root / "data/raw/2024").mkdir()
+    res = run_build(root)
+    assert res.returncode != 0 and "wave.yml" in res.stderr and "Traceback" not in res.stderr
+    assert _digest(root / "book/_build/html/index.html") == before
+
+
+#: Outputs that are compared byte for byte between two builds from clean.
+IDENTICAL = (
+    "data/processed/*/respondents.parquet",
+    "data/processed/*/*.csv",
+    "data/processed/*/tables/*.csv",
+    "data/processed/*/tables/*.json",
+    "data/processed/*/tables/factsheet.pdf",
+    "data/processed/*/tables/factsheet.png",
+    "data/processed/trends/*",
+    "book/waves/**/*.ipynb",
+    "book/_build/html/**/*.html",
+    "book/_build/html/_images/*.png",
+)
+
+
+def test_two_builds_from_clean_are_byte_identical(built_demo, tmp_path):
+    other = copy_repository(tmp_path / "repo")
+    res = run_build(other)
+    assert res.returncode == 0, res.stdout + res.stderr
+    compared = 0
+    different = []
+    for pattern in IDENTICAL:
+        first = sorted(p.relative_to(built_demo) for p in built_demo.glob(pattern))
+        second = sorted(p.relative_to(other) for p in other.glob(pattern))
+        assert first == second, f"{pattern}: the two builds made different files"
+        for rel in first:
+            compared += 1
+            if _digest(built_demo / rel) != _digest(other / rel):
+                different.append(str(rel))
+    assert compared > 100
+    assert different == []
