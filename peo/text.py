@@ -919,13 +919,19 @@ def code_themes(texts: pd.Series, coding: str, themes: dict[str, Coding] | None 
     """
     c = _get_coding(coding, themes)
     rows = []
+    coded: dict[str, list[Theme]] = {}  # each distinct answer is matched once (large waves repeat answers)
     for pid, value in texts.items():
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             continue
-        norm = _fold(" ".join(str(value).split())).casefold()
-        if not norm or any(rx.fullmatch(norm.strip(" .!?")) for rx in c.non_answers) or not re.search(r"\w", norm):
-            continue
-        hits = [t for t in c.themes[:-1] if t.matches(norm)] or [c.other]
+        text = str(value)
+        hits = coded.get(text)
+        if hits is None:
+            norm = _fold(" ".join(text.split())).casefold()
+            if not norm or any(rx.fullmatch(norm.strip(" .!?")) for rx in c.non_answers) or not re.search(r"\w", norm):
+                hits = []
+            else:
+                hits = [t for t in c.themes[:-1] if t.matches(norm)] or [c.other]
+            coded[text] = hits
         rows += [(pid, t.id, t.nl) for t in hits]
     out = pd.DataFrame(rows, columns=["pid", "theme", "theme_label"])
     out["theme"] = pd.Categorical(out["theme"], categories=[t.id for t in c.themes])
@@ -1076,13 +1082,16 @@ def example_quotes(
     theme_ids, labels = _theme_order(coded)
     used: set = set()
     rows = []
+    quotable: dict[str, bool] = {}  # per distinct text: long enough and nothing identifying left
+
+    def usable(text: str) -> bool:
+        if text not in quotable:
+            quotable[text] = len(" ".join(text.split())) >= min_chars and not residual_identifiers(text)
+        return quotable[text]
+
     for i, t in enumerate(theme_ids):
         pids = list(dict.fromkeys(coded.loc[coded["theme"].astype(str) == t, "pid"].tolist()))
-        cands = [
-            p for p in pids
-            if p not in used and p in texts and len(" ".join(texts[p].split())) >= min_chars
-            and not residual_identifiers(texts[p])
-        ]
+        cands = [p for p in pids if p not in used and p in texts and usable(texts[p])]
         if not cands:
             continue
         rng = np.random.default_rng([seed, i])

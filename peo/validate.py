@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -402,6 +403,33 @@ def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> p
     for c in [*df.columns, *schema.columns]:
         order.setdefault(c, len(order))
     rows = []
+    # Values are looked up by position in whole columns, fetched once per column (a
+    # ``df.at`` per failure case took seconds for a large export with many incomplete rows).
+    position = pd.Series(np.arange(len(df)), index=df.index)
+    position = position[~position.index.duplicated()].to_dict()
+    columns: dict[str, list] = {}
+
+    def value_at(idx, col: str):
+        if col not in columns:
+            columns[col] = df[col].tolist()
+        return columns[col][position[idx]] if idx in position else df.at[idx, col]
+
+    first_row: dict[str, dict] = {}
+
+    def first_with(idx, col: str):
+        """The first row with the same value as row ``idx`` of ``col``."""
+        if col not in first_row:
+            firsts: dict = {}
+            for i, v in zip(df.index, df[col].tolist()):
+                if not pd.isna(v):
+                    firsts.setdefault(v, i)
+            first_row[col] = firsts
+        value = value_at(idx, col)
+        try:
+            return first_row[col][value]
+        except (KeyError, TypeError):
+            return df.index[df[col] == df.at[idx, col]][0]
+
     for r in fc.itertuples(index=False):
         check = str(r.check)
         if check == "column_in_dataframe":
@@ -428,9 +456,8 @@ def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> p
             continue
         rule = dict(rule)
         if rule["problem"] == "duplicate_id":
-            first = df.index[df[col] == df.at[idx, col]][0]
-            rule["expected"] += f" (row {first} has the same id)"
-        rows.append({"row": idx, "col": col, "column": raw_name.get(col, col), "value": _as_text(df.at[idx, col]), **rule})
+            rule["expected"] += f" (row {first_with(idx, col)} has the same id)"
+        rows.append({"row": idx, "col": col, "column": raw_name.get(col, col), "value": _as_text(value_at(idx, col)), **rule})
     out = pd.DataFrame(rows)
     if out.empty:
         return _empty_report()

@@ -193,3 +193,30 @@ def test_two_builds_from_clean_are_byte_identical(built_demo, tmp_path):
                 different.append(str(rel))
     assert compared > 100
     assert different == []
+
+
+def test_published_tables_are_a_valid_frictionless_data_package(built_demo):
+    from frictionless import Package, validate
+
+    for wave in WAVES:
+        descriptor = built_demo / "data" / "processed" / wave / "tables" / "datapackage.json"
+        report = validate(Package(str(descriptor)))
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_the_2022_demo_wave_reproduces_the_published_statements(built_demo):
+    """DOMAIN.md, 2nd measurement (2022): 9 in 10 enough space in general; almost half lack room
+    for the relationship; almost as many for doing what is needed; more than a third for
+    reflection; GI lowest on the first two, JZ on reflection; associations with work pleasure
+    and staying positive, with workload negative. Numbers from the published key figures."""
+    kf = json.loads((built_demo / "data/processed/2022/tables/key_figures.json").read_text(encoding="utf-8"))
+    share = {f["item"]: f["share"] for f in kf["figures"]}
+    assert 0.85 <= share["ps_general"] <= 0.95
+    assert 0.42 <= share["ps_relation"] <= 0.52
+    assert 0.39 <= share["ps_needed"] <= share["ps_relation"] + 0.02
+    assert 0.33 <= share["ps_reflection"] <= 0.42
+    highest = {d["item"]: d["highest_group"] for d in kf["differences"]}
+    assert highest == {"ps_relation": "GI", "ps_needed": "GI", "ps_reflection": "JZ"}
+    rho = {a["outcome"]: a["estimate"] for a in kf["associations"]}
+    assert rho["work_pleasure"] > 0.1 and rho["stay"] > 0.1 and rho["workload"] < -0.1
+    assert all(a["ci_low"] * a["ci_high"] > 0 for a in kf["associations"]), "intervals exclude zero"
