@@ -410,6 +410,22 @@ json.dump({"kernel": kernel, "seconds": round(statistics.median(times), 2)}, ope
 """
 
 
+_DEDUCE_LOAD = """
+import json, sys, time
+from peo import text
+t = time.perf_counter()
+text.warm_up()
+json.dump({"seconds": round(time.perf_counter() - t, 2)}, open(sys.argv[1], "w"))
+"""
+
+
+def _deduce_load(root: Path, work: Path, logs: Path) -> float:
+    """Seconds to load deduce in a process that has already imported ``peo.text``."""
+    out = work / "deduce_load.json"
+    python(_DEDUCE_LOAD, str(out), root=root, logfile=logs / "deduce.log")
+    return json.loads(out.read_text())["seconds"]
+
+
 def _median_run(code: str, *, root: Path, logfile: Path, times: int = 3) -> float:
     return round(statistics.median(python(code, root=root, logfile=logfile)["seconds"] for _ in range(times)), 2)
 
@@ -441,11 +457,21 @@ def bench_plain(work: Path, build: dict) -> dict:
             logfile=logs / "imports.log"),
         "notebook_kernel_start_and_stop_seconds": kernel["seconds"],
         "notebook_kernel": kernel["kernel"],
-        "load_deduce_seconds": _median_run("from peo import text\ntext.warm_up()", root=root,
-                                           logfile=logs / "deduce.log", times=1),
+        "load_deduce_seconds": _deduce_load(root, work, logs),
     }
     n_notebooks = sum(1 for r in records if r["step"][:2].isdigit())
     n_python = sum(1 for r in records if r["step"] in ("results", "trend_results"))
+
+    # The same full build with one job per wave (every wave side by side), for comparison:
+    # with the default (one job per core) and three waves on two cores, the third wave runs alone.
+    jobs = len(waves)
+    log(f"full build again with --jobs {jobs} (one job per wave), for comparison ...")
+    root_j = make_root(work / "build-root-jobs")
+    per_wave = run([PY, "-m", "peo", "build", "--jobs", str(jobs)], root=root_j, logfile=logs / "build_jobs.log",
+                   extra_env={"SOURCE_DATE_EPOCH": str(int(time.time()))})
+    book_j = sum(r["seconds"] for r in build_records(root_j) if r["step"] == "book")
+    per_wave_seconds = round(per_wave["seconds"] - book_j, 2)
+    log(f"  {per_wave['seconds']:.1f} s")
     return {
         "plain": {**plain, "waves": waves, "timings": json.loads(timings_file.read_text())},
         "notebook_pipeline": {
@@ -463,6 +489,13 @@ def bench_plain(work: Path, build: dict) -> dict:
             "python_processes": n_python,
         },
         "ratio_wall": round(notebook_seconds / plain["seconds"], 2),
+        "ratio_cpu_including_book": round(full["cpu_seconds"] / plain["cpu_seconds"], 2),
+        "with_one_job_per_wave": {
+            "jobs": jobs,
+            "full_build_seconds": per_wave["seconds"],
+            "notebook_pipeline_seconds": per_wave_seconds,
+            "ratio_wall": round(per_wave_seconds / plain["seconds"], 2),
+        },
         "fixed_costs": fixed,
         "fixed_cost_estimate_seconds": round(
             n_notebooks * (fixed["notebook_kernel_start_and_stop_seconds"] + fixed["import_notebook_modules_seconds"])
@@ -536,12 +569,18 @@ def summary(res: dict) -> str:
             "",
             "3. Notebook pipeline against one plain process (same 3 waves)",
             f"   notebook pipeline {nb['seconds']:.1f} s (full build minus book), plain {pl['seconds']:.1f} s"
-            f" (CPU {pl['cpu_seconds']:.1f} s): ratio {p['ratio_wall']:.2f} (target <= 2)",
+            f" (CPU {pl['cpu_seconds']:.1f} s): ratio {p['ratio_wall']:.2f} (target <= 2);"
+            f" CPU ratio {p['ratio_cpu_including_book']:.1f} (build CPU includes the book)",
+            f"   with --jobs {p['with_one_job_per_wave']['jobs']} (one job per wave):"
+            f" {p['with_one_job_per_wave']['notebook_pipeline_seconds']:.1f} s, ratio"
+            f" {p['with_one_job_per_wave']['ratio_wall']:.2f}",
             "   build steps (s, summed over waves): "
             + ", ".join(f"{k} {v}" for k, v in nb["step_seconds"].items()),
             f"   fixed costs: kernel start+stop {fx['notebook_kernel_start_and_stop_seconds']} s, notebook imports"
             f" {fx['import_notebook_modules_seconds']} s, deduce load {fx['load_deduce_seconds']} s;"
-            f" {nb['notebooks']} notebooks + {nb['python_processes']} python steps ~ {p['fixed_cost_estimate_seconds']} s",
+            f" {nb['notebooks']} notebooks + {nb['python_processes']} python steps ~ {p['fixed_cost_estimate_seconds']} s"
+            f" of the build's {nb['full_build_cpu_seconds_including_book']:.0f} s CPU (the plain process: "
+            f"{pl['cpu_seconds']:.0f} s CPU in all)",
         ]
     lines += ["", "Targets:"]
     for k, v in res["verdict"].items():
