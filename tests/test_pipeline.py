@@ -307,7 +307,7 @@ def test_a_failing_notebook_is_loud_and_leaves_the_book_intact(project, monkeypa
 
     assert code == 1
     assert "Traceback" not in out + err
-    assert "Wave 2002, notebook n2.ipynb, cell 3: KeyError: 'boom'" in err
+    assert "Wave 2002, notebook n2.ipynb, cell 4: KeyError: 'boom'" in err
     failed = project.root / "build" / "failed" / "2002" / "n2.ipynb"
     assert str(failed) in err
     nb = nbformat.read(failed, as_version=4)
