@@ -297,3 +297,28 @@ def test_never_overwrites_a_real_export(tmp_path, monkeypatch):
     assert real.read_text(encoding="utf-8") == "real export"
     assert not (root / "data" / "raw" / FILES["2021"]).exists()  # nothing written before the refusal
     synth.generate(tmp_path / "elsewhere")  # --out elsewhere is fine
+
+
+def test_a_scaled_wave_has_n_rows_and_cleans_with_a_flow_that_adds_up(tmp_path, monkeypatch):
+    import shutil
+
+    from peo import pipeline
+    from peo.config import load_wave_dir
+    from peo.load import read_wave
+    from peo.synth import generate_scaled
+
+    repo = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("PEO_ROOT", str(tmp_path))
+    shutil.copytree(repo / "codebooks", tmp_path / "codebooks")
+    (tmp_path / "data" / "raw" / "2022").mkdir(parents=True)
+    for name in ("wave.yml", "theme.yml"):
+        shutil.copy(repo / "data" / "raw" / "2022" / name, tmp_path / "data" / "raw" / "2022" / name)
+    wave_dir = generate_scaled(tmp_path / "data" / "raw", wave_template="2022", n=600, wave_id="9001")
+    wave = load_wave_dir(wave_dir)
+    assert len(read_wave(wave)) == 600
+    result = pipeline.clean_wave(wave.id)
+    n = result.flow["n"].tolist()
+    excluded = result.flow["excluded"].tolist()
+    assert n[0] == 600
+    assert all(n[i] == n[i - 1] - excluded[i] for i in range(1, len(n)))
+    assert len(result.exclusions) == n[0] - n[-1]
