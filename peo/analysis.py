@@ -4,7 +4,7 @@ The analysis notebooks (``02_professional_space`` ... ``05_open_answers``) and t
 ``results`` step call the same functions here, so a number in the book is the number in the
 published table. Each section function takes a :class:`WaveData` and returns a
 :class:`Section`: a dict of protected tables (:class:`peo.disclosure.ProtectedTable`, tidy,
-with the columns documented in ``data/processed/README.md``) plus, where useful, the
+with the columns documented in ``docs/processed-data.md``) plus, where useful, the
 codebook to label them. :func:`write_results` writes every table with
 :func:`peo.disclosure.publish`, a Frictionless ``datapackage.json`` and ``key_figures.json``.
 
@@ -633,7 +633,7 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
     """The headline statements of a wave with their numbers (``key_figures.json``).
 
     Every statement is rendered from a published (protected) table; a suppressed number is
-    never stated. The format is documented in ``data/processed/README.md``.
+    never stated. The format is documented in ``docs/processed-data.md``.
     """
     cfg = wording()
     cb = data.codebook

@@ -501,7 +501,7 @@ def landing_page(
     """The landing page ``index.md``: what PEO is and the key findings of the latest wave.
 
     Every number comes from the key-figures file of the latest wave (format:
-    ``data/processed/README.md``, section ``key_figures.json``); percentages are rounded for
+    ``docs/processed-data.md``, section ``key_figures.json``); percentages are rounded for
     presentation only. Below the findings, the waves with links to their chapters.
 
     Parameters
@@ -774,7 +774,7 @@ def flow_page(flows: Mapping[str, Any]) -> str:
     """The respondent flow of every wave, newest first: step, n, excluded, reasons.
 
     Only counts are shown, never respondents. Each table is a wave's ``flow.csv`` (columns
-    ``step``, ``label_nl``, ``n``, ``excluded``, ``reasons``; see ``data/processed/README.md``).
+    ``step``, ``label_nl``, ``n``, ``excluded``, ``reasons``; see ``docs/processed-data.md``).
 
     Parameters
     ----------
@@ -803,7 +803,7 @@ def flow_page(flows: Mapping[str, Any]) -> str:
         if missing:
             raise ConfigError(
                 f"The respondent flow of wave {wid!r} has no column(s) {', '.join(missing)}. "
-                "Rebuild the wave (python -m peo build --wave ...) so that flow.csv follows data/processed/README.md."
+                "Rebuild the wave (python -m peo build --wave ...) so that flow.csv follows docs/processed-data.md."
             )
         rows = []
         for r in df.to_dict("records"):

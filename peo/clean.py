@@ -47,7 +47,7 @@ values (``1``, ``"1"``, ``True``, ``"true"`` are the same). Start and end times 
 day-first (``14-02-2022``) where they are not ISO dates (``2022-02-14``). A column of an
 optional item that the export lacks (validation warns about it) counts as unanswered.
 
-The output tables and their columns are documented in ``data/processed/README.md``.
+The output tables and their columns are documented in ``docs/processed-data.md``.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ _NOT_CHOSEN = "not_chosen"
 
 @dataclass(frozen=True)
 class CleanResult:
-    """The outcome of cleaning one wave (columns: ``data/processed/README.md``).
+    """The outcome of cleaning one wave (columns: ``docs/processed-data.md``).
 
     Attributes
     ----------
@@ -420,7 +420,7 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     -------
     CleanResult
         Respondents, exclusions, recodes, flow and missing-code counts, with the columns
-        documented in ``data/processed/README.md``. Respondent ids are
+        documented in ``docs/processed-data.md``. Respondent ids are
         ``<wave>-<nnnn>``, numbered in file order over all rows received, so exclusions
         and respondents share one numbering.
 

@@ -2,7 +2,7 @@
 
 The PEO reports always come with a one-page factsheet. :func:`factsheet` builds it from a
 wave's key figures (``data/processed/<wave>/key_figures.json``, format in
-``data/processed/README.md``) and, optionally, two published tables: a distribution table
+``docs/processed-data.md``) and, optionally, two published tables: a distribution table
 for the Likert figure and a box-share table per employer type for the differences. No LaTeX
 and no browser: the PDF and the PNG preview come from matplotlib's own backends, with the
 bundled DejaVu fonts.

@@ -1,7 +1,7 @@
 """Differences between groups (employer types): chi-square, Kruskal-Wallis, ordinal logit.
 
 Each function returns a tidy DataFrame with the shared test-table columns of
-``data/processed/README.md`` (``statistic``, ``df``, ``p_value``, ``effect``,
+``docs/processed-data.md`` (``statistic``, ``df``, ``p_value``, ``effect``,
 ``effect_size``) plus ``n`` and a Dutch ``note``. P-values are not corrected for multiple
 testing here: put the rows of one family of tests together and use
 :func:`peo.multicomp.adjust_family`.

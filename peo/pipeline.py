@@ -6,7 +6,7 @@ Two jobs live here.
 (:func:`peo.load.read_wave`), validates it (:func:`peo.validate.validate_frame`), cleans it
 (:func:`peo.clean.clean_frame`) and writes ``data/processed/<wave>/`` whole through
 :func:`peo.io.atomic_dir`: either every output of the new run is there, or the previous
-folder is untouched. The outputs are documented in ``data/processed/README.md``.
+folder is untouched. The outputs are documented in ``docs/processed-data.md``.
 
 **Building** the report (:func:`build`, ``python -m peo build``, ``make book``) runs, for
 every wave, the steps of :data:`WAVE_STEPS` (the cleaning notebook, the results, the

@@ -1,7 +1,7 @@
 """Figures of the PEO report: every function takes a tidy table and returns a Figure.
 
 The figures draw the published tables (``data/processed/<wave>/tables/``, column names
-in ``data/processed/README.md``), so a figure never shows a number that is not in a
+in ``docs/processed-data.md``), so a figure never shows a number that is not in a
 table, and a cell hidden by disclosure control is never drawn:
 
 :func:`likert_diverging`
@@ -626,7 +626,7 @@ def _require(table: pd.DataFrame, columns: Sequence[str], what: str) -> pd.DataF
     if missing:
         raise ValidationError(
             f"The table given to {what} lacks the column(s) {', '.join(map(repr, missing))}. It needs "
-            f"{', '.join(columns)} (see data/processed/README.md, section tables/)."
+            f"{', '.join(columns)} (see docs/processed-data.md, section tables/)."
         )
     out = pd.DataFrame(table).copy()  # a plain frame, also for a peo.disclosure ProtectedTable
     if "suppressed" in out.columns:

@@ -2,7 +2,7 @@
 
 This module is the base of the statistics modules (:mod:`peo.shares`, :mod:`peo.groups`,
 :mod:`peo.associations`): it turns the processed respondents frame (see
-``data/processed/README.md``) into numbers. Coded items are ordered categoricals of the
+``docs/processed-data.md``) into numbers. Coded items are ordered categoricals of the
 codebook's Dutch labels; :func:`item_codes` turns them back into the codebook's codes,
 :func:`scale_scores` averages a construct's items after reverse coding, and
 :func:`reliability` reports Cronbach's alpha with its interval and McDonald's omega.

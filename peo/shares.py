@@ -1,7 +1,7 @@
 """Shares of answers: distributions, box shares with Wilson intervals, multiple choice, numbers.
 
 Every function returns a tidy DataFrame with the shared column names of
-``data/processed/README.md`` ("tables/"): one row per item x group (x answer), a group
+``docs/processed-data.md`` ("tables/"): one row per item x group (x answer), a group
 ``"totaal"`` for all respondents plus one per employer type when ``by`` is given. Shares
 are ``count / n`` with ``n`` the respondents with a valid answer in that group; nothing is
 rounded (rounding is for presentation). An item or group without valid answers gives

@@ -1,7 +1,7 @@
 """Tests of peo.plots: figures from tidy tables, palettes, contrast and deterministic output.
 
 The input tables are built here with exactly the columns of the published tables
-(data/processed/README.md, "tables/"), labelled from the real core codebook, so these
+(docs/processed-data.md, "tables/"), labelled from the real core codebook, so these
 tests do not depend on peo.shares or peo.disclosure.
 """
 
