@@ -11,12 +11,13 @@ codebook to label them. :func:`write_results` writes every table with
 Disclosure and answer categories
 --------------------------------
 A five-point answer split by employer type (about 50 respondents a group) almost always has
-a cell below the threshold. Publishing the five-point table and the headline box shares of
-the same item side by side would let a reader subtract one from the other and recover a
-hidden cell. Every Likert item is therefore published in one table only: its answers
-*collapsed* to the boxes of its answer scale (e.g. "(helemaal) oneens", "neutraal",
-"(helemaal) eens"), per employer type and in total. The headline shares, their Wilson
-intervals and the diverging bar charts are all drawn from that one protected table.
+a cell below the threshold. Every set of Likert items is therefore published as two tables,
+protected together by :func:`likert_tables`: the answers of all respondents collapsed to the
+boxes of the answer scale (e.g. "(helemaal) oneens", "neutraal", "(helemaal) eens"), and per
+employer type only the headline box against the rest. The cell the two share is hidden in
+both when either hides it, so that one table never gives back what the other hides. The
+headline shares, their Wilson intervals, the key figures and the figures are all drawn from
+these protected tables.
 
 The data are an opt-in cross-section: associations are reported as "samenhang", never as
 effects, and intervals describe sampling error only.
@@ -98,6 +99,9 @@ class Section:
     tables: dict[str, disclosure.ProtectedTable] = field(default_factory=dict)
     codebook: Codebook | None = None
     notes: list[str] = field(default_factory=list)
+    #: De-identified example quotes per open item (:func:`open_answers`): shown in the book,
+    #: never written as a table.
+    quotes: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------
@@ -498,9 +502,9 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
     """Open answers: de-identified, coded into themes, counted per theme and employer type.
 
     Tables: ``open_<item>`` per open item (theme, theme_label, group, n_answers → ``n``,
-    count, share, Wilson interval). The de-identified example quotes are returned in
-    ``Section.notes``-free form as :attr:`Section.quotes`: they are shown in the book, never
-    written as a table, and the de-identification mapping is discarded here.
+    count, share, Wilson interval). The de-identified example quotes are in
+    :attr:`Section.quotes`: they are shown in the book, never written as a table; the
+    de-identification mapping is discarded here.
     """
     from .text import code_themes, deidentify, example_quotes, theme_counts
 
@@ -508,20 +512,13 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
     cfg = wording()
     per_theme = quotes_per_theme or cfg["quotes_per_theme"]
     sec = Section(codebook=cb)
-    sec.quotes = {}  # type: ignore[attr-defined]
     items = [i for i in cb.by_type("open") if i.id in data.respondents]
     groups = pd.Series(data.respondents[GROUP].astype("string").to_numpy(), index=data.respondents["pid"])
     # All open answers of the wave are de-identified in one call, so that a tag such as
     # [PERSOON-1] means the same person in every open question of the wave.
-    stacked = []
-    for item in items:
-        texts = data.respondents[item.id].astype("string").str.strip()
-        texts = texts[texts.notna() & (texts != "")]
-        stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
-            [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
-    if not stacked:
+    all_texts = _open_texts(data, items)
+    if all_texts is None:
         return sec
-    all_texts = pd.concat(stacked)
     deid_all = _deidentified(data, all_texts, deidentify)
     for item in items:
         deid = deid_all.xs(item.id, level="item")
@@ -535,11 +532,22 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
         sec.tables[f"open_{item.id}"] = disclosure.protect(
             counts, threshold=data.threshold, cells=("item", "theme"), keep=("theme_label",),
         )
-        sec.quotes[item.id] = example_quotes(deid, coded, per_theme=per_theme)  # type: ignore[attr-defined]
+        sec.quotes[item.id] = example_quotes(deid, coded, per_theme=per_theme)
     return sec
 
 
 DEID_CACHE = "open_answers_deidentified.parquet"
+
+
+def _open_texts(data: WaveData, items: list[Item]) -> pd.Series | None:
+    """The non-empty answers to the open items, indexed by (item, pid); None if there are none."""
+    stacked = []
+    for item in items:
+        texts = data.respondents[item.id].astype("string").str.strip()
+        texts = texts[texts.notna() & (texts != "")]
+        stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
+            [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
+    return pd.concat(stacked) if stacked else None
 
 
 def _deid_key(texts: pd.Series) -> str:
@@ -580,15 +588,9 @@ def write_deidentified(data: WaveData) -> Path | None:
     from .text import deidentify
 
     items = [i for i in data.codebook.by_type("open") if i.id in data.respondents]
-    stacked = []
-    for item in items:
-        texts = data.respondents[item.id].astype("string").str.strip()
-        texts = texts[texts.notna() & (texts != "")]
-        stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
-            [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
-    if not stacked:
+    texts = _open_texts(data, items)
+    if texts is None:
         return None
-    texts = pd.concat(stacked)
     deid = deidentify(texts).text
     frame = deid.rename("text").reset_index()
     frame["key"] = _deid_key(texts)

@@ -419,7 +419,7 @@ def test_result_is_frozen_and_has_documented_columns(codebook, wave):
 
 
 def test_the_readme_documents_every_column():
-    readme = (Path(__file__).resolve().parent.parent / "data" / "processed" / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "processed-data.md").read_text(encoding="utf-8")
     for cols in (clean.EXCLUSION_COLUMNS, clean.RECODE_COLUMNS, clean.FLOW_COLUMNS, clean.MISSING_CODE_COLUMNS):
         for c in cols:
             assert f"`{c}`" in readme, c
