@@ -14,7 +14,7 @@ JOBS ?=
 help: ## List the targets
 	@echo "peo: the Professionalervaringsonderzoek pipeline"
 	@echo
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: WAVE=<id> (one wave), JOBS=<n> (parallel waves)"
 
@@ -64,8 +64,8 @@ manifest: $(STAMP) ## Record the checksums of the raw files in data/raw/MANIFEST
 check-publication: $(STAMP) ## Scan the built book, tables and factsheets for privacy problems
 	$(PY) -m peo check-publication
 
-lab: $(STAMP) ## Open Jupyter with the project's kernel
-	$(VENV)/bin/jupyter notebook --notebook-dir=notebooks
+lab: $(STAMP) ## Open JupyterLab with the project's kernel (peo)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP) ## Run the benchmarks (results in benchmarks/results.json)
 	$(PY) benchmarks/run.py
