@@ -167,9 +167,8 @@ def _with_shares(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _distribution_rows(data: WaveData, items: list[str], by: str | None) -> pd.DataFrame:
-    """Counts of the collapsed answers (see :func:`collapse_scale`) per item and group."""
-    dist = distribution(data.respondents, data.codebook, items, by=by)
+def _distribution_rows(data: WaveData, items: list[str], dist: pd.DataFrame) -> pd.DataFrame:
+    """Counts of the collapsed answers (see :func:`collapse_scale`) per item and group of ``dist``."""
     rows = []
     for item_id in items:
         item = data.codebook.item(item_id)
@@ -194,10 +193,9 @@ def _distribution_rows(data: WaveData, items: list[str], by: str | None) -> pd.D
     return pd.DataFrame(rows, columns=cols)
 
 
-def _headline_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
-    """Per item and group (``totaal`` and each employer type): the headline box and the rest."""
+def _headline_rows(data: WaveData, items: list[str], dist: pd.DataFrame) -> pd.DataFrame:
+    """Per item and group of ``dist`` (``totaal`` and each employer type): the headline box and the rest."""
     rest_label = wording()["rest_label"]
-    dist = distribution(data.respondents, data.codebook, items, by=GROUP)
     rows = []
     for item_id in items:
         item = data.codebook.item(item_id)
@@ -257,8 +255,10 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
     """
     if not items:
         raise PeoError("likert_tables: no items given (a bug in the caller).")
-    dist_raw = _with_shares(_distribution_rows(data, items, by=None))
-    grp_raw = _with_shares(_headline_rows(data, items))
+    # One count per item, answer and group serves both tables: the total is its "totaal" rows.
+    counts = distribution(data.respondents, data.codebook, items, by=GROUP)
+    dist_raw = _with_shares(_distribution_rows(data, items, counts[counts["group"] == TOTAL]))
+    grp_raw = _with_shares(_headline_rows(data, items, counts))
     hide_dist: set = set()
     hide_grp: set = set()
     heads = {i: data.codebook.item(i).headline for i in items}
@@ -576,7 +576,7 @@ def _deidentified(data: WaveData, texts: pd.Series, deidentify) -> pd.Series:
     path = paths.processed_dir(data.id) / DEID_CACHE
     if path.is_file():
         cached = pd.read_parquet(path)
-        if cached.attrs.get("peo_key") == key or (len(cached) and cached["key"].iloc[0] == key):
+        if len(cached) and cached["key"].iloc[0] == key:
             return pd.Series(cached["text"].to_numpy(), index=pd.MultiIndex.from_frame(cached[["item", "pid"]]),
                              dtype="string")
     return deidentify(texts).text  # the private mapping is dropped here, never published
@@ -641,7 +641,7 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
     cb = data.codebook
     w = data.wave
     resp = data.respondents
-    by_group = resp[GROUP].value_counts().reindex(cb.group_item.response_scale and [c.value for c in cb.group_item.response_scale.codes]).fillna(0)
+    by_group = resp[GROUP].value_counts().reindex([c.value for c in cb.group_item.response_scale.codes]).fillna(0)
     received = int(flow["n"].iloc[0]) if flow is not None and len(flow) else None
     figures = []
     for table in (headlines(space.tables["space_by_group"]), headlines(outs.tables["outcome_by_group"])):
