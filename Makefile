@@ -44,7 +44,7 @@ test: $(STAMP) a11y-deps ## Run the whole test suite (unit tests, notebooks, end
 	$(PY) -m pytest
 
 a11y: $(STAMP) a11y-deps ## Check the built book in headless Chromium (axe-core, WCAG 2.1 AA); run after make book
-	$(PY) -m peo.a11y
+	$(PY) -m peo.checks.a11y
 
 test-fast: $(STAMP) ## Run the unit tests only (no notebooks, no book)
 	$(PY) -m pytest -m "not slow"

@@ -16,14 +16,14 @@ What is measured
    ``build/last_build.json`` and ``build/state.json`` show which steps ran and which
    fingerprints changed. Target: the no-op rebuild costs at most 5% of the full build.
 2. **Scale**: synthetic waves of 10,000 and 100,000 responses
-   (:func:`peo.synth.generate_scaled`), each alone in a root: cleaning
-   (``peo.pipeline.clean_wave``) and every analysis (``peo.analysis.write_results``), each
+   (:func:`peo.ingest.synth.generate_scaled`), each alone in a root: cleaning
+   (``peo.pipeline.build.clean_wave``) and every analysis (``peo.tables.analysis.write_results``), each
    in a fresh process. Target: 100,000 within a minute and 2 GB. De-identification is
    also timed on its own (answers, distinct answers, ms per distinct answer).
 3. **Notebook pipeline against a plain process** on the same three demo waves: the full
    build minus its Jupyter Book step, against one Python process that cleans and
    analyses every wave, writes the trend tables and computes every section the notebooks
-   show (``peo.analysis.all_sections``). Target: at most twice the plain process. The
+   show (``peo.tables.analysis.all_sections``). Target: at most twice the plain process. The
    fixed costs that explain the difference (a notebook kernel's start, the imports of a
    notebook, loading deduce) are measured too.
 
@@ -285,23 +285,23 @@ def bench_builds(work: Path, env_epoch: str) -> dict:
 _GENERATE = """
 import sys
 from pathlib import Path
-from peo import synth
+from peo.ingest import synth
 synth.generate_scaled(Path(sys.argv[1]), wave_template=sys.argv[2], n=int(sys.argv[3]), seed=int(sys.argv[4]))
 """
 _CLEAN = """
 import sys
-from peo import pipeline
+from peo.pipeline import build as pipeline
 pipeline.clean_wave(sys.argv[1])
 """
 _RESULTS = """
 import sys
-from peo import analysis
+from peo.tables import analysis
 analysis.write_results(sys.argv[1])
 """
 _DEIDENTIFY = """
 import json, sys, time
 import pandas as pd
-from peo import analysis, text
+from peo.tables import analysis, text
 t0 = time.perf_counter()
 text.warm_up()
 load = time.perf_counter() - t0
@@ -379,7 +379,8 @@ def bench_scale(work: Path, source: Path, sizes: list[int]) -> list[dict]:
 _PLAIN = """
 import json, sys, time
 t0 = time.perf_counter()
-from peo import analysis, pipeline, trends
+from peo.tables import analysis, trends
+from peo.pipeline import build as pipeline
 timings = {"import": time.perf_counter() - t0}
 waves = sys.argv[2:]
 for w in waves:
@@ -412,7 +413,7 @@ json.dump({"kernel": kernel, "seconds": round(statistics.median(times), 2)}, ope
 
 _DEDUCE_LOAD = """
 import json, sys, time
-from peo import text
+from peo.tables import text
 t = time.perf_counter()
 text.warm_up()
 json.dump({"seconds": round(time.perf_counter() - t, 2)}, open(sys.argv[1], "w"))
@@ -420,7 +421,7 @@ json.dump({"seconds": round(time.perf_counter() - t, 2)}, open(sys.argv[1], "w")
 
 
 def _deduce_load(root: Path, work: Path, logs: Path) -> float:
-    """Seconds to load deduce in a process that has already imported ``peo.text``."""
+    """Seconds to load deduce in a process that has already imported ``peo.tables.text``."""
     out = work / "deduce_load.json"
     python(_DEDUCE_LOAD, str(out), root=root, logfile=logs / "deduce.log")
     return json.loads(out.read_text())["seconds"]
@@ -453,7 +454,7 @@ def bench_plain(work: Path, build: dict) -> dict:
     fixed = {
         "python_startup_seconds": _median_run("pass", root=root, logfile=logs / "startup.log"),
         "import_notebook_modules_seconds": _median_run(
-            "import matplotlib.pyplot\nfrom peo import analysis, plots, present", root=root,
+            "import matplotlib.pyplot\nfrom peo.tables import analysis\nfrom peo.report import plots, present", root=root,
             logfile=logs / "imports.log"),
         "notebook_kernel_start_and_stop_seconds": kernel["seconds"],
         "notebook_kernel": kernel["kernel"],

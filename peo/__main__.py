@@ -1,5 +1,5 @@
 """``python -m peo``: see :mod:`peo.cli`."""
 
-from .cli import main
+from peo.cli import main
 
 raise SystemExit(main())

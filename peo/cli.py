@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import PeoError
+from peo.errors import PeoError
 
 
 def _cmd_warm_up(args: argparse.Namespace) -> int:
@@ -23,43 +23,43 @@ def _cmd_warm_up(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from . import validate
+    from peo.ingest import validate
 
     return validate.main(args)
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from peo.pipeline import build as pipeline
 
     return pipeline.clean_main(args)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from peo.pipeline import build as pipeline
 
     return pipeline.build_main(args)
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from . import manifest
+    from peo.ingest import manifest
 
     return manifest.verify_main(args)
 
 
 def _cmd_manifest(args: argparse.Namespace) -> int:
-    from . import manifest
+    from peo.ingest import manifest
 
     return manifest.write_main(args)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from . import synth
+    from peo.ingest import synth
 
     return synth.main(args)
 
 
 def _cmd_check_publication(args: argparse.Namespace) -> int:
-    from . import publication
+    from peo.checks import publication
 
     return publication.main(args)
 

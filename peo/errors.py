@@ -37,7 +37,7 @@ class ValidationError(PeoError):
     Attributes
     ----------
     report : pandas.DataFrame or None
-        One row per problem, with the columns of :func:`peo.validate.validate_frame`.
+        One row per problem, with the columns of :func:`peo.ingest.validate.validate_frame`.
     """
 
     def __init__(self, message: str, report=None):

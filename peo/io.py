@@ -7,7 +7,7 @@ Only the pipeline writes files, and it writes them through this module:
   as it was and never a half-written folder;
 * :func:`write_csv` and :func:`write_parquet` write the same bytes for the same data, so
   a rerun that changes nothing changes no file (and checksums of outputs can be compared);
-* :func:`sha256` is the checksum used by :mod:`peo.manifest`.
+* :func:`sha256` is the checksum used by :mod:`peo.ingest.manifest`.
 """
 
 from __future__ import annotations

@@ -19,6 +19,16 @@ def root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def package_dir() -> Path:
+    """Folder of the installed ``peo`` package (its data files are under ``data/``)."""
+    return Path(__file__).resolve().parent
+
+
+def package_data(name: str) -> Path:
+    """A data file shipped with the package: ``peo/data/<name>``."""
+    return package_dir() / "data" / name
+
+
 def raw_dir() -> Path:
     """Folder of the raw exports, one sub-folder per wave: ``data/raw``."""
     return root() / "data" / "raw"

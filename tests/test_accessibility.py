@@ -1,4 +1,4 @@
-"""Accessibility of the published book, checked in a real browser (peo.a11y).
+"""Accessibility of the published book, checked in a real browser (peo.checks.a11y).
 
 Dutch public-sector publications must meet WCAG 2.1 AA. The slow tests open pages in
 Debian's headless Chromium and run axe-core (tests/a11y: axe-core and puppeteer-core,
@@ -10,7 +10,7 @@ pinned in package-lock.json; ``bash tests/a11y/install.sh`` installs them and Ch
   with one planted problem of each kind must give exactly the expected failures, and a
   good page none.
 
-The fast tests check the verdict (:func:`peo.a11y.findings`) and the figure-colour check on
+The fast tests check the verdict (:func:`peo.checks.a11y.findings`) and the figure-colour check on
 inputs made here, without a browser.
 """
 
@@ -31,7 +31,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from peo import a11y, plots  # noqa: E402
+from peo.checks import a11y
+from peo.report import plots  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 NODE = REPO / "tests" / "a11y"
@@ -105,7 +106,7 @@ def test_palettes_pass_the_colour_blindness_simulation():
 
 
 def test_layout_colours_carry_readable_text():
-    # the text colours peo.factsheet draws on them (WCAG AA for normal text: 4.5)
+    # the text colours peo.report.factsheet draws on them (WCAG AA for normal text: 4.5)
     assert plots.contrast_ratio("#cfe0f0", "#1f3b57") >= 4.5
     assert plots.contrast_ratio("#7a1212", "#fde8e8") >= 4.5
     assert set(a11y.LAYOUT_COLOURS) == {"#1f3b57", "#fde8e8"}

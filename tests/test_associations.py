@@ -1,4 +1,4 @@
-"""Tests of peo.associations: Spearman with a Fisher-z interval, logistic odds ratios."""
+"""Tests of peo.stats.associations: Spearman with a Fisher-z interval, logistic odds ratios."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from peo.associations import SeparationWarning, logistic_odds, spearman
-from peo.codebook import categories, load_codebook
+from peo.stats.associations import SeparationWarning, logistic_odds, spearman
+from peo.survey.codebook import categories, load_codebook
 from peo.errors import CodebookError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests of the generated book sources (peo.book) and one real Jupyter Book build.
+"""Tests of the generated book sources (peo.report.book) and one real Jupyter Book build.
 
 The key figures, flows, tables and executed notebooks are made here, small and fake; the
 codebook is the real core module. The slow test builds a minimal book with the project's
@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from peo import book
-from peo.codebook import load_codebook
+from peo.report import book
+from peo.survey.codebook import load_codebook
 from peo.errors import ConfigError, ManifestError
 
 REPO = Path(__file__).resolve().parent.parent

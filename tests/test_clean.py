@@ -1,4 +1,4 @@
-"""Tests of peo.clean: one per exclusion reason and recode reason, on small frames built here."""
+"""Tests of peo.ingest.clean: one per exclusion reason and recode reason, on small frames built here."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peo import clean
-from peo.clean import clean_frame
-from peo.codebook import categories, load_codebook
-from peo.config import Columns, RawSpec, Wave
+from peo.ingest import clean
+from peo.ingest.clean import clean_frame
+from peo.survey.codebook import categories, load_codebook
+from peo.survey.config import Columns, RawSpec, Wave
 from peo.errors import ValidationError
 
 CODEBOOK = """
@@ -131,7 +131,7 @@ def test_blank_consent_is_no_consent(codebook, wave):
 
 
 def test_consent_yes_values_come_from_the_wave(codebook, wave):
-    # The finished flag ("True") is compared with the same values, as in peo.validate.
+    # The finished flag ("True") is compared with the same values, as in peo.ingest.validate.
     w = dataclasses.replace(wave, consent_yes=("Ik doe mee", True))
     res = clean_frame(frame(row(1, consent=" ik doe mee"), row(2, consent="ja")), codebook, w)
     assert only_exclusion(res, "no_consent")["pid"] == "T-0002"
@@ -396,7 +396,7 @@ def test_missing_configured_column_is_a_validation_error(codebook, wave):
 
 
 def test_missing_optional_item_counts_as_unanswered(codebook, wave):
-    # peo.validate warns about the column; cleaning carries on without it.
+    # peo.ingest.validate warns about the column; cleaning carries on without it.
     res = clean_frame(frame(row(1), row(2)).drop(columns=["q2", "causes_3", "duration"]), codebook, wave)
     assert res.exclusions.empty and res.recodes.empty
     assert res.respondents["q2"].isna().all() and res.respondents["causes_3"].tolist() == [False, False]
@@ -404,7 +404,7 @@ def test_missing_optional_item_counts_as_unanswered(codebook, wave):
 
 
 def test_a_label_is_not_a_code(codebook, wave):
-    # As in peo.validate, an export must hold codes; a label is reported and set missing.
+    # As in peo.ingest.validate, an export must hold codes; a label is reported and set missing.
     res = clean_frame(frame(row(1, q2="Eens")), codebook, wave)
     assert _recode(res, "q2")["reason"] == "not_a_number"
 
@@ -452,7 +452,8 @@ def test_display_tables_hold_counts_only(tmp_path, wave):
 
 
 def test_clean_wave_writes_every_output(tiny_wave, run_cli):
-    from peo import paths, pipeline
+    from peo import paths
+    from peo.pipeline import build as pipeline
 
     res = pipeline.clean_wave("9999")
     out = paths.processed_dir("9999")
@@ -471,7 +472,7 @@ def test_clean_wave_writes_every_output(tiny_wave, run_cli):
 
 
 def test_clean_wave_with_bad_rows_accounts_for_each(tiny_wave):
-    from peo import pipeline
+    from peo.pipeline import build as pipeline
 
     tiny_wave.write(
         "resp_id,consent,finished,employer_type,ps_general,years_experience,causes_1,causes_2,remark\n"
@@ -492,7 +493,8 @@ def test_clean_wave_with_bad_rows_accounts_for_each(tiny_wave):
 
 
 def test_clean_wave_writes_nothing_when_validation_finds_an_error(tiny_wave, run_cli):
-    from peo import paths, pipeline
+    from peo import paths
+    from peo.pipeline import build as pipeline
 
     pipeline.clean_wave("9999")
     out = paths.processed_dir("9999")
@@ -518,11 +520,12 @@ def test_clean_unknown_wave(tiny_wave, run_cli):
 
 @pytest.mark.parametrize("wave_id, analysed", [("2021", 180), ("2022", 150), ("2023", 160)])
 def test_demo_waves_clean_to_the_published_numbers(wave_id, analysed, monkeypatch):
-    """The synthetic demo exports (peo.synth) clean to the respondent counts of the public record.
+    """The synthetic demo exports (peo.ingest.synth) clean to the respondent counts of the public record.
 
     Cleaning in memory only: nothing is written.
     """
-    from peo import config, load
+    from peo.survey import config
+    from peo.ingest import load
 
     monkeypatch.delenv("PEO_ROOT", raising=False)
     w = config.load_wave(wave_id)

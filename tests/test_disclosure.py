@@ -1,4 +1,4 @@
-"""Tests of peo.disclosure: one test per rule, then property-based tests (hypothesis).
+"""Tests of peo.tables.disclosure: one test per rule, then property-based tests (hypothesis).
 
 The rules follow ACRO (AI-SDC/ACRO): ``acro/default.yaml`` sets ``safe_threshold: 10`` and
 ``zeros_are_disclosive: True``; ``acro_tables.create_crosstab_masks`` flags a frequency
@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from peo import config
-from peo.disclosure import (
+from peo.survey import config
+from peo.tables.disclosure import (
     NOTES_NL,
     ProtectedTable,
     check_published,

@@ -1,4 +1,4 @@
-"""Tests of the one-page factsheet (peo.factsheet): size, reproducible bytes, content."""
+"""Tests of the one-page factsheet (peo.report.factsheet): size, reproducible bytes, content."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from peo.book import SYNTHETIC_NOTICE
-from peo.codebook import load_codebook
-from peo.factsheet import (
+from peo.report.book import SYNTHETIC_NOTICE
+from peo.survey.codebook import load_codebook
+from peo.report.factsheet import (
     A4_INCHES,
     FACTSHEET_SAVE_KWARGS,
     factsheet,
@@ -95,7 +95,7 @@ def test_bytes_are_identical_in_a_fresh_process(tmp_path):
     """Another interpreter (other hash seed, fresh font cache state) writes the same files."""
     script = (
         "import sys; sys.path.insert(0, 'tests');"
-        "from test_book import key_figures; from peo.factsheet import factsheet, render_factsheet;"
+        "from test_book import key_figures; from peo.report.factsheet import factsheet, render_factsheet;"
         "pdf, png = render_factsheet(factsheet(key_figures()));"
         f"open({str(tmp_path / 'a.pdf')!r}, 'wb').write(pdf); open({str(tmp_path / 'a.png')!r}, 'wb').write(png)"
     )

@@ -1,4 +1,4 @@
-"""Tests of peo.groups: chi-square with Cramér's V, Kruskal-Wallis, ordinal logit."""
+"""Tests of peo.stats.groups: chi-square with Cramér's V, Kruskal-Wallis, ordinal logit."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from peo.associations import SeparationWarning
-from peo.codebook import categories, load_codebook
+from peo.stats.associations import SeparationWarning
+from peo.survey.codebook import categories, load_codebook
 from peo.errors import CodebookError
-from peo.groups import chi_square, kruskal, ordinal_logit
+from peo.stats.groups import chi_square, kruskal, ordinal_logit
 
 ROOT = Path(__file__).resolve().parents[1]
 CB = load_codebook([ROOT / "codebooks" / "core.yml"])

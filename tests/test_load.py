@@ -1,4 +1,4 @@
-"""Tests of peo.load: the readers of raw exports, and unusable files through the CLI."""
+"""Tests of peo.ingest.load: the readers of raw exports, and unusable files through the CLI."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pyreadstat
 import pytest
 
 from conftest import TINY_CSV
-from peo import config
+from peo.survey import config
 from peo.errors import ConfigError, ReadError
-from peo.load import apply_rename, as_number, is_yes, read_export, read_wave
+from peo.ingest.load import apply_rename, as_number, is_yes, read_export, read_wave
 
 HEADER = TINY_CSV.splitlines()[0]
 

@@ -1,4 +1,4 @@
-"""Tests of peo.manifest: data/raw/MANIFEST.sha256 and `python -m peo verify/manifest`."""
+"""Tests of peo.ingest.manifest: data/raw/MANIFEST.sha256 and `python -m peo verify/manifest`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from peo import manifest
+from peo.ingest import manifest
 
 
 @pytest.fixture

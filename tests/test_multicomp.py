@@ -1,4 +1,4 @@
-"""Tests of peo.multicomp: Holm's correction within families of tests."""
+"""Tests of peo.stats.multicomp: Holm's correction within families of tests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from peo.errors import ValidationError
-from peo.multicomp import adjust_family, holm
+from peo.stats.multicomp import adjust_family, holm
 
 
 def test_holm_matches_r_p_adjust():

@@ -18,7 +18,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from peo import pipeline
+from peo.pipeline import build as pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "01_clean.ipynb"

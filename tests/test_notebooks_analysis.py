@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from peo import pipeline
+from peo.pipeline import build as pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = {
@@ -159,7 +159,7 @@ def runs(tmp_path_factory):
     py = sys.executable
     setup = [
         _run([py, "-m", "peo", "clean", "--wave", "2022", "--wave", "2023", "--wave", BAD_WAVE], env, REPO),
-        _run([py, "-c", "from peo import analysis; analysis.write_results('2022')"], env, REPO),
+        _run([py, "-c", "from peo.tables import analysis; analysis.write_results('2022')"], env, REPO),
     ]
     for r in setup:
         assert r.returncode == 0, r.output

@@ -1,6 +1,6 @@
-"""Tests of the build engine (peo.pipeline.build) on tiny notebooks in a temporary root.
+"""Tests of the build engine (peo.pipeline.build.build) on tiny notebooks in a temporary root.
 
-The real steps (cleaning and analysis notebooks, peo.analysis.write_results, jupyter-book)
+The real steps (cleaning and analysis notebooks, peo.tables.analysis.write_results, jupyter-book)
 are replaced by small stand-ins made here: two notebooks per wave that write and read a
 file, a "results" step that is a Python function in a module on PYTHONPATH (run in its own
 process, as the real one is), a trends notebook, and a book step whose jupyter-book run is
@@ -21,8 +21,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from peo import pipeline
-from peo.pipeline import BOOK, EVERY, NOTEBOOK, PYTHON, Step
+from peo.pipeline import build as pipeline
+from peo.pipeline.build import BOOK, EVERY, NOTEBOOK, PYTHON, Step
 
 WAVE_YML = textwrap.dedent(
     """\
@@ -37,7 +37,7 @@ WAVE_YML = textwrap.dedent(
 
 FAKE_RESULTS = textwrap.dedent(
     '''\
-    """Stand-in for peo.analysis.write_results: one file per wave."""
+    """Stand-in for peo.tables.analysis.write_results: one file per wave."""
     import os
     from pathlib import Path
 
@@ -211,9 +211,9 @@ def test_plan_rejects_steps_that_need_a_later_step(project):
 def test_default_steps_are_the_report(project):
     names = [s.name for s in pipeline.WAVE_STEPS]
     assert names == ["01_clean", "results", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers"]
-    assert pipeline.WAVE_STEPS[1].target == "peo.analysis:write_results"
+    assert pipeline.WAVE_STEPS[1].target == "peo.tables.analysis:write_results"
     assert [s.name for s in pipeline.GLOBAL_STEPS] == ["trend_results", "10_trends", "book"]
-    assert pipeline.GLOBAL_STEPS[0].target == "peo.trends:write_results"
+    assert pipeline.GLOBAL_STEPS[0].target == "peo.tables.trends:write_results"
     assert pipeline.GLOBAL_STEPS[1].publish == "book/waves/trends.ipynb"
 
 
@@ -361,8 +361,8 @@ def test_a_changed_peo_package_or_lock_reruns_everything(project):
 
 
 def test_the_package_digest_covers_the_source_and_data_of_peo():
-    files = {p.relative_to(Path(pipeline.__file__).parent).as_posix() for p in pipeline._package_files()}
-    assert {"pipeline.py", "cli.py", "data/demo_pii.yml"} <= files
+    files = {p.relative_to(Path(pipeline.__file__).parents[1]).as_posix() for p in pipeline._package_files()}
+    assert {"pipeline/build.py", "cli.py", "data/demo_pii.yml"} <= files
     assert not any("__pycache__" in f for f in files)
 
 

@@ -1,8 +1,8 @@
-"""Tests of peo.plots: figures from tidy tables, palettes, contrast and deterministic output.
+"""Tests of peo.report.plots: figures from tidy tables, palettes, contrast and deterministic output.
 
 The input tables are built here with exactly the columns of the published tables
 (docs/processed-data.md, "tables/"), labelled from the real core codebook, so these
-tests do not depend on peo.shares or peo.disclosure.
+tests do not depend on peo.stats.shares or peo.tables.disclosure.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from peo import plots
-from peo.codebook import load_codebook
+from peo.report import plots
+from peo.survey.codebook import load_codebook
 from peo.errors import CodebookError, ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,7 +238,7 @@ def test_likert_by_group_facets_leave_out_suppressed_group_with_note(cb):
 
 
 def test_likert_item_without_valid_answers_says_so(cb):
-    # ps_needed: every answer with n = 0 (as peo.shares.distribution gives it);
+    # ps_needed: every answer with n = 0 (as peo.stats.shares.distribution gives it);
     # ps_reflection: no rows at all (left out upstream): not shown, without a claim why
     dist = dist_table(cb, items=["ps_general", "ps_needed"], empty={("totaal", "ps_needed")})
     fig = plots.likert_diverging(dist, cb, items=["ps_general", "ps_needed", "ps_reflection"])
@@ -255,7 +255,7 @@ def test_likert_item_without_valid_answers_says_so(cb):
 
 
 def test_likert_draws_a_table_protected_by_peo_disclosure(cb):
-    from peo import disclosure
+    from peo.tables import disclosure
 
     # LT has empty cells (zeros are disclosive) on ps_general only
     dist = dist_table(cb, groups=("totaal", "GI", "LT"), items=["ps_general", "ps_relation"],

@@ -1,4 +1,4 @@
-"""Tests of peo.present: tables, figures and sentences as the analysis notebooks show them.
+"""Tests of peo.report.present: tables, figures and sentences as the analysis notebooks show them.
 
 Nothing here is a statistic: the module only formats the numbers of protected tables. The
 tests check that every shown number is the table's number rounded for display (half up),
@@ -25,8 +25,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from peo import analysis, disclosure, pipeline, plots, present  # noqa: E402
-from peo.codebook import load_codebook  # noqa: E402
+from peo.tables import analysis, disclosure
+from peo.pipeline import build as pipeline
+from peo.report import plots
+from peo.report import present  # noqa: E402
+from peo.survey.codebook import load_codebook  # noqa: E402
 from peo.errors import CodebookError, PeoError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +46,7 @@ def _md_text(obj) -> str:
 
 
 def _headline_table(**over) -> pd.DataFrame:
-    """A by_group table (two groups) as peo.analysis makes it; GI's cells hidden."""
+    """A by_group table (two groups) as peo.tables.analysis makes it; GI's cells hidden."""
     rows = [
         # item, group, box, n, count, share, lo, hi, suppressed
         ("ps_relation", "totaal", "disagree", 148, 71, 71 / 148, 0.4007, 0.5597, False),
@@ -55,7 +58,7 @@ def _headline_table(**over) -> pd.DataFrame:
     df["item_label"] = "Ruimte voor de relatie met cliënten"
     df["box_label"] = df["box"].map({"disagree": "(helemaal) oneens", "rest": "overige antwoorden"})
     df["note"] = ""
-    # the column order of peo.analysis.likert_tables
+    # the column order of peo.tables.analysis.likert_tables
     df = df[["item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high", "note",
              "suppressed"]]
     for k, v in over.items():
@@ -378,7 +381,7 @@ def test_quotes_markdown_are_escaped_block_quotes():
 
 
 def test_coding_table_and_unknown_coding():
-    from peo.text import load_themes
+    from peo.tables.text import load_themes
 
     themes = load_themes(ROOT / "codebooks" / "open_themes.yml")
     t = present.coding_table("solutions", themes)

@@ -1,4 +1,4 @@
-"""The privacy scan of everything published (peo.publication, `python -m peo check-publication`).
+"""The privacy scan of everything published (peo.checks.publication, `python -m peo check-publication`).
 
 Each test builds a small fake publication in ``tmp_path`` (an HTML page, a tables CSV, a
 notebook with outputs, key figures), plants one kind of identifying detail, and checks that
@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from peo import publication
-from peo.publication import mask, scan
+from peo.checks import publication
+from peo.checks.publication import mask, scan
 
 CLEAN_PAGE = textwrap.dedent(
     """\

@@ -1,4 +1,4 @@
-"""Tests of peo.reliability: item codes, scale scores, Cronbach's alpha and McDonald's omega."""
+"""Tests of peo.stats.reliability: item codes, scale scores, Cronbach's alpha and McDonald's omega."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pingouin as pg
 import pytest
 
-from peo.codebook import categories, load_codebook
+from peo.survey.codebook import categories, load_codebook
 from peo.errors import CodebookError
-from peo.reliability import (
+from peo.stats.reliability import (
     cronbach_alpha,
     item_scores,
     numeric_values,

@@ -1,4 +1,4 @@
-"""Tests of peo.shares: distributions, box shares with Wilson intervals, multiple choice, numbers."""
+"""Tests of peo.stats.shares: distributions, box shares with Wilson intervals, multiple choice, numbers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peo.codebook import categories, load_codebook
+from peo.survey.codebook import categories, load_codebook
 from peo.errors import CodebookError, ValidationError
-from peo.shares import TOTAL, box_shares, distribution, multi_shares, numeric_summary, wilson_interval
+from peo.stats.shares import TOTAL, box_shares, distribution, multi_shares, numeric_summary, wilson_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 CB = load_codebook([ROOT / "codebooks" / "core.yml"])

@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo exports (``peo.synth``).
+"""Tests of the synthetic demo exports (``peo.ingest.synth``).
 
 The exports are read here directly with pyreadstat and pandas, not with the package's own
 loader, and the respondents who would survive cleaning are selected here by the rules of
@@ -26,7 +26,7 @@ import pyreadstat
 import pytest
 from scipy import stats
 
-from peo import synth
+from peo.ingest import synth
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "raw"
 FILES = {
@@ -302,10 +302,10 @@ def test_never_overwrites_a_real_export(tmp_path, monkeypatch):
 def test_a_scaled_wave_has_n_rows_and_cleans_with_a_flow_that_adds_up(tmp_path, monkeypatch):
     import shutil
 
-    from peo import pipeline
-    from peo.config import load_wave_dir
-    from peo.load import read_wave
-    from peo.synth import generate_scaled
+    from peo.pipeline import build as pipeline
+    from peo.survey.config import load_wave_dir
+    from peo.ingest.load import read_wave
+    from peo.ingest.synth import generate_scaled
 
     repo = Path(__file__).resolve().parent.parent
     monkeypatch.setenv("PEO_ROOT", str(tmp_path))

@@ -1,7 +1,7 @@
-"""Tests of peo.text: de-identification, safe display and theme coding of open answers.
+"""Tests of peo.tables.text: de-identification, safe display and theme coding of open answers.
 
 The identifying details are those planted in the synthetic demo waves
-(``peo/data/demo_pii.yml``), written into sentences the way ``peo.synth`` writes them.
+(``peo/data/demo_pii.yml``), written into sentences the way ``peo.ingest.synth`` writes them.
 deduce is called in a few batches: building its pipeline takes several seconds once per
 process, each answer then takes milliseconds.
 """
@@ -17,8 +17,8 @@ import pyreadstat
 import pytest
 import yaml
 
-from peo import text as T
-from peo.codebook import load_codebook
+from peo.tables import text as T
+from peo.survey.codebook import load_codebook
 from peo.errors import CodebookError, ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent

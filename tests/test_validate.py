@@ -1,4 +1,4 @@
-"""Tests of peo.validate: the pandera schema, the report, and `python -m peo validate`."""
+"""Tests of peo.ingest.validate: the pandera schema, the report, and `python -m peo validate`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import pyreadstat
 import pytest
 
 from conftest import TINY_CSV, snapshot
-from peo import config, paths
+from peo.survey import config
+from peo import paths
 from peo.errors import ConfigError, WaveNotFoundError
-from peo.load import read_wave
-from peo.validate import REPORT_COLUMNS, schema_for, summary, validate_frame, validate_path
+from peo.ingest.load import read_wave
+from peo.ingest.validate import REPORT_COLUMNS, schema_for, summary, validate_frame, validate_path
 
 ROWS = TINY_CSV.splitlines()
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from .errors import ValidationError
+from peo.errors import ValidationError
 
 
 def holm(p_values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray | pd.Series:
@@ -77,7 +77,7 @@ def adjust_family(table: pd.DataFrame, family_col: str = "family", p_col: str = 
     ----------
     table : pandas.DataFrame
         A test table with a family column and a p-value column (e.g. the rows of
-        :func:`peo.groups.chi_square` for several items, with ``family`` added).
+        :func:`peo.stats.groups.chi_square` for several items, with ``family`` added).
     family_col : str
         Column naming the family of each test. Rows with a missing family form one family.
     p_col : str

@@ -2,7 +2,7 @@
 
 Work pleasure and experienced workload are ordinal answers: their association with
 professional space is reported as Spearman's rho with a Fisher-z interval (an ordinal
-model by group is in :func:`peo.groups.ordinal_logit`). Intention to stay ("over een jaar
+model by group is in :func:`peo.stats.groups.ordinal_logit`). Intention to stay ("over een jaar
 nog in de jeugdhulp") is reported as the odds of the outcome's headline box ("(waarschijnlijk)
 wel") per point of the predictor, from a logistic regression adjusted for employer type.
 
@@ -37,10 +37,10 @@ from statsmodels.tools.sm_exceptions import (
     PerfectSeparationWarning,
 )
 
-from .codebook import Codebook
-from .errors import CodebookError
-from .reliability import CODED_TYPES, NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
-from .shares import group_masks
+from peo.survey.codebook import Codebook
+from peo.errors import CodebookError
+from peo.stats.reliability import CODED_TYPES, NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
+from peo.stats.shares import group_masks
 
 CONFIDENCE = 0.95
 #: Variance constant of the Fisher-z standard error of Spearman's rho (Fieller et al. 1957).
@@ -62,7 +62,7 @@ WARN_SINGULAR = "model niet te schatten (voorspellers zijn lineair afhankelijk)"
 class SeparationWarning(UserWarning):
     """A model has no finite estimate because the outcome is (quasi-)perfectly predicted.
 
-    Raised (as a warning) by :func:`logistic_odds` and :func:`peo.groups.ordinal_logit`;
+    Raised (as a warning) by :func:`logistic_odds` and :func:`peo.stats.groups.ordinal_logit`;
     the returned table then holds NaN estimates and says why in its ``warning`` or
     ``note`` column.
     """
@@ -162,7 +162,7 @@ def spearman(
         The merged codebook.
     x, y : str
         Item ids, construct ids (scale scores) or numeric columns
-        (:func:`peo.reliability.numeric_values`). Coded items enter with their codes.
+        (:func:`peo.stats.reliability.numeric_values`). Coded items enter with their codes.
     by : str, optional
         Grouping column: one row for ``"totaal"`` and one per group.
 

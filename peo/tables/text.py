@@ -13,7 +13,7 @@ Three steps turn the open answers of a wave into something that can be published
    spreadsheet formulas are neutralised. Answers are always shown as text.
 3. :func:`code_themes` codes answers into themes with the reviewable rules of
    ``codebooks/open_themes.yml``; :func:`theme_counts` counts them per employer type for
-   disclosure control (``peo.disclosure``), and :func:`example_quotes` picks a few short,
+   disclosure control (``peo.tables.disclosure``), and :func:`example_quotes` picks a few short,
    de-identified, HTML-safe quotes per theme.
 
 Privacy
@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import paths
-from .errors import CodebookError, ConfigError
+from peo import paths
+from peo.errors import CodebookError, ConfigError
 
 __all__ = [
     "Deidentified",
@@ -61,7 +61,7 @@ __all__ = [
     "example_quotes",
 ]
 
-REGION_LOOKUP_PATH = Path(__file__).resolve().parent / "data" / "region_lookup.yml"
+REGION_LOOKUP_PATH = paths.package_data("region_lookup.yml")
 
 # deduce's tags (and the ones added here) -> the kind used in our bracketed tags. The tag
 # in a published answer is ``[<KIND>-<n>]``; the mapping's ``kind`` column is the
@@ -962,7 +962,7 @@ def _theme_order(coded: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
 def theme_counts(coded: pd.DataFrame, groups: pd.Series, *, total_label: str = "totaal") -> pd.DataFrame:
     """Count the respondents who mention each theme, per employer type and in total.
 
-    The counts are raw: small cells are suppressed by ``peo.disclosure``, not here.
+    The counts are raw: small cells are suppressed by ``peo.tables.disclosure``, not here.
 
     Parameters
     ----------

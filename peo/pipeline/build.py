@@ -3,8 +3,8 @@
 Two jobs live here.
 
 **Cleaning** one wave (:func:`clean_wave`, ``python -m peo clean``) reads its raw export
-(:func:`peo.load.read_wave`), validates it (:func:`peo.validate.validate_frame`), cleans it
-(:func:`peo.clean.clean_frame`) and writes ``data/processed/<wave>/`` whole through
+(:func:`peo.ingest.load.read_wave`), validates it (:func:`peo.ingest.validate.validate_frame`), cleans it
+(:func:`peo.ingest.clean.clean_frame`) and writes ``data/processed/<wave>/`` whole through
 :func:`peo.io.atomic_dir`: either every output of the new run is there, or the previous
 folder is untouched. The outputs are documented in ``docs/processed-data.md``.
 
@@ -66,9 +66,11 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from . import clean, config, io, load, paths, validate
-from .clean import CleanResult
-from .errors import ConfigError, PeoError, ValidationError, WaveNotFoundError
+from peo.ingest import clean, load, validate
+from peo.survey import config
+from peo import io, paths
+from peo.ingest.clean import CleanResult
+from peo.errors import ConfigError, PeoError, ValidationError, WaveNotFoundError
 
 __all__ = [
     "CLEAN_FILES",
@@ -323,7 +325,7 @@ def _notebook(name: str, **kw: Any) -> Step:
 
 
 #: The steps of every wave, in order. ``01_clean`` writes ``data/processed/<wave>/``;
-#: ``results`` (:func:`peo.analysis.write_results`) writes ``data/processed/<wave>/tables/``:
+#: ``results`` (:func:`peo.tables.analysis.write_results`) writes ``data/processed/<wave>/tables/``:
 #: the published tables, ``datapackage.json``, ``key_figures.json`` and the factsheet; the
 #: analysis notebooks read both.
 WAVE_STEPS: tuple[Step, ...] = (
@@ -332,7 +334,7 @@ WAVE_STEPS: tuple[Step, ...] = (
         outputs=("data/processed/{wave}/respondents.parquet", "data/processed/{wave}/flow.csv"),
     ),
     Step(
-        "results", PYTHON, "peo.analysis:write_results", needs=("01_clean",),
+        "results", PYTHON, "peo.tables.analysis:write_results", needs=("01_clean",),
         outputs=tuple(f"data/processed/{{wave}}/tables/{name}" for name in _RESULT_FILES),
     ),
     _notebook("02_professional_space", needs=("results",)),
@@ -340,11 +342,11 @@ WAVE_STEPS: tuple[Step, ...] = (
     _notebook("04_theme", needs=("results",)),
     _notebook("05_open_answers", needs=("results",)),
 )
-#: The steps after all waves, in order: the trend tables (:func:`peo.trends.write_results`,
+#: The steps after all waves, in order: the trend tables (:func:`peo.tables.trends.write_results`,
 #: from every wave's published tables), the trends notebook and the book (reading everything).
 GLOBAL_STEPS: tuple[Step, ...] = (
     Step(
-        "trend_results", PYTHON, "peo.trends:write_results", needs=("results",),
+        "trend_results", PYTHON, "peo.tables.trends:write_results", needs=("results",),
         outputs=("data/processed/trends/headline_trend.csv", "data/processed/trends/changes.csv"),
     ),
     _notebook("10_trends", needs=("trend_results",), publish="book/waves/trends.ipynb"),
@@ -410,7 +412,7 @@ def plan(
 
     Parameters
     ----------
-    waves : sequence of peo.config.Wave or str
+    waves : sequence of peo.survey.config.Wave or str
         The waves (configurations, or ids looked up under ``<root>/data/raw``).
     root : path-like, optional
         The repository root (default :func:`peo.paths.root`).
@@ -503,7 +505,7 @@ class _Digests:
 
 def _package_files() -> list[Path]:
     """The ``peo`` source that runs: ``peo/**/*.py`` and ``peo/data/*``."""
-    pkg = Path(__file__).resolve().parent
+    pkg = paths.package_dir()
     files = [p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts]
     data = pkg / "data"
     if data.is_dir():
@@ -512,7 +514,7 @@ def _package_files() -> list[Path]:
 
 
 def _package_digest() -> str:
-    pkg = Path(__file__).resolve().parent
+    pkg = paths.package_dir()
     return _json_sha({p.relative_to(pkg).as_posix(): io.sha256(p) for p in _package_files()})
 
 
@@ -562,8 +564,8 @@ class _Job:
 
 
 def _slug(wave_id: str) -> str:
-    """The wave's folder name in the book (as :mod:`peo.book` names it)."""
-    from . import book
+    """The wave's folder name in the book (as :mod:`peo.report.book` names it)."""
+    from peo.report import book
 
     return book._slug(wave_id)
 
@@ -612,7 +614,7 @@ def fingerprints(
     ``requirements.lock``; the Python version and the kernel name. A global step has the
     same inputs except the wave files (through the steps it needs), plus, for the book,
     the committed book sources (``book/`` without what the build writes) and what the
-    "Reproduceren" page shows (:func:`peo.book.reproduce_info`: commit, lock hash, raw
+    "Reproduceren" page shows (:func:`peo.report.book.reproduce_info`: commit, lock hash, raw
     checksums, build date). Paths enter relative to the root, so a copy of the root has the
     same fingerprints.
 
@@ -677,7 +679,7 @@ def _fingerprint_jobs(
             "source": source(job.step), "env": env, "needs": {k: done[k] for k in job.needs},
         }
         if job.step.kind == BOOK:
-            from . import book
+            from peo.report import book
 
             content["book_sources"] = digests.files(_book_source_files(root))
             content["reproduce"] = book.reproduce_info(root)
@@ -699,7 +701,7 @@ def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> A
       values of the ``parameters`` cell would be wrong for every other wave, and the
       injected values repeat the chapter title. They stay in the ``.ipynb`` itself.
     * Puts every other code cell behind a toggle (tag ``hide-input``,
-      :func:`peo.book.hide_code_cells`).
+      :func:`peo.report.book.hide_code_cells`).
     * Numbers the executed code cells 1, 2, ... (the kernel may have run another notebook
       before this one).
 
@@ -715,7 +717,7 @@ def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> A
     nbformat.NotebookNode
         ``nb``.
     """
-    from . import book
+    from peo.report import book
 
     old = nb.metadata.pop("papermill", None) or {}
     params = dict(parameters) if parameters is not None else old.get("parameters")
@@ -772,8 +774,8 @@ def write_sources(
     Reads each wave's ``tables/key_figures.json``, ``flow.csv`` and codebooks, copies the
     factsheet that the results step made (``tables/factsheet.pdf`` and ``.png``) into
     ``book/waves/<wave>/`` when every wave has one (else
-    :func:`peo.book.write_book_sources` renders it from the key figures), and calls
-    :func:`peo.book.write_book_sources`, which also copies the published tables and
+    :func:`peo.report.book.write_book_sources` renders it from the key figures), and calls
+    :func:`peo.report.book.write_book_sources`, which also copies the published tables and
     ``datapackage.json`` for download.
 
     Parameters
@@ -797,7 +799,7 @@ def write_sources(
         If a wave has no key figures or flow (its steps have not run), or the static book
         sources are missing.
     """
-    from . import book
+    from peo.report import book
 
     processed = root / "data" / "processed"
     key_figures, flows, codebooks, tables = {}, {}, {}, {}

@@ -6,7 +6,7 @@ Every reader returns a :class:`pandas.DataFrame` with one row per data row of th
   line in a text editor where the row starts (1-based, header rows counted), for Excel
   the spreadsheet row, for SPSS the case number in the data view;
 * CSV and Excel values are text (``str``) exactly as found, an empty cell is missing:
-  converting and checking values is the job of :mod:`peo.validate` and the cleaning, which
+  converting and checking values is the job of :mod:`peo.ingest.validate` and the cleaning, which
   can then report a bad value as it was found;
 * SPSS values keep their numeric codes; value labels, variable labels and user-missing
   values go into ``df.attrs``;
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError, ReadError
+from peo.errors import ConfigError, ReadError
 
 __all__ = ["read_export", "read_wave", "as_number", "is_yes", "FORMATS"]
 
@@ -571,7 +571,7 @@ def read_wave(wave) -> pd.DataFrame:
 
     Parameters
     ----------
-    wave : peo.config.Wave
+    wave : peo.survey.config.Wave
         The wave; its ``raw`` settings say how to read the file and ``rename`` maps raw
         column names to codebook item ids.
 

@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from .codebook import Codebook, Item
-from .errors import CodebookError
-from .reliability import (
+from peo.survey.codebook import Codebook, Item
+from peo.errors import CodebookError
+from peo.stats.reliability import (
     NOTE_NO_VALID,
     as_list,
     item_codes,
@@ -391,7 +391,7 @@ def numeric_summary(
     codebook : Codebook
         The merged codebook.
     items : str or list of str
-        Numeric item ids, construct ids (their scale scores, :func:`peo.reliability.scale_scores`)
+        Numeric item ids, construct ids (their scale scores, :func:`peo.stats.reliability.scale_scores`)
         or likert items (their codes).
     by : str, optional
         Grouping column (``"employer_type"``).

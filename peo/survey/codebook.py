@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .errors import CodebookError
+from peo.errors import CodebookError
 
 ITEM_TYPES = ("likert", "categorical", "multi", "numeric", "open")
 ROLES = ("group", "background", "core", "outcome", "theme")

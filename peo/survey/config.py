@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .codebook import Codebook, load_codebook
-from .errors import ConfigError, WaveNotFoundError
+from peo import paths
+from peo.survey.codebook import Codebook, load_codebook
+from peo.errors import ConfigError, WaveNotFoundError
 
 FORMATS = ("csv", "xlsx", "sav")
 DEFAULT_THRESHOLD = 10

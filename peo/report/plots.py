@@ -6,10 +6,10 @@ table, and a cell hidden by disclosure control is never drawn:
 
 :func:`likert_diverging`
     Diverging stacked bars for Likert items (Heiberger & Robbins 2014), from a
-    distribution table (:func:`peo.shares.distribution`).
+    distribution table (:func:`peo.stats.shares.distribution`).
 :func:`shares_by_group`
     Headline shares per employer type with 95% Wilson intervals, from a box table
-    (:func:`peo.shares.box_shares`).
+    (:func:`peo.stats.shares.box_shares`).
 :func:`outcomes_by_space`
     Work pleasure, workload and intention to stay against experienced professional space.
 :func:`multi_choice`, :func:`theme_bars`
@@ -35,9 +35,9 @@ Conventions shared by every function:
 * the layout (matplotlib's constrained layout) is computed once before the function
   returns and then fixed, so every later save gives the same result.
 
-Disclosure control. Pass the table as :func:`peo.disclosure.protect` returns it (with its
+Disclosure control. Pass the table as :func:`peo.tables.disclosure.protect` returns it (with its
 ``suppressed`` column): the figure leaves out every bar with a suppressed cell and writes
-the note itself. Drawing the frame of :func:`peo.disclosure.for_figure` works too; pass its
+the note itself. Drawing the frame of :func:`peo.tables.disclosure.for_figure` works too; pass its
 notes as ``notes=`` (the suppressed rows are gone from that frame, so the figure cannot
 tell why a bar is missing: it prints "niet getoond" in its place).
 
@@ -88,8 +88,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator
 
-from .codebook import Codebook, ResponseScale, categories
-from .errors import CodebookError, ValidationError
+from peo.survey.codebook import Codebook, ResponseScale, categories
+from peo.errors import CodebookError, ValidationError
 
 __all__ = [
     "CVD_KINDS",
@@ -281,11 +281,11 @@ def alt_text(fig: Figure) -> str:
     Raises
     ------
     ValueError
-        If the figure was not made by :mod:`peo.plots` (it has no ``peo_alt_text``).
+        If the figure was not made by :mod:`peo.report.plots` (it has no ``peo_alt_text``).
     """
     text = getattr(fig, "peo_alt_text", None)
     if not text:
-        raise ValueError("This figure has no alt text: it was not made by a peo.plots function.")
+        raise ValueError("This figure has no alt text: it was not made by a peo.report.plots function.")
     return str(text)
 
 
@@ -510,7 +510,7 @@ def likert_colours(n_categories: int, scheme: str = LIKERT_SCHEME) -> list[str]:
     if n_categories not in sizes:
         raise CodebookError(
             f"There is no diverging palette for an answer scale with {n_categories} answers; "
-            f"the figures support {min(sizes)} to {max(sizes)}. Add one to peo.plots.LIKERT_PALETTES "
+            f"the figures support {min(sizes)} to {max(sizes)}. Add one to peo.report.plots.LIKERT_PALETTES "
             "(and run the palette test) or shorten the scale in the codebook."
         )
     return list(sizes[n_categories])
@@ -628,7 +628,7 @@ def _require(table: pd.DataFrame, columns: Sequence[str], what: str) -> pd.DataF
             f"The table given to {what} lacks the column(s) {', '.join(map(repr, missing))}. It needs "
             f"{', '.join(columns)} (see docs/processed-data.md, section tables/)."
         )
-    out = pd.DataFrame(table).copy()  # a plain frame, also for a peo.disclosure ProtectedTable
+    out = pd.DataFrame(table).copy()  # a plain frame, also for a peo.tables.disclosure ProtectedTable
     if "suppressed" in out.columns:
         out["suppressed"] = out["suppressed"].astype("object").where(out["suppressed"].notna(), False).astype(bool)
     else:
@@ -787,9 +787,9 @@ def likert_diverging(
     Parameters
     ----------
     dist : pandas.DataFrame
-        A distribution table (:func:`peo.shares.distribution`) with columns ``item``,
+        A distribution table (:func:`peo.stats.shares.distribution`) with columns ``item``,
         ``item_label``, ``group``, ``answer_code``, ``answer_label``, ``n``, ``count``,
-        ``share`` and optionally ``suppressed`` (:mod:`peo.disclosure`). Rows whose
+        ``share`` and optionally ``suppressed`` (:mod:`peo.tables.disclosure`). Rows whose
         ``answer_code`` is not a substantive code of the scale ("weet niet") are ignored;
         ``share`` is used as given (``count / n`` of the valid answers).
     codebook : Codebook
@@ -804,7 +804,7 @@ def likert_diverging(
         Figure title (Dutch).
     notes : sequence of str, optional
         Further Dutch notes to print under the plot and add to the alt text, e.g. the
-        notes of :func:`peo.disclosure.for_figure` when its filtered frame is drawn.
+        notes of :func:`peo.tables.disclosure.for_figure` when its filtered frame is drawn.
 
     Returns
     -------
@@ -882,7 +882,7 @@ def likert_diverging(
             label = it.short("nl")
             if sub.empty:
                 # No rows at all (distribution() always gives every answer, so the rows were
-                # left out upstream, e.g. by peo.disclosure.for_figure): not shown, no claim why.
+                # left out upstream, e.g. by peo.tables.disclosure.for_figure): not shown, no claim why.
                 records[g, it.id] = {"status": "absent", "label": label}
                 continue
             if sub["suppressed"].any():
@@ -898,7 +898,7 @@ def likert_diverging(
                 bad = valid.loc[valid["share"].isna(), "answer_label"].iloc[0]
                 raise ValidationError(
                     f"The table given to {what} has no share for item {it.id!r}, group {g!r}, answer {bad!r}, "
-                    "but the cell is not flagged suppressed. Pass the table through peo.disclosure or fill it."
+                    "but the cell is not flagged suppressed. Pass the table through peo.tables.disclosure or fill it."
                 )
             shares = valid.groupby("answer_code")["share"].sum()
             seg = [float(shares.get(c, 0.0)) for c in codes]
@@ -1020,7 +1020,7 @@ def shares_by_group(
     Parameters
     ----------
     box_table : pandas.DataFrame
-        A box-share table (:func:`peo.shares.box_shares`) with columns ``item``,
+        A box-share table (:func:`peo.stats.shares.box_shares`) with columns ``item``,
         ``item_label``, ``box``, ``box_label``, ``group``, ``n``, ``count``, ``share``,
         ``ci_low``, ``ci_high`` and optionally ``suppressed``.
     title : str, optional
@@ -1029,7 +1029,7 @@ def shares_by_group(
         Orders the employer types as in the codebook; default: table order after ``totaal``.
     notes : sequence of str, optional
         Further Dutch notes to print under the plot and add to the alt text, e.g. the
-        notes of :func:`peo.disclosure.for_figure` when its filtered frame is drawn.
+        notes of :func:`peo.tables.disclosure.for_figure` when its filtered frame is drawn.
 
     Returns
     -------
@@ -1145,7 +1145,7 @@ def outcomes_by_space(
         ``box_label`` (optional)
             the box, shown after the outcome label ("Werkplezier: (heel) veel");
         ``suppressed`` (optional)
-            from :mod:`peo.disclosure`.
+            from :mod:`peo.tables.disclosure`.
     title : str, optional
         Figure title (Dutch).
     levels : sequence of str, optional
@@ -1154,7 +1154,7 @@ def outcomes_by_space(
         Label of the x axis; default ``TEXT_NL["axis_space"]``.
     notes : sequence of str, optional
         Further Dutch notes to print under the plot and add to the alt text, e.g. the
-        notes of :func:`peo.disclosure.for_figure` when its filtered frame is drawn.
+        notes of :func:`peo.tables.disclosure.for_figure` when its filtered frame is drawn.
 
     Returns
     -------
@@ -1360,7 +1360,7 @@ def multi_choice(
         Orders the groups and gives their labels.
     notes : sequence of str, optional
         Further Dutch notes to print under the plot and add to the alt text, e.g. the
-        notes of :func:`peo.disclosure.for_figure` when its filtered frame is drawn.
+        notes of :func:`peo.tables.disclosure.for_figure` when its filtered frame is drawn.
 
     Returns
     -------
@@ -1414,7 +1414,7 @@ def theme_bars(
         Orders the groups and gives their labels.
     notes : sequence of str, optional
         Further Dutch notes to print under the plot and add to the alt text, e.g. the
-        notes of :func:`peo.disclosure.for_figure` when its filtered frame is drawn.
+        notes of :func:`peo.tables.disclosure.for_figure` when its filtered frame is drawn.
 
     Returns
     -------
@@ -1447,7 +1447,7 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
     Parameters
     ----------
     trend : pandas.DataFrame
-        :func:`peo.trends.headline_trend`: columns ``wave``, ``item``, ``item_label``,
+        :func:`peo.tables.trends.headline_trend`: columns ``wave``, ``item``, ``item_label``,
         ``box``, ``box_label``, ``group``, ``n``, ``share``, ``ci_low``, ``ci_high``,
         ``suppressed``. Suppressed points are left out (a gap in the line) and named in a note.
     title : str, optional

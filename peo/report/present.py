@@ -1,10 +1,10 @@
 """Presentation for readers: the protected tables, figures and statements as a notebook shows them.
 
 The analysis notebooks (``02_professional_space`` ... ``05_open_answers``) compute with
-:mod:`peo.analysis`, draw with :mod:`peo.plots` and show the result with the functions
+:mod:`peo.tables.analysis`, draw with :mod:`peo.report.plots` and show the result with the functions
 here. Nothing here computes a statistic: every number shown is a number of a published
 (protected) table, only *formatted* here (Dutch column names, whole percentages, a decimal
-comma). Rounding happens only here, for display, with :func:`peo.book.format_pct`
+comma). Rounding happens only here, for display, with :func:`peo.report.book.format_pct`
 (half up), so a number in a notebook is the number on the book's other pages.
 
 What this module shows and how
@@ -15,8 +15,8 @@ What this module shows and how
     "– te weinig respondenten (minder dan 10)" (the threshold of the table). An item
     without valid answers says "geen geldige antwoorden" instead of a number.
 :func:`show_figure`
-    A figure of :mod:`peo.plots` as a PNG inside an HTML ``<img>`` with the figure's alt
-    text (:func:`peo.plots.alt_text`), so that every figure in the book has real alt text
+    A figure of :mod:`peo.report.plots` as a PNG inside an HTML ``<img>`` with the figure's alt
+    text (:func:`peo.report.plots.alt_text`), so that every figure in the book has real alt text
     (myst-nb renders ``text/html`` outputs as they are).
 :func:`key_statements`, :func:`headline_statements`, :func:`tests_summary`, ...
     Dutch sentences (Markdown) whose numbers come from the key figures or the tables.
@@ -44,9 +44,9 @@ from typing import Any
 
 import pandas as pd
 
-from .book import format_ci, format_decimal, format_pct
-from .codebook import Codebook, Item, categories
-from .errors import CodebookError, PeoError
+from peo.report.book import format_ci, format_decimal, format_pct
+from peo.survey.codebook import Codebook, Item, categories
+from peo.errors import CodebookError, PeoError
 
 __all__ = [
     "ALPHA",
@@ -318,7 +318,7 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+=:#]|\d+[.)])")
 def md_escape(text: Any) -> str:
     """Text for a Markdown page, shown as it is: no markup, no HTML, no line breaks.
 
-    HTML entities (as :func:`peo.text.html_safe` writes them) are first turned back into
+    HTML entities (as :func:`peo.tables.text.html_safe` writes them) are first turned back into
     characters; then every character that Markdown, MyST or HTML could read as markup
     (``* _ [ ] < > & $ { }`` and others) is escaped with a backslash, and so is a list or
     heading marker at the start. White space is collapsed to single spaces.
@@ -458,7 +458,7 @@ def reader_table(
     Parameters
     ----------
     table : pandas.DataFrame
-        A table of :mod:`peo.analysis` (usually a :class:`peo.disclosure.ProtectedTable`).
+        A table of :mod:`peo.tables.analysis` (usually a :class:`peo.tables.disclosure.ProtectedTable`).
     columns : sequence of str, optional
         The columns to show, in this order (``ci_low`` stands for the interval). Default:
         every column except the ids and flags of :data:`HIDDEN_COLUMNS`, and without the
@@ -579,7 +579,7 @@ def distribution_table(dist: pd.DataFrame, *, threshold: int | None = None) -> R
     Parameters
     ----------
     dist : pandas.DataFrame
-        A ``*_distribution`` table of :mod:`peo.analysis` (columns ``item_label``,
+        A ``*_distribution`` table of :mod:`peo.tables.analysis` (columns ``item_label``,
         ``answer_label``, ``n``, ``count``, ``share``, ``suppressed``; one group).
     threshold : int, optional
         For the footnote; default: the table's own.
@@ -616,7 +616,7 @@ def group_table(by_group: pd.DataFrame, *, codebook: Codebook | None = None, thr
     Parameters
     ----------
     by_group : pandas.DataFrame
-        A ``*_by_group`` table of :mod:`peo.analysis`; the ``rest`` rows are left out.
+        A ``*_by_group`` table of :mod:`peo.tables.analysis`; the ``rest`` rows are left out.
     codebook : Codebook, optional
         Orders the employer types and gives their Dutch names.
     threshold : int, optional
@@ -684,7 +684,7 @@ def choice_table(
 def _need(table: pd.DataFrame, cols: Sequence[str], what: str) -> None:
     missing = [c for c in cols if c not in table.columns]
     if missing:
-        raise PeoError(f"{what}: the table has no column(s) {', '.join(missing)}; pass a table of peo.analysis.")
+        raise PeoError(f"{what}: the table has no column(s) {', '.join(missing)}; pass a table of peo.tables.analysis.")
 
 
 # ========================================================================= figures
@@ -697,7 +697,7 @@ class FigureDisplay:
     Attributes
     ----------
     png : bytes
-        The figure, saved with :data:`peo.plots.SAVEFIG_KWARGS` inside :func:`peo.plots.figure_style`.
+        The figure, saved with :data:`peo.report.plots.SAVEFIG_KWARGS` inside :func:`peo.report.plots.figure_style`.
     alt : str
         The Dutch alt text.
     """
@@ -723,7 +723,7 @@ class FigureDisplay:
 
 
 def _render(fig) -> FigureDisplay:
-    from . import plots
+    from peo.report import plots
 
     alt = plots.alt_text(fig)
     buf = io.BytesIO()
@@ -744,7 +744,7 @@ def figure_html(fig) -> str:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        A figure made by :mod:`peo.plots` (it carries ``peo_alt_text``).
+        A figure made by :mod:`peo.report.plots` (it carries ``peo_alt_text``).
 
     Returns
     -------
@@ -753,7 +753,7 @@ def figure_html(fig) -> str:
     Raises
     ------
     ValueError
-        If the figure has no alt text (it was not made by :mod:`peo.plots`).
+        If the figure has no alt text (it was not made by :mod:`peo.report.plots`).
     """
     return _render(fig).html()
 
@@ -761,19 +761,19 @@ def figure_html(fig) -> str:
 def show_figure(fig) -> None:
     """Display a figure in a notebook as a PNG with real alt text, then close it.
 
-    The figure is rendered once to PNG (deterministic settings of :mod:`peo.plots`) and
+    The figure is rendered once to PNG (deterministic settings of :mod:`peo.report.plots`) and
     shown as HTML ``<img alt="...">``; its plain-text form is the alt text. The figure is
     closed afterwards, so that ``%matplotlib inline`` does not show it a second time.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        A figure made by :mod:`peo.plots`.
+        A figure made by :mod:`peo.report.plots`.
 
     Raises
     ------
     ValueError
-        If the figure has no alt text (it was not made by :mod:`peo.plots`).
+        If the figure has no alt text (it was not made by :mod:`peo.report.plots`).
     """
     from IPython.display import display
 
@@ -828,7 +828,7 @@ def key_statements(key_figures: Mapping, items: Iterable[str] | pd.DataFrame):
     Parameters
     ----------
     key_figures : mapping
-        The content of ``key_figures.json`` (:func:`peo.analysis.read_key_figures`).
+        The content of ``key_figures.json`` (:func:`peo.tables.analysis.read_key_figures`).
     items : iterable of str or DataFrame
         Item ids, or a table whose ``item`` column gives them. Headline figures, differences
         between employer types and associations (by outcome) of these items are listed, in
@@ -855,7 +855,7 @@ def headline_statements(by_group: pd.DataFrame, group: str = "totaal") -> list[s
     Parameters
     ----------
     by_group : pandas.DataFrame
-        A ``*_by_group`` table of :mod:`peo.analysis`.
+        A ``*_by_group`` table of :mod:`peo.tables.analysis`.
     group : str, default "totaal"
         The group whose share is stated.
 
@@ -894,7 +894,7 @@ def tests_summary(tests: pd.DataFrame, alpha: float = ALPHA):
     Parameters
     ----------
     tests : pandas.DataFrame
-        A ``*_tests`` table of :mod:`peo.analysis` (chi-square and Kruskal-Wallis per item).
+        A ``*_tests`` table of :mod:`peo.tables.analysis` (chi-square and Kruskal-Wallis per item).
     alpha : float, default :data:`ALPHA`
         Significance level for the Holm-adjusted p-values.
 
@@ -953,7 +953,7 @@ def by_space_statements(table: pd.DataFrame):
     Parameters
     ----------
     table : pandas.DataFrame
-        The ``outcome_by_space`` table of :func:`peo.analysis.outcomes`.
+        The ``outcome_by_space`` table of :func:`peo.tables.analysis.outcomes`.
 
     Returns
     -------
@@ -989,7 +989,7 @@ def odds_statement(logistic: pd.DataFrame | None):
     Parameters
     ----------
     logistic : pandas.DataFrame or None
-        The ``stay_logistic`` table of :func:`peo.analysis.outcomes` (``None`` when the
+        The ``stay_logistic`` table of :func:`peo.tables.analysis.outcomes` (``None`` when the
         wave has no such item). Only the ``predictor`` row is stated; a non-empty
         ``warning`` (e.g. perfect separation) is stated too.
 
@@ -1023,7 +1023,7 @@ def reliability_statements(reliability: pd.DataFrame):
     Parameters
     ----------
     reliability : pandas.DataFrame
-        The ``reliability`` table of :func:`peo.analysis.professional_space`.
+        The ``reliability`` table of :func:`peo.tables.analysis.professional_space`.
 
     Returns
     -------
@@ -1050,7 +1050,7 @@ def wave_summary(data, with_theme: bool = False) -> Any:
 
     Parameters
     ----------
-    data : peo.analysis.WaveData
+    data : peo.tables.analysis.WaveData
     with_theme : bool, default False
         Also name the theme of the wave's thematic module.
 
@@ -1058,8 +1058,8 @@ def wave_summary(data, with_theme: bool = False) -> Any:
     -------
     IPython.display.Markdown
     """
-    from .analysis import GROUP
-    from .book import format_fieldwork
+    from peo.tables.analysis import GROUP
+    from peo.report.book import format_fieldwork
 
     w = data.wave
     cb = data.codebook
@@ -1158,7 +1158,7 @@ def _plot_frame(table: pd.DataFrame) -> pd.DataFrame:
     rounding error above 0 (about 7e-18), so ``share - ci_low`` is negative and matplotlib's
     ``errorbar`` refuses to draw. The bounds are moved to the share only where they cross
     it; the published table is not changed. (To be fixed at the source, in
-    ``peo.shares.wilson_interval`` or in ``peo.plots``.)
+    ``peo.stats.shares.wilson_interval`` or in ``peo.report.plots``.)
     """
     frame = pd.DataFrame(table).copy()
     if {"share", "ci_low", "ci_high"} <= set(frame.columns):
@@ -1169,8 +1169,8 @@ def _plot_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _likert_parts(section, codebook: Codebook, items: list[Item]) -> list:
-    from . import plots
-    from .analysis import headlines
+    from peo.report import plots
+    from peo.tables.analysis import headlines
 
     dist = section.tables["theme_distribution"]
     by_group = section.tables["theme_by_group"]
@@ -1188,7 +1188,7 @@ def _likert_parts(section, codebook: Codebook, items: list[Item]) -> list:
 
 
 def _multi_parts(section, item: Item) -> list:
-    from . import plots
+    from peo.report import plots
 
     table = section.tables[item.id]
     parts: list = [_markdown(f"### {md_escape(item.short_nl)}\n\n*{md_escape(item.text_nl)}*\n\n{TEXT_NL['multi_intro']}")]
@@ -1253,8 +1253,8 @@ def theme_parts(section, codebook: Codebook) -> list:
 
     Parameters
     ----------
-    section : peo.analysis.Section
-        The result of :func:`peo.analysis.theme`.
+    section : peo.tables.analysis.Section
+        The result of :func:`peo.tables.analysis.theme`.
     codebook : Codebook
         The wave's codebook (its ``theme`` items are reported).
 
@@ -1267,7 +1267,7 @@ def theme_parts(section, codebook: Codebook) -> list:
     ------
     PeoError
         If the codebook has a theme item of a type this function does not show (a new type
-        in :data:`peo.analysis.THEME_TYPES` needs code here too).
+        in :data:`peo.tables.analysis.THEME_TYPES` needs code here too).
     """
     items = codebook.by_role("theme")
     if not items:
@@ -1275,9 +1275,9 @@ def theme_parts(section, codebook: Codebook) -> list:
     unknown = sorted({i.type for i in items} - set(ITEM_TYPES_NL))
     if unknown:
         raise PeoError(
-            f"The thematic codebook has item type(s) {', '.join(unknown)}, which peo.present cannot show "
+            f"The thematic codebook has item type(s) {', '.join(unknown)}, which peo.report.present cannot show "
             f"(it shows: {', '.join(ITEM_TYPES_NL)}). Change the item type in the codebook or extend "
-            "peo.present.theme_parts."
+            "peo.report.present.theme_parts."
         )
     parts: list = []
     likert = [i for i in items if i.type == "likert"]
@@ -1311,7 +1311,7 @@ def quotes_markdown(quotes: pd.DataFrame, hide_themes: Iterable[str] = ()) -> An
     ----------
     quotes : pandas.DataFrame
         Columns ``theme``, ``theme_label``, ``quote`` (de-identified and HTML-safe, as
-        :func:`peo.text.example_quotes` returns them).
+        :func:`peo.tables.text.example_quotes` returns them).
     hide_themes : iterable of str
         Theme ids whose quotes are not shown (their count is hidden by disclosure control);
         a sentence says so instead.
@@ -1351,7 +1351,7 @@ def coding_table(coding: str, themes: Mapping | None = None) -> ReaderTable:
     coding : str
         The coding's name (the ``coding`` of an open item, e.g. ``"solutions"``).
     themes : mapping, optional
-        Codings as :func:`peo.text.load_themes` returns them; default: loaded from
+        Codings as :func:`peo.tables.text.load_themes` returns them; default: loaded from
         ``codebooks/open_themes.yml``.
 
     Returns
@@ -1363,7 +1363,7 @@ def coding_table(coding: str, themes: Mapping | None = None) -> ReaderTable:
     PeoError
         If the coding is not in the theme codebook.
     """
-    from .text import load_themes
+    from peo.tables.text import load_themes
 
     themes = themes if themes is not None else load_themes()
     if coding not in themes:
@@ -1387,7 +1387,7 @@ def coding_parts(codebook: Codebook, themes: Mapping | None = None) -> list:
     codebook : Codebook
         The wave's codebook; its open items name their coding (``coding:``).
     themes : mapping, optional
-        Codings as :func:`peo.text.load_themes` returns them; default: loaded from
+        Codings as :func:`peo.tables.text.load_themes` returns them; default: loaded from
         ``codebooks/open_themes.yml``.
 
     Returns
@@ -1400,7 +1400,7 @@ def coding_parts(codebook: Codebook, themes: Mapping | None = None) -> list:
     PeoError
         If an open item names a coding that is not in the theme codebook.
     """
-    from .text import load_themes
+    from peo.tables.text import load_themes
 
     items = [i for i in codebook.by_type("open") if i.coding]
     if not items:
@@ -1425,8 +1425,8 @@ def open_parts(section, codebook: Codebook) -> list:
 
     Parameters
     ----------
-    section : peo.analysis.Section
-        The result of :func:`peo.analysis.open_answers` (with ``quotes``).
+    section : peo.tables.analysis.Section
+        The result of :func:`peo.tables.analysis.open_answers` (with ``quotes``).
     codebook : Codebook
         The wave's codebook.
 
@@ -1435,7 +1435,7 @@ def open_parts(section, codebook: Codebook) -> list:
     list
         Markdown, figures and tables, to pass to :func:`show_all`.
     """
-    from . import plots
+    from peo.report import plots
 
     quotes = getattr(section, "quotes", {}) or {}
     items = [i for i in codebook.by_type("open") if f"open_{i.id}" in section.tables]

@@ -34,9 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .errors import ManifestError
-from .io import sha256
+from peo import paths
+from peo.errors import ManifestError
+from peo.io import sha256
 
 __all__ = ["MANIFEST_NAME", "covered_files", "write_manifest", "read_manifest", "verify_manifest",
            "verify_main", "write_main"]

@@ -4,7 +4,7 @@ Each function returns a tidy DataFrame with the shared test-table columns of
 ``docs/processed-data.md`` (``statistic``, ``df``, ``p_value``, ``effect``,
 ``effect_size``) plus ``n`` and a Dutch ``note``. P-values are not corrected for multiple
 testing here: put the rows of one family of tests together and use
-:func:`peo.multicomp.adjust_family`.
+:func:`peo.stats.multicomp.adjust_family`.
 
 The data are an opt-in cross-section: a difference between employer types means the
 answers are *associated with* the type of employer, not that the employer causes them;
@@ -32,11 +32,11 @@ from scipy.stats.contingency import association, expected_freq
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import HessianInversionWarning
 
-from .associations import SE_BLOWUP, SeparationWarning, design_matrix
-from .codebook import Codebook
-from .errors import CodebookError
-from .reliability import NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
-from .shares import group_masks
+from peo.stats.associations import SE_BLOWUP, SeparationWarning, design_matrix
+from peo.survey.codebook import Codebook
+from peo.errors import CodebookError
+from peo.stats.reliability import NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
+from peo.stats.shares import group_masks
 
 #: Expected counts below this make the chi-square approximation doubtful (Cochran 1954).
 MIN_EXPECTED = 5
@@ -221,7 +221,7 @@ def kruskal(df: pd.DataFrame, codebook: Codebook, item: str, by: str = "employer
     codebook : Codebook
         The merged codebook.
     item : str
-        Item id, construct id or numeric column (see :func:`peo.reliability.numeric_values`).
+        Item id, construct id or numeric column (see :func:`peo.stats.reliability.numeric_values`).
     by : str
         Grouping column, default ``"employer_type"``.
 

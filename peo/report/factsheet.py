@@ -31,14 +31,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .book import (
+from peo.report.book import (
     SYNTHETIC_NOTICE,
     format_ci,
     format_fieldwork,
     format_pct,
     response_text,
 )
-from .errors import CodebookError
+from peo.errors import CodebookError
 
 __all__ = [
     "A4_INCHES",
@@ -219,7 +219,7 @@ def _draw_likert(ax, table: pd.DataFrame, codebook: Any) -> None:
         return
     _, _, first = rows[0]
     k = len(first)
-    from .plots import likert_colours  # the book's checked colour-blind-safe palette (PuOr)
+    from peo.report.plots import likert_colours  # the book's checked colour-blind-safe palette (PuOr)
 
     colours = likert_colours(k)
     bar = {"height": 0.62, "edgecolor": "white", "linewidth": 0.4}
@@ -314,7 +314,7 @@ def _draw_groups(ax, table: pd.DataFrame, codebook: Any) -> None:
     labels_by_group = _group_labels(codebook)
     n_rows = len(rows)
     step = 0.6 / max(len(groups), 1)
-    from .plots import group_colours  # the book's checked group palette (Okabe-Ito)
+    from peo.report.plots import group_colours  # the book's checked group palette (Okabe-Ito)
 
     palette = group_colours(groups)
     for j, g in enumerate(groups):
@@ -384,7 +384,7 @@ def factsheet(
         ``group``, ``box_label``, ``share``, ``ci_low``, ``ci_high``, ``suppressed``), drawn
         as a dot plot. Without it, the ``differences`` statements of the key figures are
         listed.
-    codebook : peo.codebook.Codebook, optional
+    codebook : peo.survey.codebook.Codebook, optional
         Gives the neutral answer of each scale and the names of the employer types. Without
         it, the middle answer of an odd-length scale counts as neutral.
 

@@ -3,10 +3,10 @@
 The analysis notebooks (``02_professional_space`` ... ``05_open_answers``) and the pipeline's
 ``results`` step call the same functions here, so a number in the book is the number in the
 published table. Each section function takes a :class:`WaveData` and returns a
-:class:`Section`: a dict of protected tables (:class:`peo.disclosure.ProtectedTable`, tidy,
+:class:`Section`: a dict of protected tables (:class:`peo.tables.disclosure.ProtectedTable`, tidy,
 with the columns documented in ``docs/processed-data.md``) plus, where useful, the
 codebook to label them. :func:`write_results` writes every table with
-:func:`peo.disclosure.publish`, a Frictionless ``datapackage.json`` and ``key_figures.json``.
+:func:`peo.tables.disclosure.publish`, a Frictionless ``datapackage.json`` and ``key_figures.json``.
 
 Disclosure and answer categories
 --------------------------------
@@ -35,15 +35,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import disclosure, paths
-from .codebook import Code, Codebook, Item, ResponseScale
-from .config import Wave, load_wave
-from .errors import PeoError
-from .multicomp import adjust_family
-from .shares import distribution, multi_shares, numeric_summary, wilson_interval
+from peo.tables import disclosure
+from peo import paths
+from peo.survey.codebook import Code, Codebook, Item, ResponseScale
+from peo.survey.config import Wave, load_wave
+from peo.errors import PeoError
+from peo.stats.multicomp import adjust_family
+from peo.stats.shares import distribution, multi_shares, numeric_summary, wilson_interval
 
 #: Wording and cut points of the analyses (data, not code).
-WORDING_FILE = Path(__file__).with_name("data") / "analysis.yml"
+WORDING_FILE = paths.package_data("analysis.yml")
 #: Item types the thematic-module notebook knows how to report.
 THEME_TYPES = ("likert", "categorical", "multi", "numeric", "open")
 GROUP = "employer_type"
@@ -215,7 +216,7 @@ def _headline_rows(data: WaveData, items: list[str], dist: pd.DataFrame) -> pd.D
 
 
 def _hide(table: pd.DataFrame, keys: set, key_cols: tuple[str, ...]) -> pd.DataFrame:
-    """Mark cells as hidden before :func:`peo.disclosure.protect` (it keeps them hidden)."""
+    """Mark cells as hidden before :func:`peo.tables.disclosure.protect` (it keeps them hidden)."""
     out = table.copy()
     out["suppressed"] = False
     if keys:
@@ -310,7 +311,7 @@ def group_tests(data: WaveData, items: list[str], family: str) -> disclosure.Pro
         ``statistic``, ``df``, ``p_value``, ``p_holm``, ``effect``, ``effect_size``, ``n``,
         ``note``. Rows with ``n`` below the threshold are blanked.
     """
-    from .groups import chi_square, kruskal
+    from peo.stats.groups import chi_square, kruskal
 
     parts = []
     for item_id in items:
@@ -338,7 +339,7 @@ def ordinal_models(data: WaveData, items: list[str]) -> disclosure.ProtectedTabl
         ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``lr_statistic``, ``lr_df``,
         ``lr_p_value``, ``n``, ``note``.
     """
-    from .groups import ordinal_logit
+    from peo.stats.groups import ordinal_logit
 
     cols = ["item", "item_label", "group", "reference", "estimate", "se", "odds_ratio", "ci_low", "ci_high",
             "p_value", "lr_statistic", "lr_df", "lr_p_value", "n", "note"]
@@ -369,7 +370,7 @@ def professional_space(data: WaveData) -> Section:
     Holm within the family), ``space_ordinal`` (ordinal logistic models), ``reliability``
     (Cronbach's alpha and McDonald's omega of each construct).
     """
-    from .reliability import reliability
+    from peo.stats.reliability import reliability
 
     cb = data.codebook
     core = _likert_ids(cb, "core")
@@ -395,7 +396,7 @@ def space_levels(data: WaveData) -> pd.Series:
     The cut points and labels are data (``space_levels`` in ``peo/data/analysis.yml``), the
     same in every wave so that waves can be compared.
     """
-    from .reliability import scale_scores
+    from peo.stats.reliability import scale_scores
 
     cfg = wording()["space_levels"]
     score = scale_scores(data.respondents, data.codebook, cfg["construct"]).astype(float)
@@ -413,7 +414,7 @@ def outcomes(data: WaveData) -> Section:
     each outcome, Holm within the family), ``stay_logistic`` (odds ratio of intending to
     stay per point of space score, adjusted for employer type).
     """
-    from .associations import logistic_odds, spearman
+    from peo.stats.associations import logistic_odds, spearman
 
     cb = data.codebook
     cfg = wording()
@@ -477,7 +478,7 @@ def theme(data: WaveData) -> Section:
         raise PeoError(
             f"Wave {data.id}: the thematic codebook has item type(s) {', '.join(unknown)}, which the report "
             f"does not handle (handled: {', '.join(THEME_TYPES)}). Change the item type in the codebook or "
-            "extend peo.analysis.theme."
+            "extend peo.tables.analysis.theme."
         )
     sec = Section(codebook=collapsed_codebook(cb))
     likert = [i.id for i in items if i.type == "likert"]
@@ -506,7 +507,7 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
     :attr:`Section.quotes`: they are shown in the book, never written as a table; the
     de-identification mapping is discarded here.
     """
-    from .text import code_themes, deidentify, example_quotes, theme_counts
+    from peo.tables.text import code_themes, deidentify, example_quotes, theme_counts
 
     cb = data.codebook
     cfg = wording()
@@ -555,7 +556,7 @@ def _deid_key(texts: pd.Series) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for part in (Path(__file__).with_name("text.py"), Path(__file__).with_name("data") / "region_lookup.yml"):
+    for part in (Path(__file__).with_name("text.py"), paths.package_data("region_lookup.yml")):
         h.update(part.read_bytes())
     for (item, pid), text in texts.items():
         h.update(f"{item}\x1f{pid}\x1f{text}\x1e".encode())
@@ -584,8 +585,8 @@ def _deidentified(data: WaveData, texts: pd.Series, deidentify) -> pd.Series:
 
 def write_deidentified(data: WaveData) -> Path | None:
     """Write the de-identification cache of a wave (see :func:`_deidentified`)."""
-    from .io import write_parquet
-    from .text import deidentify
+    from peo.io import write_parquet
+    from peo.tables.text import deidentify
 
     items = [i for i in data.codebook.by_type("open") if i.id in data.respondents]
     texts = _open_texts(data, items)
@@ -818,7 +819,7 @@ def all_sections(data: WaveData) -> dict[str, Section]:
 def write_results(wave_id: str) -> Path:
     """Compute every table of a wave and publish it under ``data/processed/<wave>/tables/``.
 
-    Writes one CSV per table (through :func:`peo.disclosure.publish`), ``datapackage.json``
+    Writes one CSV per table (through :func:`peo.tables.disclosure.publish`), ``datapackage.json``
     and ``key_figures.json``; then the factsheet (``factsheet.pdf`` and ``factsheet.png``).
     The folder is written to a temporary place and moved in whole.
 
@@ -827,7 +828,7 @@ def write_results(wave_id: str) -> Path:
     Path
         The tables folder.
     """
-    from .io import atomic_dir
+    from peo.io import atomic_dir
 
     data = load_wave_data(wave_id)
     write_deidentified(data)
@@ -850,7 +851,7 @@ def write_results(wave_id: str) -> Path:
 
 
 def _write_factsheet(kf: dict, sections: dict[str, Section], folder: Path) -> None:
-    from .factsheet import factsheet, render_factsheet
+    from peo.report.factsheet import factsheet, render_factsheet
 
     space = sections["professional_space"]
     fig = factsheet(kf, space.tables["space_distribution"], headlines(space.tables["space_by_group"]),

@@ -1,7 +1,7 @@
 """Item codes, scale scores and the reliability of multi-item constructs.
 
-This module is the base of the statistics modules (:mod:`peo.shares`, :mod:`peo.groups`,
-:mod:`peo.associations`): it turns the processed respondents frame (see
+This module is the base of the statistics modules (:mod:`peo.stats.shares`, :mod:`peo.stats.groups`,
+:mod:`peo.stats.associations`): it turns the processed respondents frame (see
 ``docs/processed-data.md``) into numbers. Coded items are ordered categoricals of the
 codebook's Dutch labels; :func:`item_codes` turns them back into the codebook's codes,
 :func:`scale_scores` averages a construct's items after reverse coding, and
@@ -33,8 +33,8 @@ from scipy import stats
 from statsmodels.multivariate.factor import Factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, EstimationWarning
 
-from .codebook import Codebook, Item, categories, reverse_codes
-from .errors import CodebookError, ValidationError
+from peo.survey.codebook import Codebook, Item, categories, reverse_codes
+from peo.errors import CodebookError, ValidationError
 
 #: Item types whose answers are codes of an answer scale.
 CODED_TYPES = ("likert", "categorical")
@@ -93,7 +93,7 @@ def as_list(names: str | Iterable[str]) -> list[str]:
 def item_codes(df: pd.DataFrame, codebook: Codebook, item_id: str) -> pd.Series:
     """Codes of a coded item (likert or categorical), as ``Int64``.
 
-    The processed column holds the codebook's labels (:func:`peo.codebook.categories`);
+    The processed column holds the codebook's labels (:func:`peo.survey.codebook.categories`);
     a numeric column is taken to hold the codes themselves. Missing answers stay missing.
 
     Parameters
@@ -233,7 +233,7 @@ def item_scores(df: pd.DataFrame, codebook: Codebook, construct: str) -> pd.Data
     -------
     pandas.DataFrame
         One ``float64`` column per item, named by item id, in codebook order; items with
-        ``reverse: true`` are reverse coded (:func:`peo.codebook.reverse_codes`).
+        ``reverse: true`` are reverse coded (:func:`peo.survey.codebook.reverse_codes`).
 
     Raises
     ------

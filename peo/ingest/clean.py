@@ -1,6 +1,6 @@
 """Cleaning a wave, with an account for every respondent.
 
-:func:`clean_frame` turns the raw export of a wave (as :func:`peo.load.read_wave` reads
+:func:`clean_frame` turns the raw export of a wave (as :func:`peo.ingest.load.read_wave` reads
 it) into analysis-ready respondent data. Nothing is dropped silently:
 
 * every row of the export either becomes an analysed respondent or appears once in the
@@ -37,8 +37,8 @@ The respondent flow, in order (a row leaves at the first step it fails):
 
 How raw values are read
 -----------------------
-The same way :mod:`peo.validate` checks them (both use :func:`peo.load.as_number` and
-:func:`peo.load.is_yes`), so that every value validation warns about is a recode or an
+The same way :mod:`peo.ingest.validate` checks them (both use :func:`peo.ingest.load.as_number` and
+:func:`peo.ingest.load.is_yes`), so that every value validation warns about is a recode or an
 exclusion here. Coded items hold the numeric code (``4``, ``4.0``, ``" 4 "``); numbers may
 use a decimal comma (``2,5``), as Dutch spreadsheet exports do. A cell of a
 multiple-choice option is chosen when it holds ``1``, not chosen when it is ``0`` or
@@ -60,10 +60,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook, Item, categories
-from .config import Wave
-from .errors import ValidationError
-from .load import as_number, is_yes
+from peo.survey.codebook import Codebook, Item, categories
+from peo.survey.config import Wave
+from peo.errors import ValidationError
+from peo.ingest.load import as_number, is_yes
 
 __all__ = [
     "CleanResult",
@@ -173,7 +173,7 @@ def _numbers(col: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Read a raw column as numbers.
 
     Returns ``(numbers, blank, text)``: the values as ``Float64`` (missing where not a
-    finite number, see :func:`peo.load.as_number`), whether the cell is empty, and the
+    finite number, see :func:`peo.ingest.load.as_number`), whether the cell is empty, and the
     stripped cell text (``string``; missing where blank or where the column is numeric).
     """
     numbers = as_number(col)
@@ -382,7 +382,7 @@ def _check_columns(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> None:
             "Give every column a unique name in the export (or via 'rename' in wave.yml)."
         )
     cols = wave.columns
-    # As in peo.validate: these admin columns and required items must be there; an
+    # As in peo.ingest.validate: these admin columns and required items must be there; an
     # absent duration or start/end time only means no speeder check, an absent optional
     # item counts as unanswered.
     admin = {"respondent_id": cols.respondent_id, "consent": cols.consent, "finished": cols.finished}
@@ -407,7 +407,7 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     Parameters
     ----------
     raw : pandas.DataFrame
-        The export as :func:`peo.load.read_wave` returns it: raw values as found (text,
+        The export as :func:`peo.ingest.load.read_wave` returns it: raw values as found (text,
         or numbers for SPSS files), the wave's ``rename`` applied, and the index holding
         the row number in the raw file (``raw_row``), in file order.
     codebook : Codebook
@@ -462,7 +462,7 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
             exclude(idx, "no_consent", f"geen toestemming gegeven (antwoord: {shown})")
 
     # completed
-    # The finished flag uses the same yes values as consent, as peo.validate does.
+    # The finished flag uses the same yes values as consent, as peo.ingest.validate does.
     finished = is_yes(raw[cols.finished], wave.consent_yes) if cols.finished else pd.Series(True, index=raw.index)
     required = [i for i in codebook.items if i.required]
     unanswered = {i.id: (~_answered(parsed[i.id], i)).to_numpy(dtype=bool) for i in required}
@@ -638,7 +638,7 @@ def _check_flow(flow: pd.DataFrame, exclusions: pd.DataFrame, respondents: pd.Da
     if len(accounted) != len(set(accounted)) or set(accounted) != set(pids):
         problems.append("not every received row is either excluded or analysed exactly once")
     if problems:
-        raise RuntimeError("Internal error in peo.clean: the respondent flow does not add up: " + "; ".join(problems))
+        raise RuntimeError("Internal error in peo.ingest.clean: the respondent flow does not add up: " + "; ".join(problems))
 
 
 # ------------------------------------------------------------------ tables for the notebook
@@ -737,7 +737,7 @@ def missing_code_counts(missing_codes: pd.DataFrame, codebook: Codebook) -> pd.D
     ).reset_index(drop=True)
 
 
-#: Dutch names of the problems of a validation report (keys of ``peo.validate.PROBLEMS``).
+#: Dutch names of the problems of a validation report (keys of ``peo.ingest.validate.PROBLEMS``).
 PROBLEM_LABELS_NL = {
     "missing_column": "kolom ontbreekt",
     "not_a_code": "geen code van de antwoordschaal",
@@ -754,7 +754,7 @@ SEVERITY_LABELS_NL = {"error": "fout", "warning": "waarschuwing"}
 def validation_table(report: pd.DataFrame) -> pd.DataFrame:
     """The validation report summed up per problem and column, in Dutch (counts only).
 
-    Built on :func:`peo.validate.summary`, without its example row numbers: a page that
+    Built on :func:`peo.ingest.validate.summary`, without its example row numbers: a page that
     may be published shows no rows of the raw export.
 
     Returns
@@ -764,7 +764,7 @@ def validation_table(report: pd.DataFrame) -> pd.DataFrame:
         ``waarschuwing``: the cleaning handles it), ``Kolom`` (as named in the export)
         and ``Aantal rijen``; errors first.
     """
-    from .validate import summary
+    from peo.ingest.validate import summary
 
     s = summary(report)
     return pd.DataFrame(

@@ -27,7 +27,7 @@ What is a finding (``kind``)
     with a column that holds one value per respondent: ``pid``, ``raw_row``, a raw id,
     IP address, e-mail, name or start/end time column (:data:`FORBIDDEN_COLUMNS` plus the
     administrative columns each ``wave.yml`` names); or a pseudonymous respondent id
-    (``<wave>-<nnnn>``, the ``pid`` of :mod:`peo.clean`) anywhere in the text. A range of
+    (``<wave>-<nnnn>``, the ``pid`` of :mod:`peo.ingest.clean`) anywhere in the text. A range of
     years such as ``2021-2023`` is not taken for a pid: the four digits after the hyphen
     must not read as a year from 1900 to 2099.
 ``raw-id``
@@ -38,7 +38,7 @@ What is a finding (``kind``)
     only as a person's full name (a name column's value of two or more words, or first
     name and surname from two columns of one row, in either order: a surname alone is
     also the name of cited authors). This part reads the raw exports (via
-    :func:`peo.load.read_wave`) when they are present; e-mail and IP addresses are found
+    :func:`peo.ingest.load.read_wave`) when they are present; e-mail and IP addresses are found
     by their own patterns anyway.
 ``ip-address``
     An IPv4 address: four numbers of at most 255, not part of a longer dotted number, not
@@ -49,7 +49,7 @@ What is a finding (``kind``)
     metadata) and are not searched for.
 ``small-count``
     A count below the disclosure threshold in a published table, by
-    :func:`peo.disclosure.check_published` on every published CSV (the wave's
+    :func:`peo.tables.disclosure.check_published` on every published CSV (the wave's
     ``disclosure.threshold``; for the trends and for downloads whose wave cannot be told
     from the path, the highest threshold of all waves), on every HTML table with the
     contract's column names (``n``, ``n_*``, ``count``, ``count_*``), on the records and
@@ -88,8 +88,8 @@ Not scanned
 * Notebook metadata (kernel, papermill parameters and timings): written by tools.
 
 A pattern search cannot prove that nothing identifies anyone; it proves that none of the
-known kinds of detail is there. Disclosure control (:mod:`peo.disclosure`) and the
-de-identification of open answers (:mod:`peo.text`) do the work; this is the check after.
+known kinds of detail is there. Disclosure control (:mod:`peo.tables.disclosure`) and the
+de-identification of open answers (:mod:`peo.tables.text`) do the work; this is the check after.
 """
 
 from __future__ import annotations
@@ -107,10 +107,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import paths as _paths
-from .config import DEFAULT_THRESHOLD, Wave, list_waves
-from .disclosure import check_published
-from .errors import PeoError
+from peo import paths as _paths
+from peo.survey.config import DEFAULT_THRESHOLD, Wave, list_waves
+from peo.tables.disclosure import check_published
+from peo.errors import PeoError
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -167,7 +167,7 @@ ASSET_SUFFIXES = (".js", ".css", ".map", ".woff", ".woff2", ".ttf", ".eot", ".ot
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".tif", ".tiff")
 
 #: The identifying details planted in the demo open answers.
-DEMO_PII_PATH = Path(__file__).resolve().parent / "data" / "demo_pii.yml"
+DEMO_PII_PATH = _paths.package_data("demo_pii.yml")
 PII_KINDS = {"persons": "person", "emails": "email", "phones": "phone", "places": "place",
              "organisations": "organisation"}
 
@@ -382,7 +382,7 @@ def _raw_row_values(values: list[str]) -> list[str]:
 
 def _add_raw_values(rules: _Rules, waves: list[Wave]) -> None:
     """Collect identifying values from the raw exports (ids, names and addresses)."""
-    from .load import read_wave
+    from peo.ingest.load import read_wave
 
     for w in waves:
         cols = [c for c in (w.columns.respondent_id, *w.columns.drop) if c]
@@ -507,7 +507,7 @@ def _check_columns(columns: Iterable, rules: _Rules, where: str) -> list[_Hit]:
 
 
 def _check_counts(frame: pd.DataFrame, threshold: int, where: str, first_line: int | None = None) -> list[_Hit]:
-    """Disclosure check of a table (peo.disclosure.check_published)."""
+    """Disclosure check of a table (peo.tables.disclosure.check_published)."""
     frame = frame.loc[:, ~pd.Index([str(c) for c in frame.columns]).duplicated()]
     frame.columns = [str(c) for c in frame.columns]
     hits = []

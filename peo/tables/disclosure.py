@@ -22,7 +22,7 @@ suppression is needed here.
 
 The rules
 ---------
-``threshold`` is the wave's ``disclosure.threshold`` (:attr:`peo.config.Wave.threshold`,
+``threshold`` is the wave's ``disclosure.threshold`` (:attr:`peo.survey.config.Wave.threshold`,
 default 10); the same rules apply in every wave.
 
 1. **Small counts.** A cell whose count is below the threshold is suppressed
@@ -85,8 +85,8 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
 from scipy.optimize import linprog
 
-from .config import DEFAULT_THRESHOLD
-from .errors import DisclosureError
+from peo.survey.config import DEFAULT_THRESHOLD
+from peo.errors import DisclosureError
 
 __all__ = [
     "EMPLOYER_TYPE",
@@ -191,14 +191,14 @@ def _require_protected(table, what: str) -> ProtectedTable:
     if not isinstance(table, ProtectedTable) or table._peo_seal is None:
         raise DisclosureError(
             f"{what}: this table did not pass disclosure control. "
-            "Pass it through peo.disclosure.protect() (cell tables) or protect_rows() "
+            "Pass it through peo.tables.disclosure.protect() (cell tables) or protect_rows() "
             "(one row per test or summary) first."
         )
     if not table.is_sealed():
         raise DisclosureError(
             f"{what}: this table was changed after it passed disclosure control (or was "
             "protected in another process). Make every change first, then call "
-            "peo.disclosure.protect() or protect_rows() on the final table."
+            "peo.tables.disclosure.protect() or protect_rows() on the final table."
         )
     return table
 
@@ -508,7 +508,7 @@ def protect(
         (a count of 0 where nobody answered). A table that was protected before may come
         back (after a subset or a concatenation): its hidden values stay hidden.
     threshold : int, default 10
-        The wave's disclosure threshold (:attr:`peo.config.Wave.threshold`).
+        The wave's disclosure threshold (:attr:`peo.survey.config.Wave.threshold`).
     count : str, default "count"
         The column with the count of each cell.
     total : str or None, default "n"
@@ -722,7 +722,7 @@ def protect_rows(
     table : pandas.DataFrame
         One row per test or summary, with the documented columns of its module.
     threshold : int, default 10
-        The wave's disclosure threshold (:attr:`peo.config.Wave.threshold`).
+        The wave's disclosure threshold (:attr:`peo.survey.config.Wave.threshold`).
     count_cols : sequence of str, default ("n",)
         The columns with numbers of respondents (e.g. ``("n",)`` or ``("n_GI", "n_JZ",
         "n_LT")`` for a test between groups).

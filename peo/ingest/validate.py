@@ -14,7 +14,7 @@ Two severities:
   an incomplete response); the file is usable and the command exits 0.
 
 A file that cannot be read at all raises :class:`peo.errors.ReadError` from
-:mod:`peo.load` (exit 2). Nothing in this module writes a file.
+:mod:`peo.ingest.load` (exit 2). Nothing in this module writes a file.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import config
-from .codebook import Codebook, Item, ResponseScale
-from .errors import ConfigError, ReadError
-from .load import apply_rename, as_number, is_yes, read_export, read_wave
+from peo.survey import config
+from peo.survey.codebook import Codebook, Item, ResponseScale
+from peo.errors import ConfigError, ReadError
+from peo.ingest.load import apply_rename, as_number, is_yes, read_export, read_wave
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -80,7 +80,7 @@ class ValidationResult:
         True when the report has no ``error`` rows.
     n_rows : int
         Data rows in the file.
-    wave : peo.config.Wave
+    wave : peo.survey.config.Wave
         The wave whose codebook and settings were used.
     file : str
         The file that was validated.
@@ -301,8 +301,8 @@ def schema_for(codebook: Codebook, wave: config.Wave) -> pa.DataFrameSchema:
 
     Parameters
     ----------
-    codebook : peo.codebook.Codebook
-    wave : peo.config.Wave
+    codebook : peo.survey.codebook.Codebook
+    wave : peo.survey.config.Wave
 
     Returns
     -------
@@ -356,15 +356,15 @@ def _empty_report() -> pd.DataFrame:
 
 
 def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> pd.DataFrame:
-    """Check a raw export (as read by :mod:`peo.load`) against the codebook.
+    """Check a raw export (as read by :mod:`peo.ingest.load`) against the codebook.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        The export, columns renamed to item ids (:func:`peo.load.read_wave`), index
+        The export, columns renamed to item ids (:func:`peo.ingest.load.read_wave`), index
         ``raw_row``; ``df.attrs["source"]`` names the file.
-    codebook : peo.codebook.Codebook
-    wave : peo.config.Wave
+    codebook : peo.survey.codebook.Codebook
+    wave : peo.survey.config.Wave
 
     Returns
     -------
@@ -549,7 +549,7 @@ def validate_path(path: str | Path | None = None, wave_id: str | None = None) ->
     CodebookError
         If the wave's codebook is malformed.
     ReadError
-        If the file cannot be read (see :func:`peo.load.read_export`).
+        If the file cannot be read (see :func:`peo.ingest.load.read_export`).
     """
     if path is None and wave_id is None:
         raise ConfigError("Give a raw export or a wave to validate, e.g. python -m peo validate --wave 2022.")
@@ -645,7 +645,7 @@ def format_report(result: ValidationResult) -> str:
         if len(sel) > MAX_GROUPS:
             more = sum(len(g) for _, g in sel[MAX_GROUPS:])
             lines.append(f"  ... and {len(sel) - MAX_GROUPS} more groups ({more} problems); "
-                         "peo.validate.summary() gives them all.")
+                         "peo.ingest.validate.summary() gives them all.")
     return "\n".join(lines)
 
 

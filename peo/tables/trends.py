@@ -24,9 +24,10 @@ import pandas as pd
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
 
-from . import disclosure, paths
-from .config import list_waves
-from .errors import PeoError
+from peo.tables import disclosure
+from peo import paths
+from peo.survey.config import list_waves
+from peo.errors import PeoError
 
 #: The published tables a trend is built from (headline box per employer type and in total).
 SOURCE_TABLES = ("space_by_group", "outcome_by_group")
@@ -134,8 +135,8 @@ def detectable_change(n_per_wave: int, share: float = 0.5, alpha: float = 0.05, 
 def write_results(waves: list[str] | None = None) -> Path:
     """Publish the trend tables under ``data/processed/trends/``: ``headline_trend.csv``,
     ``changes.csv`` and ``datapackage.json``. Written to a temporary folder and moved in whole."""
-    from .analysis import COLUMN_DOCS, _field
-    from .io import atomic_dir
+    from peo.tables.analysis import COLUMN_DOCS, _field
+    from peo.io import atomic_dir
 
     waves = waves if waves is not None else [w.id for w in list_waves()]
     trend = headline_trend(waves)
@@ -168,7 +169,7 @@ def write_results(waves: list[str] | None = None) -> Path:
 
 
 def _threshold(waves: list[str]) -> int:
-    from .config import load_wave
+    from peo.survey.config import load_wave
 
     return max(load_wave(w).threshold for w in waves) if waves else 10
 

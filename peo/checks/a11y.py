@@ -23,7 +23,7 @@ sees; this module decides what fails (:func:`findings`, :func:`colour_findings`)
     too short to say what the figure shows;
 ``figure-colour``
     a figure (PNG or JPEG, a file or an inline ``data:`` image) that fills an area with a
-    colour outside the palettes that :func:`peo.plots.palette_check` proves readable
+    colour outside the palettes that :func:`peo.report.plots.palette_check` proves readable
     under simulated protanopia, deuteranopia and tritanopia;
 ``remote``
     the page asked for anything that is not on the local server (the book must work
@@ -36,7 +36,7 @@ sees; this module decides what fails (:func:`findings`, :func:`colour_findings`)
 
 Script errors on a page (``script``) and axe findings of impact ``minor`` or ``moderate``
 are reported but do not fail. :func:`check_book` runs everything and returns one row per
-finding; :func:`report` formats them for a person; ``python -m peo.a11y [HTML_DIR]`` does
+finding; :func:`report` formats them for a person; ``python -m peo.checks.a11y [HTML_DIR]`` does
 both from the command line.
 """
 
@@ -62,7 +62,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pandas as pd
 
-from .errors import PeoError
+from peo.errors import PeoError
 
 __all__ = [
     "BrowserError",
@@ -142,16 +142,16 @@ MAX_COLOUR_DELTA_E = 3.0
 #: (text, axes, grid, the "totaal" bar and the neutral answer are grey).
 MAX_GREY_SPREAD = 12
 #: Colours that may fill an area of a figure although they are in no checked palette,
-#: because they encode no data: the surfaces of the factsheet (peo.factsheet) that carry
+#: because they encode no data: the surfaces of the factsheet (peo.report.factsheet) that carry
 #: text. Their text contrast is far above WCAG AA (light text #cfe0f0 on the ink band:
-#: 8.6:1; dark red #7a1212 on the pink notice: 9.3:1; :func:`peo.plots.contrast_ratio`).
+#: 8.6:1; dark red #7a1212 on the pink notice: 9.3:1; :func:`peo.report.plots.contrast_ratio`).
 #: A new entry needs such a reason.
 LAYOUT_COLOURS: dict[str, str] = {
     "#1f3b57": "factsheet: ink band of the title (light text on it)",
     "#fde8e8": "factsheet: box of the synthetic-data notice (dark red text on it)",
 }
 #: Folder of the Node project (package.json, package-lock.json, check.js, install.sh).
-NODE_PROJECT = Path(__file__).resolve().parent.parent / "tests" / "a11y"
+NODE_PROJECT = Path(__file__).resolve().parents[2] / "tests" / "a11y"
 #: Folders of the built HTML that hold no pages (theme files, sources, downloads).
 NOT_PAGES = ("_static", "_sources", "_images", "_downloads", "_sphinx_design_static", "_panels_static")
 
@@ -467,7 +467,7 @@ def findings(result: Mapping, *, fail_impacts: Sequence[str] = FAIL_IMPACTS, min
 def allowed_colours(layout: Mapping[str, str] | None = None) -> list[str]:
     """The colours a figure may fill areas with.
 
-    Every colour of the palettes that :func:`peo.plots.palette_check` checks (the Likert
+    Every colour of the palettes that :func:`peo.report.plots.palette_check` checks (the Likert
     palettes of every size, the group palette and its fixed colours), plus the layout
     colours of :data:`LAYOUT_COLOURS` (surfaces that carry text, not data).
 
@@ -482,7 +482,7 @@ def allowed_colours(layout: Mapping[str, str] | None = None) -> list[str]:
     list of str
         Lower-case ``#rrggbb``, sorted, without duplicates.
     """
-    from . import plots
+    from peo.report import plots
 
     colours: list[str] = []
     for sizes in plots.LIKERT_PALETTES.values():
@@ -496,7 +496,7 @@ def allowed_colours(layout: Mapping[str, str] | None = None) -> list[str]:
 
 def _to_lab(rgb: np.ndarray) -> np.ndarray:
     """CIELAB (D65) of sRGB colours given as an (n, 3) array of 0-255 values."""
-    from . import plots
+    from peo.report import plots
 
     return np.array([plots.srgb_to_lab("#{:02x}{:02x}{:02x}".format(*map(int, c))) for c in rgb])
 
@@ -522,7 +522,7 @@ def _blend_distance(c: np.ndarray, bases: np.ndarray, bases_lab: np.ndarray, pai
                     pair_j: np.ndarray, candidates: int = 8) -> float:
     """Smallest CIEDE2000 difference between colour ``c`` (0-255 RGB) and a base colour or
     an alpha blend of two base colours (a point on the sRGB segment between them)."""
-    from . import plots
+    from peo.report import plots
 
     lab = _to_lab(c[None, :])[0]
     best = min(plots.delta_e2000(lab, x) for x in bases_lab)
@@ -550,8 +550,8 @@ def colour_findings(
     covers at least ``min_area`` of the pixels (a fill, not an anti-aliased edge) must be
     a grey, a colour of :func:`allowed_colours`, or an alpha blend of one with white,
     black or another allowed colour (a transparent fill, overlapping bands), within
-    ``max_delta_e`` (CIEDE2000, :func:`peo.plots.delta_e2000`). The palettes are those
-    that :func:`peo.plots.palette_check` proves distinguishable under simulated
+    ``max_delta_e`` (CIEDE2000, :func:`peo.report.plots.delta_e2000`). The palettes are those
+    that :func:`peo.report.plots.palette_check` proves distinguishable under simulated
     protanopia, deuteranopia and tritanopia, so a figure that passes draws its data only
     in colours checked for colour-blind readers; a matplotlib or seaborn default colour
     (red against green) fails. Each image file is checked once (the first page that
@@ -574,7 +574,7 @@ def colour_findings(
         Columns :data:`FINDING_COLUMNS`, ``check`` = ``figure-colour``; ``target`` is the
         image, ``detail`` the colour, its share of the image and the nearest allowed colour.
     """
-    from . import plots
+    from peo.report import plots
 
     html_dir = Path(html_dir)
     names = allowed_colours(layout)
@@ -610,7 +610,7 @@ def colour_findings(
                 hex_colour = "#{:02x}{:02x}{:02x}".format(*colour)
                 rows.append(_row(
                     p["page"], "figure-colour", "figure-colour-palette", "serious",
-                    "A figure fills an area with a colour outside the colour-blind-checked palettes (peo.plots)",
+                    "A figure fills an area with a colour outside the colour-blind-checked palettes (peo.report.plots)",
                     rel, f"{hex_colour} covers {share:.1%} of the image; nearest palette colour {nearest} "
                          f"(CIEDE2000 {de_exact.min():.1f})",
                 ))
@@ -704,7 +704,7 @@ def report(found: pd.DataFrame, result: Mapping | None = None, limit: int = 60) 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check a built book and print the findings: ``python -m peo.a11y [HTML_DIR]``.
+    """Check a built book and print the findings: ``python -m peo.checks.a11y [HTML_DIR]``.
 
     Parameters
     ----------
@@ -721,10 +721,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import sys
 
-    from . import paths
+    from peo import paths
 
     parser = argparse.ArgumentParser(
-        prog="python -m peo.a11y",
+        prog="python -m peo.checks.a11y",
         description="Check every page of the built book in headless Chromium (axe-core, WCAG 2.1 A/AA), "
         "its language, alt texts, figure colours and offline loading.",
     )

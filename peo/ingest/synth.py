@@ -54,10 +54,10 @@ import pandas as pd
 import pyreadstat
 import yaml
 
-from . import paths
-from .codebook import Codebook, load_codebook
-from .config import _resolve_codebook
-from .errors import CodebookError, ConfigError, PeoError
+from peo import paths
+from peo.survey.codebook import Codebook, load_codebook
+from peo.survey.config import _resolve_codebook
+from peo.errors import CodebookError, ConfigError, PeoError
 
 DEMO_SEED = 20220401
 """The fixed seed of the bundled demo exports."""
@@ -524,7 +524,7 @@ def _rng(seed: int, wave: str) -> np.random.Generator:
 def _wave_config(wave: str) -> tuple[dict, Codebook]:
     """Read a wave's ``wave.yml`` and codebooks without requiring its raw export to exist.
 
-    :func:`peo.config.load_wave` checks that the raw export exists, which is what this
+    :func:`peo.survey.config.load_wave` checks that the raw export exists, which is what this
     module is about to write; so the configuration is read here directly.
 
     Raises
@@ -1259,7 +1259,7 @@ def generate_scaled(
         factor = scaled.n_valid / spec.n_valid
         new_cfg["population"] = {k: int(round(int(v) * factor)) for k, v in cfg["population"].items()}
     head = (
-        f"# Synthetic scale test written by peo.synth.generate_scaled from demo wave {wave_template} "
+        f"# Synthetic scale test written by peo.ingest.synth.generate_scaled from demo wave {wave_template} "
         f"(n = {int(n)}, seed = {int(seed)}).\n"
     )
     (folder / "wave.yml").write_text(
