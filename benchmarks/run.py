@@ -17,13 +17,13 @@ What is measured
    fingerprints changed. Target: the no-op rebuild costs at most 5% of the full build.
 2. **Scale**: synthetic waves of 10,000 and 100,000 responses
    (:func:`peo.ingest.synth.generate_scaled`), each alone in a root: cleaning
-   (``peo.pipeline.build.clean_wave``) and every analysis (``peo.tables.analysis.write_results``), each
+   (``peo.pipeline.build.clean_wave``) and every analysis (``peo.tables.results.write_results``), each
    in a fresh process. Target: 100,000 within a minute and 2 GB. De-identification is
    also timed on its own (answers, distinct answers, ms per distinct answer).
 3. **Notebook pipeline against a plain process** on the same three demo waves: the full
    build minus its Jupyter Book step, against one Python process that cleans and
    analyses every wave, writes the trend tables and computes every section the notebooks
-   show (``peo.tables.analysis.all_sections``). Target: at most twice the plain process. The
+   show (``peo.tables.sections.all_sections``). Target: at most twice the plain process. The
    fixed costs that explain the difference (a notebook kernel's start, the imports of a
    notebook, loading deduce) are measured too.
 
@@ -295,17 +295,18 @@ pipeline.clean_wave(sys.argv[1])
 """
 _RESULTS = """
 import sys
-from peo.tables import analysis
-analysis.write_results(sys.argv[1])
+from peo.tables.results import write_results
+write_results(sys.argv[1])
 """
 _DEIDENTIFY = """
 import json, sys, time
 import pandas as pd
-from peo.tables import analysis, text
+from peo.tables import text
+from peo.tables.wavedata import load_wave_data
 t0 = time.perf_counter()
 text.warm_up()
 load = time.perf_counter() - t0
-data = analysis.load_wave_data(sys.argv[1])
+data = load_wave_data(sys.argv[1])
 items = [i.id for i in data.codebook.by_type("open") if i.id in data.respondents]
 answers = pd.concat([data.respondents.set_index("pid")[i].dropna() for i in items]) if items else pd.Series(dtype="string")
 answers = answers[answers.str.strip().ne("")]
@@ -379,17 +380,20 @@ def bench_scale(work: Path, source: Path, sizes: list[int]) -> list[dict]:
 _PLAIN = """
 import json, sys, time
 t0 = time.perf_counter()
-from peo.tables import analysis, trends
+from peo.tables import trends
+from peo.tables.results import write_results
+from peo.tables.sections import all_sections
+from peo.tables.wavedata import load_wave_data
 from peo.pipeline import build as pipeline
 timings = {"import": time.perf_counter() - t0}
 waves = sys.argv[2:]
 for w in waves:
     t = time.perf_counter(); pipeline.clean_wave(w); timings[f"{w}/clean"] = time.perf_counter() - t
-    t = time.perf_counter(); analysis.write_results(w); timings[f"{w}/results"] = time.perf_counter() - t
+    t = time.perf_counter(); write_results(w); timings[f"{w}/results"] = time.perf_counter() - t
 t = time.perf_counter(); trends.write_results(waves); timings["trends"] = time.perf_counter() - t
 for w in waves:
     t = time.perf_counter()
-    analysis.all_sections(analysis.load_wave_data(w))
+    all_sections(load_wave_data(w))
     timings[f"{w}/sections"] = time.perf_counter() - t
 json.dump({k: round(v, 2) for k, v in timings.items()}, open(sys.argv[1], "w"))
 """
@@ -454,7 +458,7 @@ def bench_plain(work: Path, build: dict) -> dict:
     fixed = {
         "python_startup_seconds": _median_run("pass", root=root, logfile=logs / "startup.log"),
         "import_notebook_modules_seconds": _median_run(
-            "import matplotlib.pyplot\nfrom peo.tables import analysis\nfrom peo.report import plots, present", root=root,
+            "import matplotlib.pyplot\nfrom peo.tables import wavedata\nfrom peo.report import plots, present", root=root,
             logfile=logs / "imports.log"),
         "notebook_kernel_start_and_stop_seconds": kernel["seconds"],
         "notebook_kernel": kernel["kernel"],

@@ -159,7 +159,7 @@ def runs(tmp_path_factory):
     py = sys.executable
     setup = [
         _run([py, "-m", "peo", "clean", "--wave", "2022", "--wave", "2023", "--wave", BAD_WAVE], env, REPO),
-        _run([py, "-c", "from peo.tables import analysis; analysis.write_results('2022')"], env, REPO),
+        _run([py, "-c", "from peo.tables.results import write_results; write_results('2022')"], env, REPO),
     ]
     for r in setup:
         assert r.returncode == 0, r.output

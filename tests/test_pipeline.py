@@ -1,6 +1,6 @@
 """Tests of the build engine (peo.pipeline.build.build) on tiny notebooks in a temporary root.
 
-The real steps (cleaning and analysis notebooks, peo.tables.analysis.write_results, jupyter-book)
+The real steps (cleaning and analysis notebooks, peo.tables.results.write_results, jupyter-book)
 are replaced by small stand-ins made here: two notebooks per wave that write and read a
 file, a "results" step that is a Python function in a module on PYTHONPATH (run in its own
 process, as the real one is), a trends notebook, and a book step whose jupyter-book run is
@@ -37,7 +37,7 @@ WAVE_YML = textwrap.dedent(
 
 FAKE_RESULTS = textwrap.dedent(
     '''\
-    """Stand-in for peo.tables.analysis.write_results: one file per wave."""
+    """Stand-in for peo.tables.results.write_results: one file per wave."""
     import os
     from pathlib import Path
 
@@ -211,7 +211,7 @@ def test_plan_rejects_steps_that_need_a_later_step(project):
 def test_default_steps_are_the_report(project):
     names = [s.name for s in pipeline.WAVE_STEPS]
     assert names == ["01_clean", "results", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers"]
-    assert pipeline.WAVE_STEPS[1].target == "peo.tables.analysis:write_results"
+    assert pipeline.WAVE_STEPS[1].target == "peo.tables.results:write_results"
     assert [s.name for s in pipeline.GLOBAL_STEPS] == ["trend_results", "10_trends", "book"]
     assert pipeline.GLOBAL_STEPS[0].target == "peo.tables.trends:write_results"
     assert pipeline.GLOBAL_STEPS[1].publish == "book/waves/trends.ipynb"

@@ -25,7 +25,10 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from peo.tables import analysis, disclosure
+from peo.tables import disclosure
+from peo.tables.likert import headlines
+from peo.tables.sections import theme
+from peo.tables.wavedata import Section, load_wave_data
 from peo.pipeline import build as pipeline
 from peo.report import plots
 from peo.report import present  # noqa: E402
@@ -46,7 +49,7 @@ def _md_text(obj) -> str:
 
 
 def _headline_table(**over) -> pd.DataFrame:
-    """A by_group table (two groups) as peo.tables.analysis makes it; GI's cells hidden."""
+    """A by_group table (two groups) as peo.tables.likert makes it; GI's cells hidden."""
     rows = [
         # item, group, box, n, count, share, lo, hi, suppressed
         ("ps_relation", "totaal", "disagree", 148, 71, 71 / 148, 0.4007, 0.5597, False),
@@ -58,7 +61,7 @@ def _headline_table(**over) -> pd.DataFrame:
     df["item_label"] = "Ruimte voor de relatie met cliënten"
     df["box_label"] = df["box"].map({"disagree": "(helemaal) oneens", "rest": "overige antwoorden"})
     df["note"] = ""
-    # the column order of peo.tables.analysis.likert_tables
+    # the column order of peo.tables.likert.likert_tables
     df = df[["item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high", "note",
              "suppressed"]]
     for k, v in over.items():
@@ -242,7 +245,7 @@ def test_figure_html_embeds_a_png_with_escaped_alt_text():
 
 def test_figure_of_a_peo_plot_carries_its_own_alt_text():
     table = _headline_table()
-    fig = plots.shares_by_group(analysis.headlines(table))
+    fig = plots.shares_by_group(headlines(table))
     assert f'alt="{html.escape(plots.alt_text(fig), quote=True)}"' in present.figure_html(fig)
 
 
@@ -396,16 +399,16 @@ def test_theme_parts_reject_an_item_type_they_cannot_show(core):
     item = dataclasses.replace(core.item("ps_general"), role="theme", type="ranking")
     cb = dataclasses.replace(core, items=(*core.items, dataclasses.replace(item, id="t_rank")))
     with pytest.raises(PeoError, match="item type\\(s\\) ranking"):
-        present.theme_parts(analysis.Section(codebook=cb), cb)
+        present.theme_parts(Section(codebook=cb), cb)
 
 
 def test_theme_parts_without_theme_items_or_with_open_items_only(core):
-    none = present.theme_parts(analysis.Section(codebook=core), core)
+    none = present.theme_parts(Section(codebook=core), core)
     assert len(none) == 1 and "geen themamodule" in _md_text(none[0])
     open_item = dataclasses.replace(core.item("ps_general"), id="t_open", role="theme", type="open",
                                     response_scale=None, short_nl="Opmerking", text_nl="Wilt u nog iets kwijt?")
     cb = dataclasses.replace(core, items=(*core.items, open_item))
-    parts = present.theme_parts(analysis.Section(codebook=cb), cb)
+    parts = present.theme_parts(Section(codebook=cb), cb)
     assert len(parts) == 1
     assert "hoofdstuk Open antwoorden" in _md_text(parts[0]) and "Wilt u nog iets kwijt?" in _md_text(parts[0])
 
@@ -413,8 +416,8 @@ def test_theme_parts_without_theme_items_or_with_open_items_only(core):
 def test_theme_parts_of_a_tiny_wave_hide_everything_without_error(tiny_wave):
     """Three respondents: every cell is below the threshold; the page says so, no figure of nothing."""
     pipeline.clean_wave("9999")
-    data = analysis.load_wave_data("9999")
-    parts = present.theme_parts(analysis.theme(data), data.codebook)
+    data = load_wave_data("9999")
+    parts = present.theme_parts(theme(data), data.codebook)
     tables = [p for p in parts if isinstance(p, present.ReaderTable)]
     texts = "\n".join(_md_text(p) for p in parts if hasattr(p, "data"))
     assert not any(isinstance(p, Figure) for p in parts)
@@ -424,5 +427,5 @@ def test_theme_parts_of_a_tiny_wave_hide_everything_without_error(tiny_wave):
 
 
 def test_open_parts_without_open_items(core):
-    parts = present.open_parts(analysis.Section(codebook=core), core)
+    parts = present.open_parts(Section(codebook=core), core)
     assert len(parts) == 1 and "geen open vragen" in _md_text(parts[0])

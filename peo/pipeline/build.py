@@ -325,7 +325,7 @@ def _notebook(name: str, **kw: Any) -> Step:
 
 
 #: The steps of every wave, in order. ``01_clean`` writes ``data/processed/<wave>/``;
-#: ``results`` (:func:`peo.tables.analysis.write_results`) writes ``data/processed/<wave>/tables/``:
+#: ``results`` (:func:`peo.tables.results.write_results`) writes ``data/processed/<wave>/tables/``:
 #: the published tables, ``datapackage.json``, ``key_figures.json`` and the factsheet; the
 #: analysis notebooks read both.
 WAVE_STEPS: tuple[Step, ...] = (
@@ -334,7 +334,7 @@ WAVE_STEPS: tuple[Step, ...] = (
         outputs=("data/processed/{wave}/respondents.parquet", "data/processed/{wave}/flow.csv"),
     ),
     Step(
-        "results", PYTHON, "peo.tables.analysis:write_results", needs=("01_clean",),
+        "results", PYTHON, "peo.tables.results:write_results", needs=("01_clean",),
         outputs=tuple(f"data/processed/{{wave}}/tables/{name}" for name in _RESULT_FILES),
     ),
     _notebook("02_professional_space", needs=("results",)),

@@ -1058,7 +1058,7 @@ def wave_summary(data, with_theme: bool = False) -> Any:
     -------
     IPython.display.Markdown
     """
-    from peo.tables.analysis import GROUP
+    from peo.tables.wavedata import GROUP
     from peo.report.book import format_fieldwork
 
     w = data.wave
@@ -1170,7 +1170,7 @@ def _plot_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 def _likert_parts(section, codebook: Codebook, items: list[Item]) -> list:
     from peo.report import plots
-    from peo.tables.analysis import headlines
+    from peo.tables.likert import headlines
 
     dist = section.tables["theme_distribution"]
     by_group = section.tables["theme_by_group"]

@@ -135,7 +135,7 @@ def detectable_change(n_per_wave: int, share: float = 0.5, alpha: float = 0.05, 
 def write_results(waves: list[str] | None = None) -> Path:
     """Publish the trend tables under ``data/processed/trends/``: ``headline_trend.csv``,
     ``changes.csv`` and ``datapackage.json``. Written to a temporary folder and moved in whole."""
-    from peo.tables.analysis import COLUMN_DOCS, _field
+    from peo.tables.datapackage import field_schema
     from peo.io import atomic_dir
 
     waves = waves if waves is not None else [w.id for w in list_waves()]
@@ -160,7 +160,7 @@ def write_results(waves: list[str] | None = None) -> Path:
             "resources": [
                 {"name": name.replace("_", "-"), "path": f"{name}.csv", "profile": "tabular-data-resource",
                  "format": "csv", "encoding": "utf-8",
-                 "schema": {"fields": [_field(str(c), t[c].dtype) for c in t.columns]}}
+                 "schema": {"fields": [field_schema(str(c), t[c].dtype) for c in t.columns]}}
                 for name, t in sorted(tables.items())
             ],
         }

@@ -1,0 +1,352 @@
+"""The sections of a wave's report, each a set of protected tables.
+
+Each section function takes a :class:`peo.tables.wavedata.WaveData` and returns a
+:class:`peo.tables.wavedata.Section`: a dict of protected tables
+(:class:`peo.tables.disclosure.ProtectedTable`, tidy, with the columns documented in
+``docs/processed-data.md``) plus, where useful, the codebook to label them. Only the results
+step (:mod:`peo.tables.results`) calls them; the notebooks read what it published.
+
+The data are an opt-in cross-section: associations are reported as "samenhang", never as
+effects, and intervals describe sampling error only.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from peo import paths
+from peo.errors import PeoError
+from peo.stats.multicomp import adjust_family
+from peo.stats.shares import distribution, multi_shares, numeric_summary
+from peo.survey.codebook import Codebook, Item
+from peo.tables import disclosure
+from peo.tables.likert import collapsed_codebook, likert_tables, with_shares
+from peo.tables.wavedata import GROUP, THEME_TYPES, Section, WaveData, wording
+
+__all__ = [
+    "SECTIONS", "all_sections", "group_tests", "open_answers", "ordinal_models", "outcomes",
+    "professional_space", "space_levels", "theme", "write_deidentified",
+]
+
+# --------------------------------------------------------------------------------------
+# Tests between employer types
+# --------------------------------------------------------------------------------------
+
+
+def group_tests(data: WaveData, items: list[str], family: str) -> disclosure.ProtectedTable:
+    """Chi-square (Cramér's V) and Kruskal-Wallis (epsilon²) per item, Holm within the family.
+
+    Returns
+    -------
+    ProtectedTable
+        One row per item and test. Columns: ``family``, ``item``, ``item_label``, ``test``,
+        ``statistic``, ``df``, ``p_value``, ``p_holm``, ``effect``, ``effect_size``, ``n``,
+        ``note``. Rows with ``n`` below the threshold are blanked.
+    """
+    from peo.stats.groups import chi_square, kruskal
+
+    parts = []
+    for item_id in items:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            parts.append(chi_square(data.respondents, data.codebook, item_id, by=GROUP))
+            parts.append(kruskal(data.respondents, data.codebook, item_id, by=GROUP))
+    cols = ["family", "item", "item_label", "test", "statistic", "df", "p_value", "effect", "effect_size", "n", "note"]
+    if not parts:
+        table = pd.DataFrame(columns=[*cols, "p_holm"])
+    else:
+        table = pd.concat(parts, ignore_index=True)
+        table["family"] = family
+        table = adjust_family(table[cols])
+    return disclosure.protect_rows(table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True)
+
+
+def ordinal_models(data: WaveData, items: list[str]) -> disclosure.ProtectedTable:
+    """Proportional-odds (ordinal logistic) models of each item on employer type (GI = reference).
+
+    Returns
+    -------
+    ProtectedTable
+        Columns: ``item``, ``item_label``, ``group``, ``reference``, ``estimate``, ``se``,
+        ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``lr_statistic``, ``lr_df``,
+        ``lr_p_value``, ``n``, ``note``.
+    """
+    from peo.stats.groups import ordinal_logit
+
+    cols = ["item", "item_label", "group", "reference", "estimate", "se", "odds_ratio", "ci_low", "ci_high",
+            "p_value", "lr_statistic", "lr_df", "lr_p_value", "n", "note"]
+    parts = []
+    for item_id in items:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parts.append(ordinal_logit(data.respondents, data.codebook, item_id, by=GROUP))
+    table = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    return disclosure.protect_rows(table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True)
+
+
+# --------------------------------------------------------------------------------------
+# Sections of the report
+# --------------------------------------------------------------------------------------
+
+
+def _likert_ids(codebook: Codebook, role: str) -> list[str]:
+    return [i.id for i in codebook.by_role(role) if i.type == "likert"]
+
+
+def professional_space(data: WaveData) -> Section:
+    """Core module: the four professional-space items and the aspects.
+
+    Tables: ``space_distribution`` and ``aspects_distribution`` (collapsed answers of all
+    respondents), ``space_by_group`` (headline box against the rest per employer type, see
+    :func:`likert_tables`), ``space_tests`` (chi-square and Kruskal-Wallis,
+    Holm within the family), ``space_ordinal`` (ordinal logistic models), ``reliability``
+    (Cronbach's alpha and McDonald's omega of each construct).
+    """
+    from peo.stats.reliability import reliability
+
+    cb = data.codebook
+    core = _likert_ids(cb, "core")
+    space = [i for i in core if cb.item(i).construct == "space"] or core
+    aspects = [i for i in core if i not in space]
+    sec = Section(codebook=collapsed_codebook(cb))
+    sec.tables["space_distribution"], sec.tables["space_by_group"] = likert_tables(data, space)
+    if aspects:
+        sec.tables["aspects_distribution"], _ = likert_tables(data, aspects)
+    sec.tables["space_tests"] = group_tests(data, space, family="professionele ruimte naar type werkgever")
+    sec.tables["space_ordinal"] = ordinal_models(data, space)
+    constructs = [c for c in cb.constructs if cb.construct_items(c)]
+    rel = reliability(data.respondents, cb, constructs) if constructs else pd.DataFrame(columns=["construct", "n"])
+    sec.tables["reliability"] = disclosure.protect_rows(
+        rel, threshold=data.threshold, count_cols=("n",), group=None, table_keys=("construct",)
+    )
+    return sec
+
+
+def space_levels(data: WaveData) -> pd.Series:
+    """Each respondent's level of experienced space: the scale score cut at fixed points.
+
+    The cut points and labels are data (``space_levels`` in ``peo/data/analysis.yml``), the
+    same in every wave so that waves can be compared.
+    """
+    from peo.stats.reliability import scale_scores
+
+    cfg = wording()["space_levels"]
+    score = scale_scores(data.respondents, data.codebook, cfg["construct"]).astype(float)
+    bins = [-np.inf, *cfg["cuts"], np.inf]
+    labels = [lvl["nl"] for lvl in cfg["levels"]]
+    return pd.Series(pd.cut(score, bins=bins, labels=labels, right=False), index=data.respondents.index, name="space_level")
+
+
+def outcomes(data: WaveData) -> Section:
+    """Outcomes (work pleasure, workload, intention to stay) and their association with space.
+
+    Tables: ``outcome_distribution``, ``outcome_by_group``, ``outcome_tests``,
+    ``outcome_by_space`` (the headline share of each outcome per level of experienced
+    space, with Wilson intervals), ``associations`` (Spearman's rho of the space score with
+    each outcome, Holm within the family), ``stay_logistic`` (odds ratio of intending to
+    stay per point of space score, adjusted for employer type).
+    """
+    from peo.stats.associations import logistic_odds, spearman
+
+    cb = data.codebook
+    cfg = wording()
+    outs = _likert_ids(cb, "outcome")
+    sec = Section(codebook=collapsed_codebook(cb))
+    sec.tables["outcome_distribution"], sec.tables["outcome_by_group"] = likert_tables(data, outs)
+    sec.tables["outcome_tests"] = group_tests(data, outs, family="uitkomsten naar type werkgever")
+
+    levels = space_levels(data)
+    rows = []
+    for item_id in outs:
+        item = cb.item(item_id)
+        box = item.response_scale.boxes[item.headline]
+        codes = data.respondents[item_id]
+        valid = codes.notna()
+        in_box = codes.isin([item.response_scale.label_of(c) for c in box.codes])
+        for lvl in levels.cat.categories:
+            at = (levels == lvl) & valid
+            rows.append({"outcome": item_id, "outcome_label": item.short_nl, "box": box.name, "box_label": box.nl,
+                         "space_level": str(lvl), "n": int(at.sum()), "count": int((at & in_box).sum()), "note": ""})
+    table = with_shares(pd.DataFrame(rows))
+    sec.tables["outcome_by_space"] = disclosure.protect(
+        table, threshold=data.threshold, cells=("outcome", "box"), group="space_level", table_keys=("outcome",),
+        keep=("box_label",),
+    )
+    construct = cfg["space_levels"]["construct"]
+    assoc = pd.concat([spearman(data.respondents, cb, construct, o) for o in outs], ignore_index=True)
+    assoc["family"] = "samenhang ruimte en uitkomsten"
+    assoc = adjust_family(assoc)
+    sec.tables["associations"] = disclosure.protect_rows(
+        assoc, threshold=data.threshold, count_cols=("n",), group=None, table_keys=("y",)
+    )
+    stay = cfg["stay_item"]
+    if stay in cb:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            logit = logistic_odds(data.respondents, cb, stay, construct, adjust=(GROUP,))
+        sec.tables["stay_logistic"] = disclosure.protect_rows(
+            logit, threshold=data.threshold, count_cols=("n",), group=None, table_keys=("term",),
+            by_employer_type=True,
+        )
+    return sec
+
+
+def theme(data: WaveData) -> Section:
+    """The wave's thematic module, generic over the item types of its codebook.
+
+    Likert items: collapsed distributions and headline shares; categorical items:
+    distributions; multiple choice: the share choosing each option; numeric: summaries; open
+    items are reported by :func:`open_answers`.
+
+    Raises
+    ------
+    PeoError
+        If the thematic codebook has an item type this report does not handle.
+    """
+    cb = data.codebook
+    items = cb.by_role("theme")
+    unknown = sorted({i.type for i in items} - set(THEME_TYPES))
+    if unknown:
+        raise PeoError(
+            f"Wave {data.id}: the thematic codebook has item type(s) {', '.join(unknown)}, which the report "
+            f"does not handle (handled: {', '.join(THEME_TYPES)}). Change the item type in the codebook or "
+            "extend peo.tables.sections.theme."
+        )
+    sec = Section(codebook=collapsed_codebook(cb))
+    likert = [i.id for i in items if i.type == "likert"]
+    if likert:
+        sec.tables["theme_distribution"], sec.tables["theme_by_group"] = likert_tables(data, likert)
+    categorical = [i.id for i in items if i.type == "categorical"]
+    if categorical:
+        d = distribution(data.respondents, cb, categorical, by=GROUP)
+        d = with_shares(d.drop(columns=["share"]))
+        sec.tables["theme_categorical"] = disclosure.protect(d, threshold=data.threshold, cells=("item", "answer_code"))
+    for item in items:
+        if item.type == "multi":
+            t = multi_shares(data.respondents, cb, [item.id], by=GROUP)
+            sec.tables[f"{item.id}"] = disclosure.protect(t, threshold=data.threshold, cells=("item", "answer_code"))
+        elif item.type == "numeric":
+            t = numeric_summary(data.respondents, cb, [item.id], by=GROUP)
+            sec.tables[f"{item.id}"] = disclosure.protect_rows(t, threshold=data.threshold, count_cols=("n",))
+    return sec
+
+
+def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section:
+    """Open answers: de-identified, coded into themes, counted per theme and employer type.
+
+    Tables: ``open_<item>`` per open item (theme, theme_label, group, n_answers → ``n``,
+    count, share, Wilson interval). The de-identified example quotes are in
+    :attr:`Section.quotes`: they are shown in the book, never written as a table; the
+    de-identification mapping is discarded here.
+    """
+    from peo.tables.text import code_themes, deidentify, example_quotes, theme_counts
+
+    cb = data.codebook
+    cfg = wording()
+    per_theme = quotes_per_theme or cfg["quotes_per_theme"]
+    sec = Section(codebook=cb)
+    items = [i for i in cb.by_type("open") if i.id in data.respondents]
+    groups = pd.Series(data.respondents[GROUP].astype("string").to_numpy(), index=data.respondents["pid"])
+    # All open answers of the wave are de-identified in one call, so that a tag such as
+    # [PERSOON-1] means the same person in every open question of the wave.
+    all_texts = _open_texts(data, items)
+    if all_texts is None:
+        return sec
+    deid_all = _deidentified(data, all_texts, deidentify)
+    for item in items:
+        deid = deid_all.xs(item.id, level="item")
+        if deid.empty:
+            continue
+        coded = code_themes(deid, item.coding or "")
+        counts = theme_counts(coded, groups.loc[deid.index]).rename(columns={"n_answers": "n"})
+        counts.insert(0, "item", item.id)
+        counts.insert(1, "item_label", item.short_nl)
+        counts = with_shares(counts.drop(columns=["share"]))
+        sec.tables[f"open_{item.id}"] = disclosure.protect(
+            counts, threshold=data.threshold, cells=("item", "theme"), keep=("theme_label",),
+        )
+        sec.quotes[item.id] = example_quotes(deid, coded, per_theme=per_theme)
+    return sec
+
+
+DEID_CACHE = "open_answers_deidentified.parquet"
+
+
+def _open_texts(data: WaveData, items: list[Item]) -> pd.Series | None:
+    """The non-empty answers to the open items, indexed by (item, pid); None if there are none."""
+    stacked = []
+    for item in items:
+        texts = data.respondents[item.id].astype("string").str.strip()
+        texts = texts[texts.notna() & (texts != "")]
+        stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
+            [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
+    return pd.concat(stacked) if stacked else None
+
+
+def _deid_key(texts: pd.Series) -> str:
+    """A digest of the open answers and of everything that decides their de-identification."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in (Path(__file__).with_name("text.py"), paths.package_data("region_lookup.yml")):
+        h.update(part.read_bytes())
+    for (item, pid), text in texts.items():
+        h.update(f"{item}\x1f{pid}\x1f{text}\x1e".encode())
+    return h.hexdigest()
+
+
+def _deidentified(data: WaveData, texts: pd.Series, deidentify) -> pd.Series:
+    """De-identified open answers of a wave, cached next to the cleaned data.
+
+    De-identification takes about ten seconds per process (deduce loads its lookup tables),
+    and both the results step and the open-answers notebook need it. The results step
+    (:func:`write_results`) stores the de-identified texts, not the mapping, in
+    ``data/processed/<wave>/open_answers_deidentified.parquet`` (never published) with a
+    digest of the answers and of the de-identification code and lookup list; a reader
+    uses the cache only when that digest matches.
+    """
+    key = _deid_key(texts)
+    path = paths.processed_dir(data.id) / DEID_CACHE
+    if path.is_file():
+        cached = pd.read_parquet(path)
+        if len(cached) and cached["key"].iloc[0] == key:
+            return pd.Series(cached["text"].to_numpy(), index=pd.MultiIndex.from_frame(cached[["item", "pid"]]),
+                             dtype="string")
+    return deidentify(texts).text  # the private mapping is dropped here, never published
+
+
+def write_deidentified(data: WaveData) -> Path | None:
+    """Write the de-identification cache of a wave (see :func:`_deidentified`)."""
+    from peo.io import write_parquet
+    from peo.tables.text import deidentify
+
+    items = [i for i in data.codebook.by_type("open") if i.id in data.respondents]
+    texts = _open_texts(data, items)
+    if texts is None:
+        return None
+    deid = deidentify(texts).text
+    frame = deid.rename("text").reset_index()
+    frame["key"] = _deid_key(texts)
+    path = paths.processed_dir(data.id) / DEID_CACHE
+    tmp = path.with_name(path.name + ".tmp")
+    write_parquet(frame, tmp)
+    tmp.replace(path)
+    return path
+
+
+SECTIONS = {
+    "professional_space": professional_space,
+    "outcomes": outcomes,
+    "theme": theme,
+    "open_answers": open_answers,
+}
+
+
+
+def all_sections(data: WaveData) -> dict[str, Section]:
+    """Every section of a wave's report."""
+    return {name: fn(data) for name, fn in SECTIONS.items()}

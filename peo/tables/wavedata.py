@@ -1,0 +1,75 @@
+"""A wave's processed data as the results step reads it: configuration, codebook, respondents.
+
+Only the results step (:mod:`peo.tables.results`) loads respondent-level data; the analysis
+notebooks read the published data package (:mod:`peo.tables.package`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import yaml
+
+from peo import paths
+from peo.errors import PeoError
+from peo.survey.codebook import Codebook
+from peo.survey.config import Wave, load_wave
+from peo.tables import disclosure
+
+__all__ = ["GROUP", "THEME_TYPES", "TOTAL", "WORDING_FILE", "Section", "WaveData", "load_wave_data", "wording"]
+
+WORDING_FILE = paths.package_data("analysis.yml")
+#: Item types the thematic-module notebook knows how to report.
+THEME_TYPES = ("likert", "categorical", "multi", "numeric", "open")
+GROUP = "employer_type"
+TOTAL = disclosure.TOTAL_GROUP
+
+
+def wording() -> dict:
+    """The analysis wording and settings from ``peo/data/analysis.yml``."""
+    return yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class WaveData:
+    """A wave's configuration, merged codebook and cleaned respondents."""
+
+    wave: Wave
+    codebook: Codebook
+    respondents: pd.DataFrame
+    threshold: int
+
+    @property
+    def id(self) -> str:
+        return self.wave.id
+
+
+def load_wave_data(wave_id: str) -> WaveData:
+    """Load the cleaned respondents of a wave with its codebook.
+
+    Raises
+    ------
+    PeoError
+        If the wave has not been cleaned yet (run ``python -m peo clean --wave ID``).
+    """
+    wave = load_wave(str(wave_id))
+    path = paths.processed_dir(wave.id) / "respondents.parquet"
+    if not path.is_file():
+        raise PeoError(
+            f"Wave {wave.id} has no cleaned data ({path} is missing). "
+            f"Run `python -m peo clean --wave {wave.id}` (or `make book`) first."
+        )
+    return WaveData(wave, wave.codebook(), pd.read_parquet(path), wave.threshold)
+
+
+@dataclass
+class Section:
+    """The protected tables of one part of the report, by name (the CSV file name)."""
+
+    tables: dict[str, disclosure.ProtectedTable] = field(default_factory=dict)
+    codebook: Codebook | None = None
+    notes: list[str] = field(default_factory=list)
+    #: De-identified example quotes per open item (:func:`open_answers`): shown in the book,
+    #: never written as a table.
+    quotes: dict[str, pd.DataFrame] = field(default_factory=dict)
