@@ -23,6 +23,20 @@ class ConfigError(PeoError):
     """A wave configuration (``wave.yml``) is missing, malformed or names a missing file."""
 
 
+class ConfigurationInvalid(ConfigError, CodebookError):
+    """Configuration files break their schema (``peo.survey.schema``); every problem is listed.
+
+    Attributes
+    ----------
+    problems : list of peo.survey.schema.Problem
+        One per violation: file, key path, line, value found, what is allowed, why.
+    """
+
+    def __init__(self, message: str, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
 class WaveNotFoundError(ConfigError):
     """A wave id was asked for that has no folder under ``data/raw/``."""
 

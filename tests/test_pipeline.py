@@ -35,6 +35,11 @@ WAVE_YML = textwrap.dedent(
     """
 )
 
+def codebook_text(title: str) -> str:
+    """A valid (empty) codebook whose title the fake steps read."""
+    return f"title_nl: '{title}'\nitems: []\n"
+
+
 FAKE_RESULTS = textwrap.dedent(
     '''\
     """Stand-in for peo.tables.results.write_results: one file per wave."""
@@ -135,7 +140,7 @@ def project(tmp_path, monkeypatch) -> Project:
         d = root / "data" / "raw" / wave
         d.mkdir(parents=True)
         (d / "wave.yml").write_text(WAVE_YML.format(id=wave))
-        (d / "codebook.yml").write_text(f"codebook: {wave}\n")
+        (d / "codebook.yml").write_text(codebook_text(wave))
         (d / "export.csv").write_text("resp_id\nr1\n")
     (root / "codebooks").mkdir()
     write_notebook(root / "notebooks" / "n1.ipynb", N1)
@@ -221,7 +226,7 @@ def test_fingerprints_change_only_with_their_inputs(project):
     specs = pipeline.plan(["2001", "2002"], project.root, WAVE_STEPS)
     before = pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
     assert pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1]) == before
-    project.codebook("2002").write_text("codebook: 2002, changed\n")
+    project.codebook("2002").write_text(codebook_text("2002, changed"))
     after = pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
     changed = {k for k in before if before[k] != after[k]}
     assert changed == {"2002/n1", "2002/results", "2002/n2", "*/trends"}
@@ -270,7 +275,7 @@ def test_build_reruns_only_what_changed(project):
     assert project.html() == "book build 1"
 
     # 3. One wave's codebook changed: that wave, the trends and the book (3 executions).
-    project.codebook("2001").write_text("codebook: 2001, second version\n")
+    project.codebook("2001").write_text(codebook_text("2001, second version"))
     report, _ = project.build()
     assert report.ok
     assert ran(project.last_build()) == {
@@ -299,7 +304,7 @@ def test_a_failing_notebook_is_loud_and_leaves_the_book_intact(project, monkeypa
     earlier.parent.mkdir(parents=True)
     earlier.write_text("the previous chapter")
     book_before = snapshot(project.root / "book")
-    project.codebook("2002").write_text("codebook: 2002, fail\n")  # n2 of 2002 raises KeyError('boom')
+    project.codebook("2002").write_text(codebook_text("2002, fail"))  # n2 of 2002 raises KeyError('boom')
     monkeypatch.setattr(pipeline, "WAVE_STEPS", WAVE_STEPS)
     monkeypatch.setattr(pipeline, "GLOBAL_STEPS", GLOBAL_STEPS)
 
@@ -430,7 +435,7 @@ def test_one_wave_builds_that_wave_and_the_book_when_the_others_are_up_to_date(p
     assert any("2002" in n and "python -m peo build" in n for n in report.notes)
     report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
     assert ran(report.records) == {("2002", "results"), (None, "book")}
-    project.codebook("2001").write_text("codebook: 2001, changed\n")
+    project.codebook("2001").write_text(codebook_text("2001, changed"))
     report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS, waves=["2001"])
     assert ran(report.records) == {("2001", "results"), (None, "book")}
 

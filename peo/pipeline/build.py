@@ -67,7 +67,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from peo.ingest import clean, load, validate
-from peo.survey import config
+from peo.survey import config, schema
 from peo import io, paths
 from peo.ingest.clean import CleanResult
 from peo.errors import ConfigError, PeoError, ValidationError, WaveNotFoundError
@@ -1516,6 +1516,7 @@ def build(
         raise ConfigError(f"--jobs must be 1 or more, not {jobs}.")
     # ---- check everything before writing anything (PEO_ROOT set: codebooks resolve in root)
     with _environment(root):
+        schema.check_configuration(config.wave_dirs(root / "data" / "raw"))  # every problem of every file at once
         all_waves, selected = _select_waves(root, waves)
         _check_steps(wave_steps, global_steps)
         global_steps = tuple(global_steps) if book else ()

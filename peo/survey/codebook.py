@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from peo.errors import CodebookError
+from peo.survey import schema
 
 ITEM_TYPES = ("likert", "categorical", "multi", "numeric", "open")
 ROLES = ("group", "background", "core", "outcome", "theme")
@@ -359,6 +360,8 @@ def load_codebook(paths: list[Path] | Path) -> Codebook:
     """
     if isinstance(paths, (str, Path)):
         paths = [Path(paths)]
+    # Every problem of every file at once (peo.survey.schema), before the parsing below.
+    schema.raise_for(schema.check_codebooks([Path(p) for p in paths])[1])
     scales: dict[str, ResponseScale] = {}
     constructs: dict[str, Construct] = {}
     items: list[Item] = []

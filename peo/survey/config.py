@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from peo import paths
+from peo.survey import schema
 from peo.survey.codebook import Codebook, load_codebook
 from peo.errors import ConfigError, WaveNotFoundError
 
@@ -182,6 +183,8 @@ def load_wave_dir(wave_dir: Path) -> Wave:
         raise ConfigError(f"{cfg} is not valid UTF-8 YAML: {exc}") from None
     if not isinstance(d, dict):
         raise ConfigError(f"{cfg} must be a mapping (id, title, raw, codebooks, ...).")
+    # Every problem of wave.yml and its codebooks at once, before the parsing below.
+    schema.raise_for(schema.check_wave(wave_dir)[1])
     for key in ("id", "title", "raw", "codebooks"):
         if not d.get(key):
             raise ConfigError(f"{cfg}: the field {key!r} is missing.")
