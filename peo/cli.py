@@ -24,7 +24,10 @@ def _cmd_warm_up(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from peo.ingest import validate
+    from peo.survey import schema
 
+    # The configuration first (every problem at once), then the export.
+    print(schema.valid_message(schema.check_for_validate(getattr(args, "path", None), getattr(args, "wave", None))))
     return validate.main(args)
 
 

@@ -9,13 +9,14 @@ each file is validated, so that one run reports every problem of every file.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError as PydanticValidationError
 
 from peo import paths
-from peo.errors import ConfigurationInvalid
+from peo.errors import ConfigError, ConfigurationInvalid
 from peo.survey.schema.codebook import CodebookFile
 from peo.survey.schema.report import Problem, YamlFile, format_problems, problems_from_errors, read_yaml
 from peo.survey.schema.settings import AnalysisFile, OpenThemesFile, WordingFile
@@ -24,7 +25,7 @@ from peo.survey.schema.wave import WaveConfig
 
 __all__ = [
     "KINDS", "check_file", "check_codebooks", "check_wave", "check_settings", "check_configuration",
-    "raise_for", "settings_files",
+    "raise_for", "settings_files", "check_for_validate", "valid_message", "json_schema",
 ]
 
 #: Kind of configuration file -> its model.
@@ -121,13 +122,14 @@ def _codings(codebook_dir: Path) -> set[str] | None:
 
 
 def _stamp(files: list[Path]) -> tuple:
+    """What the cache of a check depends on: each file's content (a hash; modification
+    times are too coarse for a file rewritten within milliseconds)."""
     out = []
     for f in files:
         try:
-            st = f.stat()
-            out.append((str(f), st.st_mtime_ns, st.st_size))
+            out.append((str(f), hashlib.blake2b(f.read_bytes(), digest_size=16).hexdigest()))
         except OSError:
-            out.append((str(f), None, None))
+            out.append((str(f), None))
     return tuple(out)
 
 
@@ -161,30 +163,33 @@ def check_codebooks(paths_: list[Path], codebook_dir: Path | None = None) -> tup
     return files, problems
 
 
-def _resolve_codebook(wave_dir: Path, name: str, codebook_dir: Path) -> Path | None:
-    p = Path(name)
-    for c in ([p] if p.is_absolute() else [wave_dir / p, codebook_dir / p]):
-        if c.is_file():
-            return c.resolve()
-    return None
-
-
 def check_wave(wave_dir: str | Path) -> tuple[list[Path], list[Problem]]:
     """Check a wave's ``wave.yml`` and the codebooks it lists; return files and problems."""
+    from peo.survey.config import _resolve_codebook  # the loader's rule, one place
+
     wave_dir = Path(wave_dir).resolve()
     codebook_dir = paths.codebook_dir()
     cfg = wave_dir / "wave.yml"
     doc, problem = read_yaml(cfg)
     if problem:
         return [cfg], [problem]
+
+    def resolve(name: str) -> Path:
+        return _resolve_codebook(wave_dir, name)
+
     names = doc.data.get("codebooks") if isinstance(doc.data, dict) else None
     names = [str(n) for n in names] if isinstance(names, list) else []
-    resolved = [p for p in (_resolve_codebook(wave_dir, n, codebook_dir) for n in names) if p is not None]
+    resolved = []
+    for n in names:
+        try:
+            resolved.append(resolve(n))
+        except ConfigError:
+            pass  # reported under 'codebooks' by the schema
     key = ("wave", _stamp([cfg, *resolved, codebook_dir / "open_themes.yml"]))
     if key in _CACHE:
         return _CACHE[key]
     cb_files, problems = check_codebooks(resolved, codebook_dir)
-    refs = Refs(wave_dir=wave_dir, codebook_dir=codebook_dir)
+    refs = Refs(wave_dir=wave_dir, resolve_codebook=resolve)
     cb_docs = [read_yaml(f)[0] for f in resolved]
     if len(resolved) == len(names) and all(cb_docs):
         # collected leniently: a broken part of a codebook is reported with the codebook
@@ -267,3 +272,29 @@ def raise_for(problems: list[Problem]) -> None:
     unique = list(dict.fromkeys(problems))
     if unique:
         raise ConfigurationInvalid(format_problems(unique), problems=unique)
+
+
+def check_for_validate(path: str | Path | None = None, wave_id: str | None = None) -> list[Path]:
+    """The configuration check of ``python -m peo validate``: the wave(s) asked for and the settings.
+
+    ``wave_id``: that wave; ``path`` alone: the wave of the nearest folder above it with a
+    ``wave.yml`` (none: only the settings; ``validate`` then says what to give); neither:
+    every wave. Raises :class:`ConfigurationInvalid` (or the loader's own error, such as an
+    unknown wave) with every problem.
+    """
+    from peo.survey import config
+
+    if wave_id is not None:
+        dirs = [config.load_wave(str(wave_id)).dir]
+    elif path is not None:
+        here = Path(path).resolve()
+        dirs = [next((d for d in here.parents if (d / "wave.yml").is_file()), None)]
+        dirs = [d for d in dirs if d is not None]
+    else:
+        dirs = None
+    return check_configuration(dirs)
+
+
+def valid_message(files: list[Path]) -> str:
+    """What ``validate`` prints when the configuration is valid: every file checked, full path."""
+    return "\n".join([f"configuration valid ({len(files)} files checked):", *(f"  {f}" for f in files)])

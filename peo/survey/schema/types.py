@@ -13,7 +13,7 @@ import difflib
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -81,7 +81,7 @@ class Refs:
     codings: set[str] | None = None
     employer_codes: tuple[str, ...] | None = None
     wave_dir: Path | None = None
-    codebook_dir: Path | None = None
+    resolve_codebook: Callable[[str], Path] | None = None  # raises ConfigError
     # mutable bookkeeping while validating a codebook (duplicates over files)
     seen_items: dict[str, str] = field(default_factory=dict)
     group_item: str | None = None

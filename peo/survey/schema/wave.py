@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
+from peo.errors import ConfigError
 from peo.survey.schema.types import (
     Closed, Count, Flag, Identifier, Label, Number, PositiveCount, Text, problem, reference_error, refs_of,
 )
@@ -201,15 +202,12 @@ def _item_id(target: str, info: ValidationInfo) -> str:
 
 def _codebook_file(name: str, info: ValidationInfo) -> str:
     refs = refs_of(info)
-    if refs is None or refs.wave_dir is None:
+    if refs is None or refs.resolve_codebook is None:
         return name
-    p = Path(name)
-    places = [p] if p.is_absolute() else [refs.wave_dir / p] + ([refs.codebook_dir / p] if refs.codebook_dir else [])
-    if not any(c.is_file() for c in places):
-        raise problem(
-            "missing_file", f"a codebook file in {refs.wave_dir} or {refs.codebook_dir}",
-            f"codebook {name!r} was found neither in {refs.wave_dir} nor in {refs.codebook_dir}",
-        )
+    try:
+        refs.resolve_codebook(name)
+    except ConfigError as exc:  # the loader's own rule and message (peo.survey.config)
+        raise problem("missing_file", "the name of an existing codebook file", str(exc).split(": ", 1)[-1]) from None
     return name
 
 
