@@ -61,6 +61,12 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return synth.main(args)
 
 
+def _cmd_schema_docs(args: argparse.Namespace) -> int:
+    from peo.survey.schema import docs
+
+    return docs.main(args)
+
+
 def _cmd_check_publication(args: argparse.Namespace) -> int:
     from peo.checks import publication
 
@@ -105,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("check-publication", help="scan everything published for privacy problems")
     s.add_argument("path", nargs="?", help="folder to scan (default: book/_build/html and data/processed)")
     s.set_defaults(func=_cmd_check_publication)
+
+    s = sub.add_parser("schema-docs", help="write docs/configuration.md and docs/schema/ from the configuration schemas")
+    s.add_argument("--check", action="store_true", help="only compare: exit 1 when the committed files are out of date")
+    s.set_defaults(func=_cmd_schema_docs)
 
     s = sub.add_parser("warm-up", help="build the de-identification lookup tables once")
     s.set_defaults(func=_cmd_warm_up)

@@ -17,7 +17,10 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Problem", "YamlFile", "read_yaml", "problems_from_errors", "describe", "subschema", "format_problems"]
+__all__ = [
+    "Problem", "YamlFile", "read_yaml", "problems_from_errors", "describe", "subschema", "values_schema",
+    "format_problems",
+]
 
 
 @dataclass(frozen=True)
@@ -191,10 +194,20 @@ def _step(schema: dict, part: Any, root: dict) -> dict | None:
         props = schema.get("properties", {})
         if str(part) in props:
             return _resolve(props[str(part)], root)
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
+        extra = values_schema(schema)
+        if extra is not None:
             return _resolve(extra, root)
     return None
+
+
+def values_schema(schema: dict) -> dict | None:
+    """The schema of the values of a mapping with free keys (``additionalProperties`` or
+    ``patternProperties``, which pydantic writes for keys with a pattern)."""
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        return extra
+    pattern = schema.get("patternProperties")
+    return next(iter(pattern.values())) if pattern else None
 
 
 def describe(schema: dict | None, root: dict, depth: int = 0) -> str:
@@ -223,19 +236,35 @@ def describe(schema: dict | None, root: dict, depth: int = 0) -> str:
         if schema.get("format") == "date":
             return "a date written as YYYY-MM-DD"
         if "pattern" in schema:
-            return f"text matching {schema['pattern']}"
+            return PATTERN_WORDS.get(schema["pattern"], f"text matching {schema['pattern']}")
         return "non-empty text" if schema.get("minLength") else "text"
     if kind == "array":
-        inner = "values" if depth > 1 else describe(schema.get("items"), root, depth + 1)
+        inner = "values" if depth > 1 else _plural(describe(schema.get("items"), root, depth + 1))
         return f"a list of {inner}" + (" (at least one)" if schema.get("minItems") else "")
     if kind == "object":
         if schema.get("properties"):
             return "a mapping with the keys " + ", ".join(schema["properties"])
-        extra = schema.get("additionalProperties")
+        extra = values_schema(schema)
         if isinstance(extra, dict) and depth <= 1:
-            return f"a mapping of names to {describe(extra, root, depth + 1)}"
+            return f"a mapping of names to {_plural(describe(extra, root, depth + 1))}"
         return "a mapping"
     return "any value"
+
+
+#: Patterns of the schemas in words.
+PATTERN_WORDS = {
+    r"^[^\s.]+$": "a name without spaces or dots",
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*$": "letters, digits, - and _, starting with a letter or digit",
+}
+
+
+def _plural(text: str) -> str:
+    """"a mapping with ..." -> "mappings with ..." (for "a list of ...")."""
+    for one, many in (("a mapping", "mappings"), ("a whole number", "whole numbers"), ("a number", "numbers"),
+                      ("a date", "dates"), ("a name", "names")):
+        if text.startswith(one):
+            return many + text[len(one):]
+    return text
 
 
 def _bounds(schema: dict) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -38,9 +38,9 @@ def _number_as_text(value: Any) -> Any:
 
 
 #: Text (a number written without quotes is taken as its text).
-Text = Annotated[str, BeforeValidator(_number_as_text, json_schema_input_type=str | int | float)]
+Text = Annotated[str, BeforeValidator(_number_as_text)]
 #: Non-empty text, such as a label.
-Label = Annotated[str, BeforeValidator(_number_as_text, json_schema_input_type=str | int | float), Field(min_length=1)]
+Label = Annotated[str, StringConstraints(min_length=1), BeforeValidator(_number_as_text)]
 #: A whole number of zero or more (YAML text such as "tien" or "10" is not a number).
 Count = Annotated[int, Strict(), Field(ge=0)]
 #: A whole number of one or more.
@@ -50,9 +50,7 @@ Number = Annotated[float, Strict()]
 #: true or false (YAML also reads yes/no as true/false).
 Flag = Annotated[bool, Strict()]
 #: A name used as a key elsewhere: no spaces and no dots (``ps_relation``, ``agree5``).
-Identifier = Annotated[
-    str, BeforeValidator(_number_as_text, json_schema_input_type=str | int), Field(pattern=r"^[^\s.]+$", min_length=1)
-]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[^\s.]+$", min_length=1), BeforeValidator(_number_as_text)]
 
 
 @dataclass
