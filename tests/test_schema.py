@@ -215,6 +215,25 @@ def test_wrong_types_in_a_codebook(copy, refuses):
     assert "items[2].max (item 't22_caseload'): not a number. Found: 'zestig'." in err
 
 
+def test_answer_mappings_and_completion_refer_to_what_exists(copy, refuses):
+    with copy.wave.open("a", encoding="utf-8") as fh:
+        fh.write(
+            "answers:\n"
+            "  scales:\n    agree5: {6: 8, -99: 9}\n    agree6: {6: 8}\n"
+            "  items:\n    ps_general: {6: 7}\n"
+            "  multi:\n    t22_barriers: {shape: joined, values: labels, separator: ';'}\n"
+            "    ps_needed: {shape: split}\n    t22_solutions: {columns: {9: sol_9}}\n"
+            "completion: {rule: filled}\n"
+        )
+    err = refuses("clean", "--wave", "2022")
+    assert "answers.scales.agree6: answer scale 'agree6' does not exist; did you mean 'agree5'?" in err
+    assert "answers.items: answers.items.ps_general maps to code(s) that its scale does not have. Found: 6: 7." in err
+    assert "Allowed: codes of the answer scale of 'ps_general' (1, 2, 3, 4, 5, 8, 9) or null." in err
+    assert "answers.multi: 'ps_needed' is a likert item" in err
+    assert "completion.column: rule filled needs 'column'" in err
+    assert "completion: not an allowed value" not in err  # the other branch of "rule or mapping"
+
+
 def test_every_problem_at_once(copy, refuses):
     copy.edit(copy.wave, "threshold: 10", "threshold: tien")
     copy.edit(copy.wave, "end: 2022-04-01", "end: 2022-01-31")

@@ -85,9 +85,11 @@ def _collect_codebook(data: Any, refs: Refs) -> None:
             continue
         codes = [c for c in sdef.get("codes") or [] if isinstance(c, dict)] if isinstance(sdef.get("codes"), list) else []
         boxes = sdef.get("boxes") if isinstance(sdef.get("boxes"), dict) else {}
+        missing = sdef.get("missing") if isinstance(sdef.get("missing"), list) else []
         refs.scales[str(name)] = ScaleRefs(
             type=sdef.get("type") if isinstance(sdef.get("type"), str) else None,
             codes=tuple(c["code"] for c in codes if isinstance(c.get("code"), int)),
+            missing=tuple(m["code"] for m in missing if isinstance(m, dict) and isinstance(m.get("code"), int)),
             values=tuple(str(c["value"] if c.get("value") is not None else c.get("code")) for c in codes),
             boxes=tuple(map(str, boxes)),
         )

@@ -337,6 +337,14 @@ def problems_from_errors(errors: list[dict], doc: YamlFile, schema: dict) -> lis
     for err in errors:
         path, is_key = _clean_loc(doc.data, tuple(err["loc"]), err["type"])
         grouped.setdefault((tuple(path), is_key), []).append(err)
+    # A union (a rule name or a mapping): when the value is the mapping, the errors of the
+    # other branch ("not an allowed value") are noise beside the mapping's own errors.
+    type_only = {"literal_error", "string_type", "int_type", "float_type", "bool_type", "model_type", "dict_type",
+                 "list_type", "union_tag_invalid"}
+    for (path, is_key) in list(grouped):
+        deeper = any(len(p) > len(path) and p[: len(path)] == path for p, _ in grouped)
+        if deeper and all(e["type"] in type_only for e in grouped[(path, is_key)]):
+            del grouped[(path, is_key)]
     out = []
     for (path, is_key), errs in grouped.items():
         path = list(path)

@@ -59,6 +59,7 @@ class ScaleRefs:
 
     type: str | None
     codes: tuple[int, ...] = ()
+    missing: tuple[int, ...] = ()
     values: tuple[str, ...] = ()
     boxes: tuple[str, ...] = ()
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
 from peo.errors import ConfigError
+from peo.survey.schema.answers import Answers, Completion, Rule
 from peo.survey.schema.types import (
     Closed, Count, Flag, Identifier, Label, Number, PositiveCount, Text, problem, reference_error, refs_of,
 )
@@ -56,6 +57,9 @@ class RawSpec(Closed):
     delimiter: Text = Field("auto", description='Separator of a CSV ("," or ";"; tab; default auto: detected).')
     header_rows: PositiveCount = Field(1, description="Header rows before the data; the first holds the column names.")
     sheet: Text | Count = Field(0, description="Sheet name or number (0 is the first) of an xlsx export.")
+    date_format: Text = Field(
+        "auto", description="How start and end times are written: auto, or a strptime format (docs/wave-config.md)."
+    )
 
     @field_validator("file")
     @classmethod
@@ -108,11 +112,14 @@ class Columns(Closed):
 
     respondent_id: Text | None = Field(None, description="Column of the respondent id (duplicate check).")
     consent: Text | None = Field(None, description="Column of the consent answer (no consent: excluded).")
-    finished: Text | None = Field(None, description="Column of the tool's finished flag (not finished: excluded).")
+    finished: Text | None = Field(
+        None, description="Column of the tool's finished flag; replaced by 'completion' where the loader says so."
+    )
     started: Text | None = Field(None, description="Column of the start time.")
     ended: Text | None = Field(None, description="Column of the end time (duration = end - start without a duration column).")
     duration: Text | None = Field(None, description="Column of the duration in seconds, if the export has one.")
     drop: list[Text] = Field(default_factory=list, description="Columns with personal data, never read beyond the raw export.")
+    ignore: list[Text] = Field(default_factory=list, description="Columns with data that nothing uses, on purpose (tool metadata).")
 
 
 class Fieldwork(Closed):
@@ -175,6 +182,12 @@ class Cleaning(Closed):
         None, min_length=1,
         description='Values that mean "yes" for consent and finished (default 1, "1", ja, Ja, yes, Yes, true).',
     )
+    max_excluded_share: Number = Field(
+        0.5, ge=0, le=1, description="validate calls an export unusable when cleaning would exclude more of its rows."
+    )
+    unknown_code_share: Number = Field(
+        0.05, ge=0, le=1, description="An out-of-scale value in more of a scale's answered cells is a mapping problem."
+    )
 
 
 class Disclosure(Closed):
@@ -226,12 +239,16 @@ class WaveConfig(Closed):
     raw: RawSpec = Field(description="The raw export and how to read it.")
     codebooks: list[Annotated[Label, AfterValidator(_codebook_file)]] = Field(
         min_length=1,
-        description="Codebook files, core first; each is looked up in the wave folder, then in codebooks/.",
+        description="Codebook files, core first, merged in this order; where each is looked up: data/raw/README.md.",
     )
     columns: Columns = Field(default_factory=Columns, description="Administrative columns of the export.")
     rename: dict[Text, Annotated[Identifier, AfterValidator(_item_id)]] = Field(
         default_factory=dict, description="Raw column name -> codebook item id (Q1: employer_type)."
     )
+    completion: Rule | Completion | None = Field(
+        None, description="When a response counts as complete: a rule, or {rule, column, yes} (docs/wave-config.md)."
+    )
+    answers: Answers = Field(default_factory=Answers, description="How the export writes answers (docs/wave-config.md).")
     cleaning: Cleaning = Field(default_factory=Cleaning, description="Settings of the cleaning step.")
     disclosure: Disclosure = Field(default_factory=Disclosure, description="Disclosure control.")
     population: dict[Annotated[Identifier, AfterValidator(_employer_code)], PositiveCount] = Field(
