@@ -17,7 +17,7 @@ What is measured
    fingerprints changed. Target: the no-op rebuild costs at most 5% of the full build.
 2. **Scale**: synthetic waves of 10,000 and 100,000 responses
    (:func:`peo.ingest.synth.generate_scaled`), each alone in a root: cleaning
-   (``peo.pipeline.build.clean_wave``) and every analysis (``peo.tables.results.write_results``), each
+   (``peo.pipeline.cleaning.clean_wave``) and every analysis (``peo.tables.results.write_results``), each
    in a fresh process. Target: 100,000 within a minute and 2 GB. De-identification is
    also timed on its own (answers, distinct answers, ms per distinct answer).
 3. **Notebook pipeline against a plain process** on the same three demo waves: the full
@@ -290,7 +290,7 @@ synth.generate_scaled(Path(sys.argv[1]), wave_template=sys.argv[2], n=int(sys.ar
 """
 _CLEAN = """
 import sys
-from peo.pipeline import build as pipeline
+from peo.pipeline import cleaning as pipeline
 pipeline.clean_wave(sys.argv[1])
 """
 _RESULTS = """
@@ -384,7 +384,7 @@ from peo.tables import trends
 from peo.tables.results import write_results
 from peo.tables.sections import all_sections
 from peo.tables.wavedata import load_wave_data
-from peo.pipeline import build as pipeline
+from peo.pipeline import cleaning as pipeline
 timings = {"import": time.perf_counter() - t0}
 waves = sys.argv[2:]
 for w in waves:

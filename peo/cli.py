@@ -13,6 +13,8 @@ import sys
 
 from peo.errors import PeoError
 
+__all__ = ["build_parser", "main"]
+
 
 def _cmd_warm_up(args: argparse.Namespace) -> int:
     """Build the lookup tables of the de-identification library once (cached afterwards)."""
@@ -32,15 +34,34 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from peo.pipeline import build as pipeline
+    """``python -m peo clean [--wave W ...]``: clean the given waves (default: all).
 
-    return pipeline.clean_main(args)
+    The first wave that cannot be cleaned stops the run (its PeoError is printed); waves
+    cleaned before it keep their new output.
+    """
+    from peo import paths
+    from peo.pipeline import cleaning
+
+    for wave_id, res in cleaning.clean_waves(args.wave):
+        n = res.flow.set_index("step")["n"]
+        print(
+            f"{wave_id}: {n['received']} received, {n['analysed']} analysed, {len(res.exclusions)} excluded, "
+            f"{len(res.recodes)} answer(s) set to missing -> {paths.processed_dir(wave_id)}"
+        )
+    return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from peo.pipeline import build as pipeline
+    """``python -m peo build [--wave W ...] [--force] [--jobs N] [--no-book]``.
 
-    return pipeline.build_main(args)
+    0 when every step ran or was up to date; 1 when a step failed (named on standard error).
+    Imports only the light part of the pipeline: a build with nothing to do decides so
+    without pandas or Jupyter.
+    """
+    from peo.pipeline import engine
+
+    report = engine.build(waves=args.wave, force=args.force, jobs=args.jobs, book=not args.no_book)
+    return 0 if report.ok else 1
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:

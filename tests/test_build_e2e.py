@@ -11,18 +11,21 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-from conftest import copy_repository, run_build
+from conftest import build_env, copy_repository, run_build
 
 pytestmark = pytest.mark.slow
 
 WAVES = ("2021", "2022", "2023")
 NOTEBOOKS = ("01_clean", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers")
+WAVE_STEPS = ("clean", "01_clean", "results", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers")
 
 
 def _last_build(root: Path) -> list[dict]:
@@ -102,11 +105,18 @@ def test_flows_add_up_for_every_wave(built_demo):
 def test_incremental_rebuilds(built_demo, tmp_path):
     root = _copy_built(built_demo, tmp_path / "repo")
 
-    # Nothing changed: nothing runs, in particular no notebook.
-    res = run_build(root)
+    # Nothing changed: nothing runs, in particular no notebook; and the build decides so with
+    # the standard library alone (python -X importtime lists every module imported).
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "peo", "build"], cwd=root,
+                         env=build_env(root), capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stdout + res.stderr
     statuses = {r["status"] for r in _last_build(root)}
     assert statuses == {"skipped"}, _last_build(root)
+    assert len(_last_build(root)) == 3 * len(WAVE_STEPS) + 3
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in res.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "peo" in imported
+    assert not imported & {"pandas", "numpy", "nbformat", "papermill", "jupyter_client", "yaml", "matplotlib"}
 
     # A changed codebook of one wave reruns that wave, the trends and the book, and nothing else.
     theme = root / "data" / "raw" / "2021" / "theme.yml"
@@ -116,7 +126,7 @@ def test_incremental_rebuilds(built_demo, tmp_path):
     res = run_build(root)
     assert res.returncode == 0, res.stdout + res.stderr
     ran = _ran(root)
-    wave_steps = {("2021", s) for s in ("01_clean", "results", *NOTEBOOKS)}
+    wave_steps = {("2021", s) for s in WAVE_STEPS}
     assert ran == wave_steps | {(None, "trend_results"), (None, "10_trends"), (None, "book")}, ran
     chapter = (root / "book/_build/html/waves/2021/04_theme.html").read_text(encoding="utf-8")
     assert "(herzien)" in chapter
@@ -124,7 +134,7 @@ def test_incremental_rebuilds(built_demo, tmp_path):
     # --force reruns everything.
     res = run_build(root, "--force", "--wave", "2022", "--no-book")
     assert res.returncode == 0, res.stdout + res.stderr
-    assert {s for w, s in _ran(root) if w == "2022"} == {"01_clean", "results", *NOTEBOOKS}
+    assert {s for w, s in _ran(root) if w == "2022"} == set(WAVE_STEPS)
     assert not any(w in ("2021", "2023") for w, _ in _ran(root))
 
 

@@ -453,7 +453,7 @@ def test_display_tables_hold_counts_only(tmp_path, wave):
 
 def test_clean_wave_writes_every_output(tiny_wave, run_cli):
     from peo import paths
-    from peo.pipeline import build as pipeline
+    from peo.pipeline import cleaning as pipeline
 
     res = pipeline.clean_wave("9999")
     out = paths.processed_dir("9999")
@@ -472,7 +472,7 @@ def test_clean_wave_writes_every_output(tiny_wave, run_cli):
 
 
 def test_clean_wave_with_bad_rows_accounts_for_each(tiny_wave):
-    from peo.pipeline import build as pipeline
+    from peo.pipeline import cleaning as pipeline
 
     tiny_wave.write(
         "resp_id,consent,finished,employer_type,ps_general,years_experience,causes_1,causes_2,remark\n"
@@ -494,7 +494,7 @@ def test_clean_wave_with_bad_rows_accounts_for_each(tiny_wave):
 
 def test_clean_wave_writes_nothing_when_validation_finds_an_error(tiny_wave, run_cli):
     from peo import paths
-    from peo.pipeline import build as pipeline
+    from peo.pipeline import cleaning as pipeline
 
     pipeline.clean_wave("9999")
     out = paths.processed_dir("9999")

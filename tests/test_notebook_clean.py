@@ -1,7 +1,9 @@
-"""Tests of notebooks/01_clean.ipynb: stored without outputs, runs under papermill and nbval.
+"""Tests of notebooks/01_clean.ipynb and of what it reads (peo.pipeline.cleaning.read_clean).
 
-The runs work in a copy of data/raw and codebooks in a temporary folder (PEO_ROOT), so
-the repository's own data/processed is never written; the tests check that too.
+The notebook shows what the cleaning step wrote; it does not clean (it never calls back
+into the pipeline). The runs work in a copy of data/raw and codebooks in a temporary folder
+(PEO_ROOT), cleaned there first; the tests check that the notebook wrote nothing, neither
+there nor in the repository's own data/processed.
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import TINY_CSV
 
-from peo.pipeline import build as pipeline
+from peo.errors import ConfigError
+from peo.pipeline import cleaning, notebooks
 
 REPO = Path(__file__).resolve().parent.parent
+#: The tiny wave's export with one more row, which did not consent.
+TINY_CSV_WITH_EXCLUSION = TINY_CSV + "r4,0,1,1,4,3,1,0,\n"
 NOTEBOOK = REPO / "notebooks" / "01_clean.ipynb"
 
 
 def _copy_root(tmp_path: Path) -> Path:
+    """A copy of the raw data and codebooks with wave 2022 cleaned (python -m peo clean)."""
     root = tmp_path / "root"
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
     shutil.copytree(REPO / "codebooks", root / "codebooks")
+    res = subprocess.run([sys.executable, "-m", "peo", "clean", "--wave", "2022"], cwd=REPO, env=_env(root),
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout + res.stderr
     return root
 
 
@@ -64,7 +74,7 @@ def test_source_notebook_has_no_outputs_and_a_parameters_cell():
     exec(first.source, namespace)  # plain defaults that run as they are
     assert namespace["wave"] == "2022" and namespace["root"] == ""
     assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
-    assert nb.metadata["kernelspec"]["name"] == pipeline.KERNEL_NAME
+    assert nb.metadata["kernelspec"]["name"] == notebooks.KERNEL_NAME
 
 
 def test_notebook_cells_are_thin():
@@ -76,26 +86,57 @@ def test_notebook_cells_are_thin():
         assert len(lines) <= 12, cell.source
         assert not re.search(r"\b(for|while|def|class|lambda)\b", cell.source), cell.source
         assert "read_csv" not in cell.source and "groupby" not in cell.source
+        # It shows what cleaning wrote; it does not clean again or call the pipeline.
+        assert "clean_wave" not in cell.source and "clean_frame" not in cell.source
+        assert not re.search(r"\bpeo\.pipeline\.(engine|builder|steps)\b|import (engine|builder)", cell.source)
+
+
+def test_read_clean_gives_back_what_cleaning_wrote(tiny_wave):
+    written = cleaning.clean_wave("9999")
+    read = cleaning.read_clean("9999")
+    pd.testing.assert_frame_equal(read.flow, written.flow, check_dtype=False)
+    assert len(read.exclusions) == len(written.exclusions)
+    assert len(read.recodes) == len(written.recodes)
+    assert read.respondents.empty  # personal data only when asked for
+    assert len(cleaning.read_clean("9999", respondents=True).respondents) == len(written.respondents)
+
+
+def test_read_clean_says_when_the_wave_was_not_cleaned(tiny_wave):
+    with pytest.raises(ConfigError, match=r"has not been cleaned.*python -m peo clean --wave 9999"):
+        cleaning.read_clean("9999")
+
+
+def test_read_clean_refuses_files_that_do_not_account_for_every_respondent(tiny_wave):
+    tiny_wave.write(TINY_CSV_WITH_EXCLUSION)
+    cleaning.clean_wave("9999")
+    exclusions = tiny_wave.root / "data" / "processed" / "9999" / "exclusions.csv"
+    lines = exclusions.read_text().splitlines()
+    assert len(lines) == 2  # header and the one excluded respondent
+    exclusions.write_text(lines[0] + "\n")  # a respondent disappears from the account
+    with pytest.raises(ConfigError, match="do not account for every respondent"):
+        cleaning.read_clean("9999")
 
 
 @pytest.mark.slow
 def test_notebook_runs_under_papermill(tmp_path):
     root = _copy_root(tmp_path)
     repo_processed = _snapshot(REPO / "data" / "processed")
+    cleaned = _snapshot(root / "data" / "processed")
     out = tmp_path / "out.ipynb"
     res = subprocess.run(
         [sys.executable, "-m", "papermill", str(NOTEBOOK), str(out), "-p", "wave", "2022", "--no-progress-bar"],
         cwd=REPO, env=_env(root), capture_output=True, text=True, timeout=600,
     )
     assert res.returncode == 0, res.stdout + res.stderr
-    folder = root / "data" / "processed" / "2022"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(pipeline.CLEAN_FILES)
-    flow = pd.read_csv(folder / "flow.csv")
-    assert (flow["n"].diff().iloc[1:] == -flow["excluded"].iloc[1:]).all()
+    assert _snapshot(root / "data" / "processed") == cleaned, "the notebook wrote into data/processed"
     assert _snapshot(REPO / "data" / "processed") == repo_processed
+    flow = pd.read_csv(root / "data" / "processed" / "2022" / "flow.csv")
     text = _outputs_text(nbformat.read(out, as_version=4))
     assert "ERROR" not in text
     assert "geanalyseerd" in text and "Uitgevallen" in text
+    # The flow as cleaning wrote it is on the page: every step's count.
+    for n in flow["n"]:
+        assert str(n) in text
     # No respondent-level rows on a page that may be published: no pseudonymous ids.
     assert not re.search(r"\b2022-\d{4}\b", text)
 
@@ -104,10 +145,12 @@ def test_notebook_runs_under_papermill(tmp_path):
 def test_notebook_runs_under_nbval(tmp_path):
     root = _copy_root(tmp_path)
     repo_processed = _snapshot(REPO / "data" / "processed")
+    cleaned = _snapshot(root / "data" / "processed")
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", str(NOTEBOOK)],
         cwd=REPO, env=_env(root), capture_output=True, text=True, timeout=600,
     )
     assert res.returncode == 0, res.stdout + res.stderr
-    assert sorted(p.name for p in (root / "data" / "processed" / "2022").iterdir()) == sorted(pipeline.CLEAN_FILES)
+    assert _snapshot(root / "data" / "processed") == cleaned
+    assert sorted(p.name for p in (root / "data" / "processed" / "2022").iterdir()) == sorted(cleaning.CLEAN_FILES)
     assert _snapshot(REPO / "data" / "processed") == repo_processed

@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from peo.pipeline import build as pipeline
+from peo.pipeline import notebooks as pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = {

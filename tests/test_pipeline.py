@@ -1,28 +1,32 @@
-"""Tests of the build engine (peo.pipeline.build.build) on tiny notebooks in a temporary root.
+"""Tests of the build engine (peo.pipeline.engine.build) on tiny notebooks in a temporary root.
 
-The real steps (cleaning and analysis notebooks, peo.tables.results.write_results, jupyter-book)
-are replaced by small stand-ins made here: two notebooks per wave that write and read a
-file, a "results" step that is a Python function in a module on PYTHONPATH (run in its own
-process, as the real one is), a trends notebook, and a book step whose jupyter-book run is
-replaced (monkeypatch) by a function that writes one HTML page. Everything else, the
+The real steps (cleaning, the notebooks, the results step, jupyter-book) are replaced by
+small stand-ins: two notebooks per wave that write and read a file, a "results" step that is
+a Python function in ``tests/pipeline_stand_ins.py`` (run in its own process, as the real one
+is), a trends notebook, and a book step whose jupyter-book run is replaced (monkeypatch) by
+a function that writes one HTML page. Everything else, the
 fingerprints, skipping, staging, publishing, failure handling and the swap of the built
 book, is the real code. Real notebook executions (about 2 s each) are kept to 14.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import io
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from peo.pipeline import build as pipeline
-from peo.pipeline.build import BOOK, EVERY, NOTEBOOK, PYTHON, Step
+import pipeline_stand_ins
+from peo.pipeline import bookbuild, engine, progress, state, steps
+from peo.pipeline.steps import BOOK, EVERY, NOTEBOOK, PYTHON, Step, StepFailed
+
+TESTS = Path(__file__).resolve().parent
 
 WAVE_YML = textwrap.dedent(
     """\
@@ -39,27 +43,6 @@ def codebook_text(title: str) -> str:
     """A valid (empty) codebook whose title the fake steps read."""
     return f"title_nl: '{title}'\nitems: []\n"
 
-
-FAKE_RESULTS = textwrap.dedent(
-    '''\
-    """Stand-in for peo.tables.results.write_results: one file per wave."""
-    import os
-    from pathlib import Path
-
-    from peo.errors import ConfigError
-
-
-    def write_results(wave):
-        root = Path(os.environ["PEO_ROOT"])
-        folder = root / "data" / "processed" / wave
-        folder.mkdir(parents=True, exist_ok=True)
-        n1 = folder / "n1.txt"  # written by the n1 notebook, when it is among the steps
-        text = n1.read_text() if n1.exists() else (root / "data" / "raw" / wave / "codebook.yml").read_text()
-        if "broken" in text:
-            raise ConfigError(f"wave {wave}: the codebook says broken")
-        (folder / "results.txt").write_text(f"results of {wave}: {text}")
-    '''
-)
 
 #: Cell 1 is the parameters cell; papermill injects cell 2; so the cells below are 3, 4, ...
 N1 = [
@@ -93,7 +76,7 @@ def write_notebook(path: Path, cells: list[str], *, parameters: str = 'wave = "2
 
 WAVE_STEPS = (
     Step("n1", NOTEBOOK, "notebooks/n1.ipynb", outputs=("data/processed/{wave}/n1.txt",)),
-    Step("results", PYTHON, "peo_fake_results:write_results", needs=("n1",),
+    Step("results", PYTHON, pipeline_stand_ins.write_results, needs=("n1",),
          outputs=("data/processed/{wave}/results.txt",)),
     Step("n2", NOTEBOOK, "notebooks/n2.ipynb", needs=("results",)),
 )
@@ -122,7 +105,7 @@ class Project:
         out = io.StringIO()
         kw.setdefault("wave_steps", WAVE_STEPS)
         kw.setdefault("global_steps", GLOBAL_STEPS)
-        report = pipeline.build(self.root, stream=out, live=False, jobs=2, **kw)
+        report = engine.build(self.root, stream=out, live=False, jobs=2, **kw)
         return report, out.getvalue()
 
     def last_build(self) -> list[dict]:
@@ -150,10 +133,7 @@ def project(tmp_path, monkeypatch) -> Project:
     (root / "book" / "_config.yml").write_text("title: test\n")
     (root / "book" / "intro.md").write_text("# Intro\n")
     (root / "requirements.lock").write_text("pandas==3.1.1\n")
-    modules = tmp_path / "modules"
-    modules.mkdir()
-    (modules / "peo_fake_results.py").write_text(FAKE_RESULTS)
-    monkeypatch.setenv("PYTHONPATH", str(modules))
+    monkeypatch.setenv("PYTHONPATH", str(TESTS))  # the stand-in step function
     monkeypatch.setenv("PEO_ROOT", str(root))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
@@ -167,12 +147,12 @@ def project(tmp_path, monkeypatch) -> Project:
         html.mkdir(parents=True)
         (html / "index.html").write_text(f"book build {len(calls)}")
 
-    monkeypatch.setattr(pipeline, "write_sources", fake_write_sources)
-    monkeypatch.setattr(pipeline, "run_jupyter_book", fake_jupyter_book)
+    monkeypatch.setattr(bookbuild, "write_sources", fake_write_sources)
+    monkeypatch.setattr(bookbuild, "run_jupyter_book", fake_jupyter_book)
     # The peo source is an input of every step. Other work on the package while the tests
     # run must not change it between two builds of one test: a fixed stand-in.
     peo_source = ["peo version 1"]
-    monkeypatch.setattr(pipeline, "_package_digest", lambda: peo_source[0])
+    monkeypatch.setattr(state, "package_digest", lambda: peo_source[0])
     return Project(root, calls, peo_source)
 
 
@@ -195,7 +175,7 @@ def snapshot(folder: Path) -> dict:
 
 
 def test_plan_has_one_frozen_run_spec_per_wave(project):
-    specs = pipeline.plan(["2001", "2002"], project.root, WAVE_STEPS)
+    specs = steps.plan(["2001", "2002"], project.root, WAVE_STEPS)
     assert [s.wave for s in specs] == ["2001", "2002"]
     for spec in specs:
         assert spec.steps == WAVE_STEPS
@@ -210,24 +190,39 @@ def test_plan_has_one_frozen_run_spec_per_wave(project):
 def test_plan_rejects_steps_that_need_a_later_step(project):
     bad = (WAVE_STEPS[2], WAVE_STEPS[0])
     with pytest.raises(ValueError, match="needs"):
-        pipeline.plan(["2001"], project.root, bad)
+        steps.plan(["2001"], project.root, bad)
 
 
 def test_default_steps_are_the_report(project):
-    names = [s.name for s in pipeline.WAVE_STEPS]
-    assert names == ["01_clean", "results", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers"]
-    assert pipeline.WAVE_STEPS[1].target == "peo.tables.results:write_results"
-    assert [s.name for s in pipeline.GLOBAL_STEPS] == ["trend_results", "10_trends", "book"]
-    assert pipeline.GLOBAL_STEPS[0].target == "peo.tables.trends:write_results"
-    assert pipeline.GLOBAL_STEPS[1].publish == "book/waves/trends.ipynb"
+    from peo.pipeline import cleaning
+    from peo.tables import results, trends
+
+    names = [s.name for s in steps.WAVE_STEPS]
+    assert names == ["clean", "01_clean", "results", "02_professional_space", "03_outcomes", "04_theme",
+                     "05_open_answers"]
+    # Python steps are the functions themselves; the runner gets their module and name.
+    assert steps.WAVE_STEPS[0].target is cleaning.clean_wave
+    assert steps.WAVE_STEPS[0].ref == "peo.pipeline.cleaning.clean_wave"
+    assert steps.WAVE_STEPS[1].needs == ("clean",)  # the cleaning notebook only shows what cleaning wrote
+    assert steps.WAVE_STEPS[2].target is results.write_results
+    assert [s.name for s in steps.GLOBAL_STEPS] == ["trend_results", "10_trends", "book"]
+    assert steps.GLOBAL_STEPS[0].target is trends.write_results
+    assert steps.GLOBAL_STEPS[1].publish == "book/waves/trends.ipynb"
+
+
+def test_a_python_step_needs_a_function_another_process_can_import():
+    with pytest.raises(ValueError, match="function"):
+        Step("results", PYTHON, "peo.tables.results:write_results")
+    with pytest.raises(ValueError, match="top level"):
+        Step("results", PYTHON, lambda wave: None)
 
 
 def test_fingerprints_change_only_with_their_inputs(project):
-    specs = pipeline.plan(["2001", "2002"], project.root, WAVE_STEPS)
-    before = pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
-    assert pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1]) == before
+    specs = steps.plan(["2001", "2002"], project.root, WAVE_STEPS)
+    before = state.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
+    assert state.fingerprints(specs, project.root, GLOBAL_STEPS[:1]) == before
     project.codebook("2002").write_text(codebook_text("2002, changed"))
-    after = pipeline.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
+    after = state.fingerprints(specs, project.root, GLOBAL_STEPS[:1])
     changed = {k for k in before if before[k] != after[k]}
     assert changed == {"2002/n1", "2002/results", "2002/n2", "*/trends"}
 
@@ -305,8 +300,8 @@ def test_a_failing_notebook_is_loud_and_leaves_the_book_intact(project, monkeypa
     earlier.write_text("the previous chapter")
     book_before = snapshot(project.root / "book")
     project.codebook("2002").write_text(codebook_text("2002, fail"))  # n2 of 2002 raises KeyError('boom')
-    monkeypatch.setattr(pipeline, "WAVE_STEPS", WAVE_STEPS)
-    monkeypatch.setattr(pipeline, "GLOBAL_STEPS", GLOBAL_STEPS)
+    monkeypatch.setattr(steps, "WAVE_STEPS", WAVE_STEPS)
+    monkeypatch.setattr(steps, "GLOBAL_STEPS", GLOBAL_STEPS)
 
     code, out, err = run_cli("build", "--jobs", "2")  # 4 executions
 
@@ -366,8 +361,8 @@ def test_a_changed_peo_package_or_lock_reruns_everything(project):
 
 
 def test_the_package_digest_covers_the_source_and_data_of_peo():
-    files = {p.relative_to(Path(pipeline.__file__).parents[1]).as_posix() for p in pipeline._package_files()}
-    assert {"pipeline/build.py", "cli.py", "data/demo_pii.yml"} <= files
+    files = {p.relative_to(Path(steps.__file__).parents[1]).as_posix() for p in state.package_files()}
+    assert {"pipeline/engine.py", "pipeline/steps.py", "cli.py", "data/demo_pii.yml"} <= files
     assert not any("__pycache__" in f for f in files)
 
 
@@ -390,7 +385,8 @@ def test_a_failing_python_step_is_named_with_its_message(project):
     report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
     assert not report.ok
     [message] = report.failures
-    assert message.startswith("Wave 2001, step results (peo_fake_results:write_results): wave 2001: the codebook says broken")
+    assert message.startswith(
+        "Wave 2001, step results (pipeline_stand_ins.write_results): wave 2001: the codebook says broken")
     assert "build/logs/2001/results.log" in message
     assert statuses(report.records) == {("2001", "results"): "failed", ("2002", "results"): "ran",
                                         (None, "book"): "blocked"}
@@ -403,9 +399,9 @@ def test_a_failing_book_build_keeps_the_previous_book(project, monkeypatch):
     def failing_jupyter_book(book_dir, output_dir, log):
         (output_dir / "reports").mkdir(parents=True)
         (output_dir / "reports" / "page.log").write_text("WARNING: undefined label")
-        raise pipeline.StepFailed("jupyter-book build failed (exit code 1):\n    WARNING: undefined label")
+        raise StepFailed("jupyter-book build failed (exit code 1):\n    WARNING: undefined label")
 
-    monkeypatch.setattr(pipeline, "run_jupyter_book", failing_jupyter_book)
+    monkeypatch.setattr(bookbuild, "run_jupyter_book", failing_jupyter_book)
     (project.root / "book" / "intro.md").write_text("# Intro, changed\n")  # a book source: only the book reruns
     report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
     assert not report.ok
@@ -420,7 +416,7 @@ def test_a_failing_book_build_keeps_the_previous_book(project, monkeypatch):
         (output_dir / "_build" / "html").mkdir(parents=True)
         (output_dir / "_build" / "html" / "index.html").write_text("book build 2")
 
-    monkeypatch.setattr(pipeline, "run_jupyter_book", fixed)
+    monkeypatch.setattr(bookbuild, "run_jupyter_book", fixed)
     report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
     assert ran(report.records) == {(None, "book")}
     assert project.html() == "book build 2"
@@ -446,26 +442,25 @@ def test_no_book_runs_the_wave_steps_only(project):
     assert project.book_calls == []
 
 
-def test_build_main_passes_the_command_line_through(project, monkeypatch):
+def test_the_build_command_passes_the_command_line_through(project, monkeypatch, run_cli):
     seen = {}
 
     def fake_build(**kw):
         seen.update(kw)
-        return pipeline.BuildReport(records=[], failures=["x"])
+        return engine.BuildReport(records=[], failures=["x"])
 
-    monkeypatch.setattr(pipeline, "build", fake_build)
-    args = argparse.Namespace(wave=["2001"], force=True, jobs=3, no_book=True)
-    assert pipeline.build_main(args) == 1
+    monkeypatch.setattr(engine, "build", fake_build)
+    code, _, _ = run_cli("build", "--wave", "2001", "--force", "--jobs", "3", "--no-book")
+    assert code == 1
     assert seen == {"waves": ["2001"], "force": True, "jobs": 3, "book": False}
 
 
 def test_live_progress_in_a_terminal_shows_a_status_line():
-    job = pipeline._Job(0, "2001/n1", "2001", WAVE_STEPS[0], {}, ())
     out = io.StringIO()
-    progress = pipeline._Progress([job], out, live=True)
-    number = progress.start(job)
-    progress.end(job, "done (1.0 s)", number)
-    progress.close()
+    shown = progress.Progress([("2001/n1", "2001", "n1")], out, live=True)
+    number = shown.start("2001/n1")
+    shown.end("2001/n1", "done (1.0 s)", number)
+    shown.close()
     text = out.getvalue()
     assert "\r\033[K" in text and "[1/1] 2001 n1 ... done (1.0 s)" in text and "running" not in text
 
@@ -474,8 +469,8 @@ def test_live_progress_in_a_terminal_shows_a_status_line():
 
 
 def _bad_build(project, run_cli, monkeypatch, *argv):
-    monkeypatch.setattr(pipeline, "WAVE_STEPS", WAVE_STEPS)
-    monkeypatch.setattr(pipeline, "GLOBAL_STEPS", GLOBAL_STEPS)
+    monkeypatch.setattr(steps, "WAVE_STEPS", WAVE_STEPS)
+    monkeypatch.setattr(steps, "GLOBAL_STEPS", GLOBAL_STEPS)
     before = snapshot(project.root)
     code, out, err = run_cli("build", *argv)
     assert code == 2
@@ -513,3 +508,145 @@ def test_a_missing_notebook(project, run_cli, monkeypatch):
     (project.root / "notebooks" / "n2.ipynb").unlink()
     err = _bad_build(project, run_cli, monkeypatch)
     assert "n2.ipynb" in err and "does not exist" in err
+
+
+# ------------------------------------------------------------ nothing changed: decided fast
+
+
+def test_an_unchanged_build_is_decided_from_the_snapshot_alone(project, monkeypatch):
+    kw = {"wave_steps": PY_WAVE_STEPS, "global_steps": PY_GLOBAL_STEPS}
+    project.build(**kw)
+    saved = json.loads((project.root / "build" / "state.json").read_text())
+    assert saved["snapshot"]["files"]["data/raw/2001/codebook.yml"]  # what the fingerprints were made of
+
+    def no_full_build(*args, **kwargs):
+        raise AssertionError("the full check ran although nothing changed")
+
+    monkeypatch.setattr(engine, "_full_build", no_full_build)
+    report, out = project.build(**kw)
+    assert statuses(report.records) == {("2001", "results"): "skipped", ("2002", "results"): "skipped",
+                                        (None, "book"): "skipped"}
+    assert out.count("skipped (unchanged)") == 3
+    assert project.last_build() == report.records
+    report, _ = project.build(waves=["2002"], book=False, **kw)  # a part of an unchanged build
+    assert statuses(report.records) == {("2002", "results"): "skipped"}
+    # A change sends the build to the full check, which reruns what changed.
+    project.codebook("2001").write_text(codebook_text("2001, changed"))
+    with pytest.raises(AssertionError, match="full check ran"):
+        project.build(**kw)
+
+
+@pytest.mark.parametrize("change", [
+    "raw file", "new file in a wave folder", "new shared codebook", "lock", "book source", "peo source",
+    "missing output", "other steps", "new wave folder", "forced",
+])
+def test_the_snapshot_notices_every_input_of_the_fingerprints(project, change):
+    kw = {"wave_steps": PY_WAVE_STEPS, "global_steps": PY_GLOBAL_STEPS}
+    project.build(**kw)
+    if change == "raw file":
+        (project.wave_dir("2002") / "export.csv").write_text("resp_id\nr1\nr2\n")
+    elif change == "new file in a wave folder":
+        (project.wave_dir("2002") / "theme.yml").write_text("codebook: theme\n")  # may shadow a shared codebook
+    elif change == "new shared codebook":
+        (project.root / "codebooks" / "open_themes.yml").write_text("themes: []\n")
+    elif change == "lock":
+        (project.root / "requirements.lock").write_text("pandas==3.1.2\n")
+    elif change == "book source":
+        (project.root / "book" / "appendix.md").write_text("# Bijlage\n")
+    elif change == "peo source":
+        project.peo_source[0] = "peo version 2"
+    elif change == "missing output":
+        (project.root / "data" / "processed" / "2001" / "results.txt").unlink()
+    elif change == "other steps":
+        kw["wave_steps"] = (dataclasses.replace(PY_WAVE_STEPS[0], outputs=()),)
+    elif change == "new wave folder":
+        (project.root / "data" / "raw" / "2003").mkdir()
+    saved = state.load_state(project.root / "build" / "state.json")
+    key = engine._steps_key(kw["wave_steps"], kw["global_steps"])
+    before = state.unchanged(project.root, saved["snapshot"], saved["steps"], steps=key, book=True, waves=None)
+    if change == "forced":
+        assert before is not None
+        report, _ = project.build(force=True, **kw)
+        assert set(statuses(report.records).values()) == {"ran"}
+        return
+    assert before is None, f"a {change} went unnoticed"
+
+
+def test_a_failed_build_leaves_no_snapshot(project):
+    kw = {"wave_steps": PY_WAVE_STEPS, "global_steps": PY_GLOBAL_STEPS}
+    project.build(**kw)
+    project.codebook("2001").write_text(codebook_text("broken"))
+    report, _ = project.build(**kw)
+    assert not report.ok
+    assert state.load_state(project.root / "build" / "state.json")["snapshot"] is None
+    report, _ = project.build(**kw)  # still failing: the full check runs again
+    assert ("2001", "results") in {(r["wave"], r["step"]) for r in report.records if r["status"] == "failed"}
+
+
+def test_the_build_command_imports_nothing_heavy_before_it_must():
+    """``python -m peo build`` imports the CLI, the engine, the state and progress modules first:
+    none of them may pull in pandas, numpy, YAML or Jupyter."""
+    code = (
+        "import sys\n"
+        "import peo.cli, peo.pipeline.engine, peo.pipeline.state, peo.pipeline.progress\n"
+        "heavy = {'pandas', 'numpy', 'yaml', 'nbformat', 'papermill', 'jupyter_client', 'matplotlib'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------- the book step
+
+
+def test_a_missing_jupyter_book_fails_loudly(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(StepFailed, match="jupyter-book is not installed"):
+        bookbuild.run_jupyter_book(tmp_path / "book", tmp_path / "out", tmp_path / "book.log")
+
+
+def test_a_jupyter_book_that_does_nothing_fails_the_book_step(monkeypatch, tmp_path):
+    # The old fallback (python -m jupyter_book.cli.main) exited 0 and built nothing.
+    monkeypatch.setattr(bookbuild, "jupyter_book_command", lambda: [sys.executable, "-c", "pass"])
+    monkeypatch.setattr(bookbuild, "write_sources", lambda *a, **k: [])
+    html = tmp_path / "book" / "_build" / "html"
+    html.mkdir(parents=True)
+    (html / "index.html").write_text("the previous book")
+    with pytest.raises(StepFailed, match="wrote no .*index.html"):
+        bookbuild.build_book(tmp_path, [], chapters=[], trends=False)
+    assert (html / "index.html").read_text() == "the previous book"
+
+
+# ------------------------------------------------------------------------------- the layout
+
+
+def test_the_pipeline_modules_are_small_declare_their_names_and_import_no_cycle():
+    import ast
+
+    folder = Path(steps.__file__).parent
+    graph = {}
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name
+        assert any(isinstance(n, (ast.Assign, ast.AnnAssign)) and "__all__" in ast.unparse(n) for n in tree.body), path
+        deps = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "peo.pipeline":
+                deps |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("peo.pipeline."):
+                deps.add(node.module.split(".")[2])
+        graph[path.stem] = deps
+    seen, done = set(), set()
+
+    def visit(module, trail):
+        assert module not in trail, f"import cycle: {' -> '.join([*trail, module])}"
+        if module in done:
+            return
+        for dep in graph.get(module, ()):
+            visit(dep, [*trail, module])
+        done.add(module)
+
+    for module in graph:
+        visit(module, [])
+    assert graph["state"] <= {"steps"} and graph["progress"] == set()  # light modules stay light

@@ -29,7 +29,7 @@ from peo.tables import disclosure
 from peo.tables.likert import headlines
 from peo.tables.sections import theme
 from peo.tables.wavedata import Section, load_wave_data
-from peo.pipeline import build as pipeline
+from peo.pipeline import cleaning as pipeline
 from peo.report import plots
 from peo.report import present  # noqa: E402
 from peo.survey.codebook import load_codebook  # noqa: E402

@@ -302,7 +302,7 @@ def test_never_overwrites_a_real_export(tmp_path, monkeypatch):
 def test_a_scaled_wave_has_n_rows_and_cleans_with_a_flow_that_adds_up(tmp_path, monkeypatch):
     import shutil
 
-    from peo.pipeline import build as pipeline
+    from peo.pipeline import cleaning as pipeline
     from peo.survey.config import load_wave_dir
     from peo.ingest.load import read_wave
     from peo.ingest.synth import generate_scaled
