@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 WAVE ?=
 JOBS ?=
 
-.PHONY: help venv book wave test test-fast synth validate verify manifest lab lock check-publication bench clean clean-all a11y a11y-deps
+.PHONY: help venv book wave test test-fast lint synth validate verify manifest lab lock check-publication bench clean clean-all a11y a11y-deps
 
 help: ## List the targets
 	@echo "peo: the Professionalervaringsonderzoek pipeline"
@@ -40,8 +40,11 @@ wave: $(STAMP) ## Clean and analyse one wave: make wave WAVE=2022
 a11y-deps: ## Install what the accessibility check needs (Debian chromium, pinned npm packages)
 	@bash tests/a11y/install.sh
 
-test: $(STAMP) a11y-deps ## Run the whole test suite (unit tests, notebooks, end-to-end, accessibility)
+test: $(STAMP) a11y-deps lint ## Run the whole test suite (the lint hooks, unit tests, notebooks, end-to-end, accessibility)
 	$(PY) -m pytest
+
+lint: $(STAMP) ## Run the pre-commit checks on every file (no notebook outputs, ruff, large files, private keys)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 a11y: $(STAMP) a11y-deps ## Check the built book in headless Chromium (axe-core, WCAG 2.1 AA); run after make book
 	$(PY) -m peo.checks.a11y

@@ -605,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     res: dict = {
-        "generated": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "machine": machine(),
         "repository": git_info(),
         "targets": TARGETS,

@@ -8,7 +8,6 @@ there nor in the repository's own data/processed.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil

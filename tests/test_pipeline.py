@@ -637,7 +637,7 @@ def test_the_pipeline_modules_are_small_declare_their_names_and_import_no_cycle(
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("peo.pipeline."):
                 deps.add(node.module.split(".")[2])
         graph[path.stem] = deps
-    seen, done = set(), set()
+    done: set[str] = set()
 
     def visit(module, trail):
         assert module not in trail, f"import cycle: {' -> '.join([*trail, module])}"

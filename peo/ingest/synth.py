@@ -57,7 +57,7 @@ import yaml
 from peo import paths
 from peo.survey.codebook import Codebook, load_codebook
 from peo.survey.config import _resolve_codebook
-from peo.errors import CodebookError, ConfigError, PeoError
+from peo.errors import ConfigError, PeoError
 
 DEMO_SEED = 20220401
 """The fixed seed of the bundled demo exports."""

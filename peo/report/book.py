@@ -626,7 +626,7 @@ def wave_index_page(
         rows = [[_md(g), _format_int(n)] for g, n in by_group.items()]
         blocks.append(_table(["Type werkgever", "Aantal in de analyse"], rows, ["l", "r"]))
     blocks.append(
-        f"Hoe deze aantallen tot stand komen (wie afviel en waarom), staat in de bijlage {{doc}}`/generated/flow`."
+        "Hoe deze aantallen tot stand komen (wie afviel en waarom), staat in de bijlage {doc}`/generated/flow`."
     )
     blocks.append("## Factsheet")
     blocks.append(
@@ -941,7 +941,7 @@ def reproduce_info(root: str | os.PathLike) -> dict:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            date = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            date = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise ConfigError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970; unset it or fix it."
@@ -952,7 +952,7 @@ def reproduce_info(root: str | os.PathLike) -> dict:
         parsed = None
         if git_date:
             try:
-                parsed = dt.datetime.fromisoformat(git_date).astimezone(dt.timezone.utc).date()
+                parsed = dt.datetime.fromisoformat(git_date).astimezone(dt.UTC).date()
             except ValueError:
                 parsed = None
         if parsed is not None:
