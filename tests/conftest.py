@@ -114,7 +114,7 @@ TINY_WAVE_YML = textwrap.dedent(
     columns:
       respondent_id: resp_id
       consent: consent
-      finished: finished
+    completion: {rule: yes_value, column: finished}
     """
 )
 

@@ -12,7 +12,7 @@ import pytest
 from peo.ingest import clean
 from peo.ingest.clean import clean_frame
 from peo.survey.codebook import categories, load_codebook
-from peo.survey.config import Columns, RawSpec, Wave
+from peo.survey.config import Completion, Columns, RawSpec, Wave
 from peo.errors import ValidationError
 
 CODEBOOK = """
@@ -74,8 +74,8 @@ def wave(tmp_path):
         dir=tmp_path,
         raw=RawSpec(file=tmp_path / "export.csv", format="csv"),
         codebook_paths=(),
-        columns=Columns(respondent_id="rid", consent="consent", finished="finished", duration="duration",
-                        drop=("ip", "email")),
+        columns=Columns(respondent_id="rid", consent="consent", duration="duration", drop=("ip", "email")),
+        completion=Completion(rule="yes_value", column="finished"),
         min_duration_seconds=120,
     )
 

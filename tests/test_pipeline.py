@@ -36,6 +36,7 @@ WAVE_YML = textwrap.dedent(
       file: export.csv
       format: csv
     codebooks: [codebook.yml]
+    completion: {{rule: every_row}}
     """
 )
 

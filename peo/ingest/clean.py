@@ -20,7 +20,8 @@ The respondent flow, in order (a row leaves at the first step it fails):
     ``no_consent``. Without a consent column (``columns.consent`` not set) every row
     counts as consented.
 ``completed``
-    the export's finished flag (``columns.finished``, if set) is true, and every item the
+    the response is complete by the wave's ``completion`` rule (a finished flag, a
+    filled submit date, or every row: :mod:`peo.ingest.completion`), and every item the
     codebook marks ``required`` has an answer: a code of its scale (a missing code such
     as "weet niet" counts: the respondent answered), a number within range, at least one
     option of a multiple-choice item, or text; else ``incomplete``.
@@ -63,6 +64,7 @@ import pandas as pd
 from peo.survey.codebook import Codebook, Item, categories
 from peo.survey.config import Wave
 from peo.errors import ValidationError
+from peo.ingest.completion import flag_complete, not_complete_text, require_completion
 from peo.ingest.load import as_number, is_yes
 
 __all__ = [
@@ -385,7 +387,8 @@ def _check_columns(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> None:
     # As in peo.ingest.validate: these admin columns and required items must be there; an
     # absent duration or start/end time only means no speeder check, an absent optional
     # item counts as unanswered.
-    admin = {"respondent_id": cols.respondent_id, "consent": cols.consent, "finished": cols.finished}
+    rule = require_completion(wave)
+    admin = {"respondent_id": cols.respondent_id, "consent": cols.consent, "completion": rule.column}
     missing_admin = [f"{k} ({v!r})" for k, v in admin.items() if v and v not in raw.columns]
     missing_items = [c for i in codebook.items if i.required for c in i.raw_columns if c not in raw.columns]
     if missing_admin or missing_items:
@@ -462,8 +465,9 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
             exclude(idx, "no_consent", f"geen toestemming gegeven (antwoord: {shown})")
 
     # completed
-    # The finished flag uses the same yes values as consent, as peo.ingest.validate does.
-    finished = is_yes(raw[cols.finished], wave.consent_yes) if cols.finished else pd.Series(True, index=raw.index)
+    # The completion rule of wave.yml, read as peo.ingest.validate reads it.
+    flag_column = wave.completion.column
+    finished = flag_complete(raw, wave)
     required = [i for i in codebook.items if i.required]
     unanswered = {i.id: (~_answered(parsed[i.id], i)).to_numpy(dtype=bool) for i in required}
     # Whole columns are checked at once; only the rows with a problem are visited (a
@@ -476,9 +480,9 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
             continue
         why = []
         if not_finished[pos]:
-            found = raw.at[idx, cols.finished]
+            found = raw.at[idx, flag_column]
             shown = "leeg" if _canon(found) is None else repr(_as_found(found))
-            why.append(f"niet afgerond volgens de export ({cols.finished}: {shown})")
+            why.append(f"{not_complete_text(wave)} ({flag_column}: {shown})")
         missing = [iid for iid, un in unanswered.items() if un[pos]]
         if missing:
             why.append("verplichte vraag/vragen zonder geldig antwoord: " + ", ".join(missing))

@@ -567,10 +567,13 @@ def _check_config(spec: WaveSpec, cfg: dict, admin: tuple[str, ...], cfg_path: P
     if raw_file != spec.file:
         problems.append(f"raw.file is {raw_file!r}, the synthetic export is {spec.file!r}")
     cols = cfg.get("columns") or {}
-    for key in ("respondent_id", "consent", "finished", "started", "ended", "duration"):
+    for key in ("respondent_id", "consent", "started", "ended", "duration"):
         name = cols.get(key)
         if name is not None and name not in admin:
             problems.append(f"columns.{key} is {name!r}, which the synthetic export does not have")
+    done = (cfg.get("completion") or {}).get("column") if isinstance(cfg.get("completion"), dict) else None
+    if done is not None and done not in admin:
+        problems.append(f"completion.column is {done!r}, which the synthetic export does not have")
     for name in cols.get("drop") or ():
         if name not in admin:
             problems.append(f"columns.drop names {name!r}, which the synthetic export does not have")

@@ -31,6 +31,7 @@ import pandera.pandas as pa
 from peo.survey import config
 from peo.survey.codebook import Codebook, Item, ResponseScale
 from peo.errors import ConfigError, ReadError
+from peo.ingest.completion import expected_text, flag_complete, require_completion
 from peo.ingest.load import apply_rename, as_number, is_yes, read_export, read_wave
 
 __all__ = [
@@ -150,6 +151,10 @@ def _yes_check(yes_values, name: str) -> pa.Check:
     return pa.Check(lambda s: is_yes(s, yes_values), name=name, ignore_na=False)
 
 
+def _complete_check(wave) -> pa.Check:
+    return pa.Check(lambda s: flag_complete(s.to_frame(wave.completion.column), wave), name="incomplete", ignore_na=False)
+
+
 def _range_text(lo, hi) -> str:
     if lo is not None and hi is not None:
         return f"a number from {lo:g} to {hi:g}"
@@ -244,16 +249,18 @@ def _admin_columns(wave: config.Wave) -> dict[str, pa.Column]:
                 "rules": {"no_consent": _rule("no_consent", f"consent given: one of {yes}")},
             },
         )
-    if c.finished:
-        cols[c.finished] = pa.Column(
+    rule = require_completion(wave)
+    if rule.column:
+        yes_done = ", ".join(dict.fromkeys(_as_text(v).lower() for v in (rule.yes or wave.consent_yes)))
+        cols[rule.column] = pa.Column(
             None,
-            checks=[_yes_check(wave.consent_yes, "incomplete")],
+            checks=[_complete_check(wave)],
             nullable=True,
             required=True,
             metadata={
-                "label": f"finished ({c.finished})",
-                "missing": need("finished", "error"),
-                "rules": {"incomplete": _rule("incomplete", f"a finished response: one of {yes}")},
+                "label": f"completion ({rule.column})",
+                "missing": _rule("missing_column", "the completion column (completion.column in wave.yml)", "error"),
+                "rules": {"incomplete": _rule("incomplete", expected_text(wave, yes_done))},
             },
         )
     if c.duration:
@@ -293,7 +300,8 @@ def schema_for(codebook: Codebook, wave: config.Wave) -> pa.DataFrameSchema:
       scale (text ``"3"``, ``"3.0"`` or a number); multiple-choice columns hold 0 or 1;
     * numeric items hold numbers within their ``min``/``max``;
     * required items have an answer; the respondent id is unique;
-    * consent and finished hold one of ``cleaning.consent_yes`` of ``wave.yml``.
+    * consent holds one of ``cleaning.consent_yes`` of ``wave.yml``; the completion
+      column is complete by the ``completion`` rule (:mod:`peo.ingest.completion`).
 
     Every column is marked required in pandera so that a missing one is reported; its
     ``metadata`` says how a problem is reported: ``label``, ``missing`` (problem,

@@ -4,8 +4,10 @@ One file per wave says what the wave is (id, title, fieldwork, theme), where its
 export is and in which format, which codebooks describe it, which raw columns hold the
 administrative fields (respondent id, consent, completion, timing) and which must be
 dropped because they identify people, the cleaning and disclosure thresholds, and, where
-known, the population per employer type. The format is documented in
-``data/raw/README.md``.
+known, the population per employer type; when a response counts as complete
+(``completion``) and how the export writes answers (``answers``: mappings to codebook
+codes, label text, multiple-choice shapes). Every key is documented in
+``docs/wave-config.md``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ from peo.errors import ConfigError, WaveNotFoundError
 
 FORMATS = ("csv", "xlsx", "sav")
 DEFAULT_THRESHOLD = 10
+#: ``completion.rule`` values (docs/wave-config.md).
+COMPLETION_RULES = ("yes_value", "filled", "required_items", "every_row")
+#: ``answers.multi.<item>.shape`` and ``values``.
+MULTI_SHAPES = ("split", "joined")
+MULTI_VALUES = ("codes", "labels")
+#: Prefix of a codebook entry that names a shared codebook in the repository's codebooks/.
+SHARED_CODEBOOK_PREFIX = "codebooks/"
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class RawSpec:
     delimiter: str = "auto"
     header_rows: int = 1
     sheet: str | int = 0
+    date_format: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -43,11 +53,47 @@ class Columns:
 
     respondent_id: str | None = None
     consent: str | None = None
-    finished: str | None = None
     started: str | None = None
     ended: str | None = None
     duration: str | None = None
     drop: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Completion:
+    """When a response counts as complete (``completion`` in ``wave.yml``).
+
+    ``rule`` is one of :data:`COMPLETION_RULES`: ``yes_value`` (``column`` holds one of
+    ``yes``; empty ``yes``: the wave's ``consent_yes``), ``filled`` (``column`` is not
+    empty), ``required_items`` or ``every_row``.
+    """
+
+    rule: str
+    column: str | None = None
+    yes: tuple = ()
+
+
+@dataclass(frozen=True)
+class MultiShape:
+    """How a multiple-choice item is written (``answers.multi.<item>``)."""
+
+    shape: str = "split"
+    columns: dict = field(default_factory=dict)  # option code -> raw column (split)
+    chosen: tuple = (1,)  # split: values meaning chosen; "code"/"label": the option's own
+    column: str | None = None  # joined: the column (default: the item id)
+    values: str = "codes"  # joined: codes | labels
+    separator: str = ","  # joined
+
+
+@dataclass(frozen=True)
+class Answers:
+    """How the export writes answers (``answers`` in ``wave.yml``): mappings to codes."""
+
+    labels: str = "auto"  # auto | off
+    scales: dict = field(default_factory=dict)  # scale -> {raw value: code or None}
+    items: dict = field(default_factory=dict)  # item -> {raw value: code or None}
+    multi: dict = field(default_factory=dict)  # item -> MultiShape
 
 
 @dataclass(frozen=True)
@@ -72,6 +118,10 @@ class Wave:
     threshold: int = DEFAULT_THRESHOLD
     population: dict[str, int] = field(default_factory=dict)
     config_path: Path | None = None
+    completion: Completion | None = None
+    answers: Answers = field(default_factory=Answers)
+    max_excluded_share: float = 0.5
+    unknown_code_share: float = 0.05
 
     def codebook(self) -> Codebook:
         """Load and merge this wave's codebooks."""
@@ -152,14 +202,141 @@ def _date(value, where: str) -> dt.date | None:
 
 
 def _resolve_codebook(wave_dir: Path, name: str) -> Path:
+    """The path of one ``codebooks:`` entry: ``codebooks/<name>`` (shared) or in the wave folder.
+
+    There is no fallback from one place to the other: a wave-specific codebook that is
+    missing must not be replaced silently by a shared one of the same name.
+    """
+    cfg = wave_dir / "wave.yml"
     p = Path(name)
-    candidates = [p] if p.is_absolute() else [wave_dir / p, paths.codebook_dir() / p]
-    for c in candidates:
-        if c.is_file():
-            return c.resolve()
-    raise ConfigError(
-        f"{wave_dir / 'wave.yml'}: codebook {name!r} was found neither in {wave_dir} nor in {paths.codebook_dir()}."
-    )
+    if p.is_absolute():
+        where, c = str(p), p
+    elif name.startswith(SHARED_CODEBOOK_PREFIX):
+        c = paths.codebook_dir() / name[len(SHARED_CODEBOOK_PREFIX):]
+        where = f"the shared codebooks folder {paths.codebook_dir()}"
+    else:
+        c = wave_dir / p
+        where = f"the wave folder {wave_dir}"
+    if c.is_file():
+        return c.resolve()
+    hint = ""
+    if not p.is_absolute() and not name.startswith(SHARED_CODEBOOK_PREFIX) and (paths.codebook_dir() / p).is_file():
+        hint = (f" There is a shared codebook {paths.codebook_dir() / p}: if you mean that one, write "
+                f"'{SHARED_CODEBOOK_PREFIX}{name}'; if the wave has its own, put it in {wave_dir}.")
+    raise ConfigError(f"{cfg}: codebook {name!r} is not in {where} (looked for {c}).{hint}")
+
+
+def _mapping(value, where: str) -> dict:
+    """A raw value -> code mapping of ``answers``: keys as written, targets int or None."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a mapping of raw values to codebook codes, e.g. {{6: 8, -99: 9}}.")
+    out = {}
+    for k, v in value.items():
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or float(v) != int(v)):
+            raise ConfigError(
+                f"{where}: {k!r} is mapped to {v!r}, which is not a code. Map each raw value to a whole-number "
+                "code of the answer scale, or to null (the cell counts as unanswered)."
+            )
+        out[k] = None if v is None else int(v)
+    return out
+
+
+def _answers(d, cfg: Path) -> Answers:
+    if d is None:
+        return Answers()
+    if not isinstance(d, dict):
+        raise ConfigError(f"{cfg}: 'answers' must be a mapping with labels, scales, items and multi.")
+    unknown = set(d) - {"labels", "scales", "items", "multi"}
+    if unknown:
+        raise ConfigError(f"{cfg}: answers.{sorted(unknown)[0]} is not a key of 'answers'; use labels, scales, items or multi.")
+    labels = str(d.get("labels", "auto")).lower()
+    if d.get("labels") is False:
+        labels = "off"
+    if labels not in ("auto", "off"):
+        raise ConfigError(f"{cfg}: answers.labels is {d.get('labels')!r}; use auto or off.")
+    groups = {}
+    for key in ("scales", "items"):
+        g = d.get(key) or {}
+        if not isinstance(g, dict):
+            raise ConfigError(f"{cfg}: answers.{key} must map each {key[:-1]} to a mapping of raw values to codes.")
+        groups[key] = {str(name): _mapping(m, f"{cfg}: answers.{key}.{name}") for name, m in g.items()}
+    multi = {}
+    for name, m in (d.get("multi") or {}).items():
+        where = f"{cfg}: answers.multi.{name}"
+        m = m or {}
+        if not isinstance(m, dict):
+            raise ConfigError(f"{where} must be a mapping (shape, columns, chosen, column, values, separator).")
+        bad = set(m) - {"shape", "columns", "chosen", "column", "values", "separator"}
+        if bad:
+            raise ConfigError(f"{where}.{sorted(bad)[0]} is not a key; use shape, columns, chosen, column, values or separator.")
+        shape = str(m.get("shape", "split"))
+        values = str(m.get("values", "codes"))
+        if shape not in MULTI_SHAPES:
+            raise ConfigError(f"{where}.shape is {shape!r}; use {' or '.join(MULTI_SHAPES)}.")
+        if values not in MULTI_VALUES:
+            raise ConfigError(f"{where}.values is {values!r}; use {' or '.join(MULTI_VALUES)}.")
+        chosen = m.get("chosen", [1])
+        chosen = tuple(chosen if isinstance(chosen, (list, tuple)) else [chosen])
+        sep = m.get("separator", ",")
+        if not isinstance(sep, str) or not sep:
+            raise ConfigError(f"{where}.separator must be the text between options, e.g. \",\" or \";\".")
+        cols = m.get("columns") or {}
+        if not isinstance(cols, dict):
+            raise ConfigError(f"{where}.columns must map option codes to column names.")
+        multi[str(name)] = MultiShape(
+            shape=shape, columns={k: str(v) for k, v in cols.items()}, chosen=chosen,
+            column=None if m.get("column") is None else str(m["column"]), values=values, separator=sep,
+        )
+    return Answers(labels=labels, scales=groups["scales"], items=groups["items"], multi=multi)
+
+
+def _completion(d, cols: dict, yes_default: tuple, cfg: Path) -> Completion:
+    example = "completion: {rule: yes_value, column: Finished}"
+    if cols.get("finished") is not None:
+        raise ConfigError(
+            f"{cfg}: columns.finished is replaced by 'completion'. Remove it from 'columns' and write\n"
+            f"  completion:\n    rule: yes_value\n    column: {cols['finished']}\n(docs/wave-config.md)."
+        )
+    if d is None:
+        raise ConfigError(
+            f"{cfg}: 'completion' is missing: say when a response counts as complete, e.g. {example} "
+            "(Qualtrics), {rule: filled, column: submitdate} (LimeSurvey), {rule: required_items}, or explicitly "
+            "{rule: every_row} (docs/wave-config.md)."
+        )
+    if isinstance(d, str):
+        d = {"rule": d}
+    if not isinstance(d, dict) or "rule" not in d:
+        raise ConfigError(f"{cfg}: 'completion' must give a rule, e.g. {example}.")
+    rule = str(d["rule"])
+    if rule not in COMPLETION_RULES:
+        raise ConfigError(f"{cfg}: completion.rule is {rule!r}; use one of {', '.join(COMPLETION_RULES)}.")
+    bad = set(d) - {"rule", "column", "yes"}
+    if bad:
+        raise ConfigError(f"{cfg}: completion.{sorted(bad)[0]} is not a key of 'completion'; use rule, column and yes.")
+    column = d.get("column")
+    if rule in ("yes_value", "filled") and not column:
+        raise ConfigError(f"{cfg}: completion.rule {rule} needs 'column', the export's column that says so.")
+    if rule in ("required_items", "every_row") and column:
+        raise ConfigError(f"{cfg}: completion.rule {rule} takes no 'column'; use yes_value or filled for a column.")
+    if "yes" in d and rule != "yes_value":
+        raise ConfigError(f"{cfg}: completion.yes belongs to rule yes_value only.")
+    yes = d.get("yes")
+    yes = tuple(yes if isinstance(yes, (list, tuple)) else [yes]) if yes is not None else yes_default
+    return Completion(rule=rule, column=None if column is None else str(column), yes=yes if rule == "yes_value" else ())
+
+
+def _share(value, default: float, where: str) -> float:
+    if value is None:
+        return default
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        f = -1.0
+    if not 0 <= f <= 1:
+        raise ConfigError(f"{where} is {value!r}; give a share between 0 and 1, e.g. 0.5.")
+    return f
 
 
 def load_wave_dir(wave_dir: Path) -> Wave:
@@ -204,16 +381,17 @@ def load_wave_dir(wave_dir: Path) -> Wave:
         delimiter=str(raw.get("delimiter", "auto")),
         header_rows=int(raw.get("header_rows", 1)),
         sheet=raw.get("sheet", 0),
+        date_format=str(raw.get("date_format", "auto")),
     )
     cols = d.get("columns") or {}
     columns = Columns(
         respondent_id=cols.get("respondent_id"),
         consent=cols.get("consent"),
-        finished=cols.get("finished"),
         started=cols.get("started"),
         ended=cols.get("ended"),
         duration=cols.get("duration"),
         drop=tuple(cols.get("drop") or ()),
+        ignore=tuple(str(c) for c in cols.get("ignore") or ()),
     )
     fw = d.get("fieldwork") or {}
     theme = d.get("theme") or {}
@@ -223,6 +401,7 @@ def load_wave_dir(wave_dir: Path) -> Wave:
     if threshold < 1:
         raise ConfigError(f"{cfg}: disclosure.threshold must be a positive whole number.")
     population = {str(k): int(v) for k, v in (d.get("population") or {}).items()}
+    consent_yes = tuple(cleaning.get("consent_yes", Wave.consent_yes))
     return Wave(
         id=str(d["id"]),
         title=str(d["title"]),
@@ -238,8 +417,12 @@ def load_wave_dir(wave_dir: Path) -> Wave:
         theme_en=str(theme.get("en", "")),
         synthetic=bool(d.get("synthetic", False)),
         min_duration_seconds=cleaning.get("min_duration_seconds"),
-        consent_yes=tuple(cleaning.get("consent_yes", Wave.consent_yes)),
+        consent_yes=consent_yes,
         threshold=threshold,
         population=population,
         config_path=cfg.resolve(),
+        completion=_completion(d.get("completion"), cols, consent_yes, cfg),
+        answers=_answers(d.get("answers"), cfg),
+        max_excluded_share=_share(cleaning.get("max_excluded_share"), 0.5, f"{cfg}: cleaning.max_excluded_share"),
+        unknown_code_share=_share(cleaning.get("unknown_code_share"), 0.05, f"{cfg}: cleaning.unknown_code_share"),
     )
