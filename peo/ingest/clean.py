@@ -40,12 +40,15 @@ How raw values are read
 -----------------------
 The same way :mod:`peo.ingest.validate` checks them (both use :func:`peo.ingest.load.as_number` and
 :func:`peo.ingest.load.is_yes`), so that every value validation warns about is a recode or an
-exclusion here. Coded items hold the numeric code (``4``, ``4.0``, ``" 4 "``); numbers may
+exclusion here. The raw frame has its answers mapped to codebook codes already
+(:func:`peo.ingest.load.read_wave` applies ``answers`` of ``wave.yml``, see
+:mod:`peo.ingest.mapping`). Coded items hold the numeric code (``4``, ``4.0``, ``" 4 "``); numbers may
 use a decimal comma (``2,5``), as Dutch spreadsheet exports do. A cell of a
 multiple-choice option is chosen when it holds ``1``, not chosen when it is ``0`` or
 empty. Consent and finished flags are compared loosely with the wave's ``consent_yes``
 values (``1``, ``"1"``, ``True``, ``"true"`` are the same). Start and end times are read
-day-first (``14-02-2022``) where they are not ISO dates (``2022-02-14``). A column of an
+by :mod:`peo.ingest.dates` (ISO, Excel serials, the tools' day-first and 12-hour formats,
+or ``raw.date_format``). A column of an
 optional item that the export lacks (validation warns about it) counts as unanswered.
 
 The output tables and their columns are documented in ``docs/processed-data.md``.
@@ -64,6 +67,7 @@ import pandas as pd
 from peo.survey.codebook import Codebook, Item, categories
 from peo.survey.config import Wave
 from peo.errors import ValidationError
+from peo.ingest.dates import read_times
 from peo.ingest.completion import flag_complete, not_complete_text, require_completion
 from peo.ingest.load import as_number, is_yes
 
@@ -357,20 +361,12 @@ def _durations(raw: pd.DataFrame, wave: Wave) -> pd.Series:
     if cols.duration and cols.duration in raw.columns:
         seconds, _, _ = _numbers(raw[cols.duration])
     elif cols.started and cols.ended and cols.started in raw.columns and cols.ended in raw.columns:
-        start, end = (_times(raw[c]) for c in (cols.started, cols.ended))
+        start, end = (read_times(raw[c], wave.raw.date_format)[0] for c in (cols.started, cols.ended))
         seconds = (end - start).dt.total_seconds().astype("Float64")
     else:
         return pd.Series(pd.NA, index=raw.index, dtype="Float64")
     # A negative duration (clock trouble) says nothing about speed.
     return seconds.where(seconds >= 0)
-
-
-def _times(col: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(col):
-        return col
-    s = col.astype("string").str.strip()
-    # Dutch exports write day-first dates; ISO dates (year first) are read as ISO either way.
-    return pd.to_datetime(s, errors="coerce", format="mixed", dayfirst=True)
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -431,7 +427,8 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     ------
     ValidationError
         If a column named in the wave configuration or the codebook is not in the
-        export, or a column name occurs twice.
+        export, a column name occurs twice, the answer mapping found an error
+        (``raw.attrs["answer_problems"]``), or no row would be analysed.
     ValueError
         If the index of ``raw`` has repeated row numbers (a bug in the reader).
     RuntimeError
@@ -439,6 +436,16 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     """
     if not raw.index.is_unique:
         raise ValueError("clean_frame needs one index value (raw_row) per row; the index has repeated values.")
+    errors = [p for p in raw.attrs.get("answer_problems") or () if p.get("severity") == "error"]
+    if errors:
+        first = errors[0]
+        raise ValidationError(
+            f"The export of wave {wave.id} ({raw.attrs.get('source', wave.raw.file)}) does not reach the codebook: "
+            f"{len(errors)} answer mapping problem(s), the first: column {first['column']!r}, value "
+            f"{first['value']!r}: {first['problem']}; expected {first['expected']}. Nothing was cleaned; "
+            f"python -m peo validate --wave {wave.id} lists them all.",
+            report=pd.DataFrame(errors),
+        )
     _check_columns(raw, codebook, wave)
     raw = raw.copy()
     for c in codebook.raw_columns():
@@ -544,6 +551,13 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     respondents, recodes, missing_codes = _respondents(raw, codebook, parsed, analysed, pids, raw_rows)
     flow = _flow(n_rows, exclusions)
     _check_flow(flow, exclusions, respondents, pids)
+    if respondents.empty:
+        raise ValidationError(
+            f"Wave {wave.id} would be analysed with 0 respondents: all {n_rows} rows of "
+            f"{raw.attrs.get('source', wave.raw.file)} were excluded ({flow['reasons'].str.cat(sep='; ') or 'no rows'}). "
+            "Nothing was written. Check consent, completion and the answer mapping in wave.yml "
+            f"(python -m peo validate --wave {wave.id} shows why)."
+        )
     return CleanResult(respondents, exclusions, recodes, flow, missing_codes)
 
 

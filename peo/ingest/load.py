@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from peo.errors import ConfigError, ReadError
+from peo.ingest.mapping import apply_answers
 
 __all__ = ["read_export", "read_wave", "as_number", "is_yes", "FORMATS"]
 
@@ -566,33 +567,40 @@ def read_export(
     return _read_sav(path)
 
 
-def read_wave(wave) -> pd.DataFrame:
-    """Read a wave's raw export as its ``wave.yml`` describes it, with item ids as columns.
+def read_wave(wave, codebook=None) -> pd.DataFrame:
+    """Read a wave's raw export as its ``wave.yml`` describes it: item ids as columns,
+    answers as codebook codes.
 
     Parameters
     ----------
     wave : peo.survey.config.Wave
-        The wave; its ``raw`` settings say how to read the file and ``rename`` maps raw
-        column names to codebook item ids.
+        The wave; its ``raw`` settings say how to read the file, ``rename`` maps raw
+        column names to codebook item ids and ``answers`` how answers are written.
+    codebook : peo.survey.codebook.Codebook, optional
+        The wave's codebook (default: ``wave.codebook()``).
 
     Returns
     -------
     pandas.DataFrame
-        As :func:`read_export`, with columns renamed; ``df.attrs["rename"]`` holds the
-        mapping that was applied (raw name -> item id).
+        As :func:`read_export`, with columns renamed and answers mapped
+        (:func:`peo.ingest.mapping.apply_answers`); ``df.attrs["rename"]`` holds the
+        mapping that was applied (raw name -> item id), ``answer_matches`` and
+        ``answer_problems`` what the answer mapping matched and found.
 
     Raises
     ------
     ReadError
-        If the file cannot be used (see :func:`read_export`).
+        If the file cannot be read (see :func:`read_export`).
     ConfigError
-        If ``rename`` would give two columns the same name.
+        If ``rename`` would give two columns the same name, or ``answers`` names an
+        unknown scale, item or code.
     """
     raw = wave.raw
     df = read_export(
         raw.file, raw.format, encoding=raw.encoding, delimiter=raw.delimiter, header_rows=raw.header_rows, sheet=raw.sheet
     )
-    return apply_rename(df, wave.rename, where=f"{wave.config_path or wave.dir}")
+    df = apply_rename(df, wave.rename, where=f"{wave.config_path or wave.dir}")
+    return apply_answers(df, codebook if codebook is not None else wave.codebook(), wave)
 
 
 def apply_rename(df: pd.DataFrame, rename: dict[str, str], where: str = "wave.yml") -> pd.DataFrame:

@@ -5,10 +5,18 @@ The checks are a :class:`pandera.DataFrameSchema` built from the codebook and th
 tidy report (:func:`validate_frame`) that a researcher can act on: file, row, column, the
 value as found, the problem and what was expected.
 
+The answers are mapped to codebook codes first (:mod:`peo.ingest.mapping`); what the
+mapping found (an unmatched label, value labels that contradict the codebook, a
+systematic unknown code, an unknown option of a joined multiple-choice cell) joins the
+report as errors. :func:`validate_path` also runs the cleaning without writing anything
+and refuses an export that would give 0 respondents or exclude more than
+``cleaning.max_excluded_share`` of its rows; it lists the columns that hold data nothing
+uses.
+
 Two severities:
 
-* ``error``: the file cannot be used as it is (a required column is missing or misspelt);
-  ``python -m peo validate`` exits 1;
+* ``error``: the file cannot be used as it is (a required column is missing or misspelt,
+  answers that do not reach the codebook); ``python -m peo validate`` exits 1;
 * ``warning``: a bad row or value that the cleaning handles with a stated reason (a code
   outside the answer scale, text in a numeric column, a duplicate respondent, no consent,
   an incomplete response); the file is usable and the command exits 0.
@@ -29,10 +37,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from peo.survey import config
-from peo.survey.codebook import Codebook, Item, ResponseScale
-from peo.errors import ConfigError, ReadError
-from peo.ingest.completion import expected_text, flag_complete, require_completion
-from peo.ingest.load import apply_rename, as_number, is_yes, read_export, read_wave
+from peo.survey.codebook import Codebook
+from peo.errors import ConfigError, ReadError, ValidationError
+from peo.ingest.load import apply_rename, read_export, read_wave
+from peo.ingest.clean import clean_frame
+from peo.ingest.dates import read_times
+from peo.ingest.labels import problem
+from peo.ingest.mapping import MATCH_COLUMNS, apply_answers
+from peo.ingest.schema import _as_text, _rule, expected_codes, schema_for
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -41,6 +53,7 @@ __all__ = [
     "schema_for",
     "validate_frame",
     "validate_path",
+    "unused_columns",
     "summary",
     "format_report",
     "main",
@@ -59,12 +72,23 @@ PROBLEMS = {
     "no_consent": "the respondent did not give consent",
     "incomplete": "the response was not finished",
     "missing_answer": "a finished, consented response without an answer to a required item",
+    "unmatched_label": "text in a coded column that matches no label of the answer scale and no mapping",
+    "ambiguous_label": "text that is the label of two codes",
+    "same_label_two_codes": "two raw values with the same label that became different codes",
+    "label_conflict": "a value label of the export that names another code than the one its value maps to",
+    "unknown_code": "a value outside the answer scale in many cells, or with its own value label",
+    "unknown_option": "a joined multiple-choice cell with a part that is no option of the item",
+    "mostly_not_codes": "a required item whose answered cells are mostly no codes",
+    "not_a_date": "a start or end time that cannot be read",
+    "no_respondents": "cleaning would analyse 0 respondents",
+    "too_many_excluded": "cleaning would exclude more than cleaning.max_excluded_share of the rows",
 }
 
 #: Printing limits of :func:`format_report`.
 MAX_GROUPS = 40
 MAX_ROWS_LISTED = 12
 MAX_VALUES_LISTED = 6
+MAX_MATCHES_LISTED = 60
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -87,6 +111,13 @@ class ValidationResult:
         The file that was validated.
     n_columns : int
         Columns in the file.
+    matches : pandas.DataFrame or None
+        What the answer mapping matched: ``column``, ``value``, ``code``, ``how``, ``cells``.
+    unused_columns : tuple of str
+        Columns holding data that nothing uses (no item, administrative, dropped or
+        ignored column).
+    n_analysed : int or None
+        Respondents the cleaning would analyse (None when it was not run: errors first).
     """
 
     report: pd.DataFrame
@@ -95,251 +126,12 @@ class ValidationResult:
     wave: config.Wave
     file: str = ""
     n_columns: int = 0
-
-
-# ----------------------------------------------------------------------------- the schema
-
-
-def _span(codes: list[int]) -> str:
-    """'1-5' for a run of consecutive codes, '0, 1' otherwise."""
-    if len(codes) >= 3 and codes == list(range(codes[0], codes[0] + len(codes))):
-        return f"{codes[0]}-{codes[-1]}"
-    return ", ".join(str(c) for c in codes)
-
-
-def expected_codes(scale: ResponseScale) -> str:
-    """Human text of the codes an item of this scale may hold.
-
-    For example ``"one of 1-5, or 8 (Weet niet), 9 (Geen antwoord)"``.
-    """
-    text = f"one of {_span(scale.valid_codes)}"
-    if scale.missing:
-        text += ", or " + ", ".join(f"{m.code} ({m.nl})" for m in scale.missing)
-    return text
-
-
-def _rule(problem: str, expected: str, severity: str = "warning") -> dict:
-    return {"problem": problem, "expected": expected, "severity": severity}
-
-
-def _codes_check(allowed: set[int]) -> pa.Check:
-    def ok(s: pd.Series) -> pd.Series:
-        n = as_number(s)
-        return (n.notna() & (n % 1 == 0) & n.isin(sorted(allowed))).fillna(False).astype(bool)
-
-    return pa.Check(ok, name="not_a_code")
-
-
-def _number_check() -> pa.Check:
-    return pa.Check(lambda s: as_number(s).notna().astype(bool), name="not_a_number")
-
-
-def _range_check(lo: float | None, hi: float | None) -> pa.Check:
-    def ok(s: pd.Series) -> pd.Series:
-        n = as_number(s)
-        good = pd.Series(True, index=s.index)
-        if lo is not None:
-            good &= ~(n < lo).fillna(False)
-        if hi is not None:
-            good &= ~(n > hi).fillna(False)
-        return good.astype(bool)
-
-    return pa.Check(ok, name="out_of_range")
-
-
-def _yes_check(yes_values, name: str) -> pa.Check:
-    return pa.Check(lambda s: is_yes(s, yes_values), name=name, ignore_na=False)
-
-
-def _complete_check(wave) -> pa.Check:
-    return pa.Check(lambda s: flag_complete(s.to_frame(wave.completion.column), wave), name="incomplete", ignore_na=False)
-
-
-def _range_text(lo, hi) -> str:
-    if lo is not None and hi is not None:
-        return f"a number from {lo:g} to {hi:g}"
-    if lo is not None:
-        return f"a number of at least {lo:g}"
-    if hi is not None:
-        return f"a number of at most {hi:g}"
-    return "a number"
-
-
-def _item_columns(item: Item) -> dict[str, pa.Column]:
-    """The pandera columns of one codebook item (several for a multiple-choice item)."""
-    label = f"{item.short_nl} ({item.id})"
-    required = item.required
-    missing_rule = _rule(
-        "missing_column",
-        f"{'required' if required else 'optional'} item '{item.short_nl}'",
-        "error" if required else "warning",
-    )
-    cols: dict[str, pa.Column] = {}
-    if item.type == "multi":
-        for c in item.response_scale.codes:
-            col = f"{item.id}_{c.code}"
-            expected = f"0 or 1 (1 = chose '{c.nl}')"
-            cols[col] = pa.Column(
-                None,
-                checks=[_codes_check({0, 1})],
-                nullable=True,
-                required=True,
-                metadata={
-                    "label": f"{item.short_nl}: {c.nl} ({col})",
-                    "missing": _rule("missing_column", f"option {c.code} ('{c.nl}') of {missing_rule['expected']}",
-                                     missing_rule["severity"]),
-                    "rules": {"not_a_code": _rule("not_a_code", expected)},
-                },
-            )
-        return cols
-    rules: dict[str, dict] = {}
-    checks: list[pa.Check] = []
-    sc = item.response_scale
-    if item.type == "numeric" or (sc is not None and sc.type == "numeric"):
-        lo, hi = item.bounds
-        expected = _range_text(lo, hi) + (f" ({item.unit_nl})" if item.unit_nl else "")
-        checks = [_number_check(), _range_check(lo, hi)]
-        rules = {"not_a_number": _rule("not_a_number", expected), "out_of_range": _rule("out_of_range", expected)}
-    elif sc is not None and sc.codes:
-        checks = [_codes_check(set(sc.valid_codes) | set(sc.missing_codes))]
-        rules = {"not_a_code": _rule("not_a_code", expected_codes(sc))}
-    if required:
-        rules["not_nullable"] = _rule("missing_answer", f"an answer to required item {label}")
-    cols[item.id] = pa.Column(
-        None,
-        checks=checks,
-        nullable=not required,
-        required=True,
-        metadata={"label": label, "missing": missing_rule, "rules": rules},
-    )
-    return cols
-
-
-def _admin_columns(wave: config.Wave) -> dict[str, pa.Column]:
-    """The pandera columns of the administrative columns named in ``wave.yml``."""
-    c = wave.columns
-    yes = ", ".join(dict.fromkeys(_as_text(v).lower() for v in wave.consent_yes))
-    cols: dict[str, pa.Column] = {}
-
-    def need(role: str, severity: str) -> dict:
-        return _rule("missing_column", f"the {role} (named under columns: in wave.yml)", severity)
-
-    if c.respondent_id:
-        cols[c.respondent_id] = pa.Column(
-            None,
-            nullable=True,
-            required=True,
-            unique=True,
-            report_duplicates="exclude_first",
-            metadata={
-                "label": f"respondent id ({c.respondent_id})",
-                "missing": need("respondent id", "error"),
-                "rules": {"field_uniqueness": _rule("duplicate_id", "a respondent id that occurs once")},
-            },
-        )
-    if c.consent:
-        cols[c.consent] = pa.Column(
-            None,
-            checks=[_yes_check(wave.consent_yes, "no_consent")],
-            nullable=True,
-            required=True,
-            metadata={
-                "label": f"consent ({c.consent})",
-                "missing": need("consent", "error"),
-                "rules": {"no_consent": _rule("no_consent", f"consent given: one of {yes}")},
-            },
-        )
-    rule = require_completion(wave)
-    if rule.column:
-        yes_done = ", ".join(dict.fromkeys(_as_text(v).lower() for v in (rule.yes or wave.consent_yes)))
-        cols[rule.column] = pa.Column(
-            None,
-            checks=[_complete_check(wave)],
-            nullable=True,
-            required=True,
-            metadata={
-                "label": f"completion ({rule.column})",
-                "missing": _rule("missing_column", "the completion column (completion.column in wave.yml)", "error"),
-                "rules": {"incomplete": _rule("incomplete", expected_text(wave, yes_done))},
-            },
-        )
-    if c.duration:
-        cols[c.duration] = pa.Column(
-            None,
-            checks=[_number_check(), _range_check(0, None)],
-            nullable=True,
-            required=True,
-            metadata={
-                "label": f"duration ({c.duration})",
-                "missing": need("duration", "warning"),
-                "rules": {
-                    "not_a_number": _rule("not_a_number", "a duration in seconds"),
-                    "out_of_range": _rule("out_of_range", "a duration of 0 seconds or more"),
-                },
-            },
-        )
-    for role, name in (("start time", c.started), ("end time", c.ended)):
-        if name:
-            cols[name] = pa.Column(
-                None,
-                nullable=True,
-                required=True,
-                metadata={"label": f"{role} ({name})", "missing": need(role, "warning"), "rules": {}},
-            )
-    return cols
-
-
-def schema_for(codebook: Codebook, wave: config.Wave) -> pa.DataFrameSchema:
-    """Build the pandera schema of a wave's raw export from its codebook and ``wave.yml``.
-
-    Columns are the raw columns of every item (``<id>_<code>`` per option of a
-    multiple-choice item) under their item ids (after ``rename``), plus the
-    administrative columns named in ``wave.yml``. Checks:
-
-    * coded items (likert, categorical) hold a valid or missing code of their answer
-      scale (text ``"3"``, ``"3.0"`` or a number); multiple-choice columns hold 0 or 1;
-    * numeric items hold numbers within their ``min``/``max``;
-    * required items have an answer; the respondent id is unique;
-    * consent holds one of ``cleaning.consent_yes`` of ``wave.yml``; the completion
-      column is complete by the ``completion`` rule (:mod:`peo.ingest.completion`).
-
-    Every column is marked required in pandera so that a missing one is reported; its
-    ``metadata`` says how a problem is reported: ``label``, ``missing`` (problem,
-    expected, severity when the column is absent) and ``rules`` (per pandera check name).
-
-    Parameters
-    ----------
-    codebook : peo.survey.codebook.Codebook
-    wave : peo.survey.config.Wave
-
-    Returns
-    -------
-    pandera.DataFrameSchema
-    """
-    columns: dict[str, pa.Column] = {}
-    for item in codebook.items:
-        columns.update(_item_columns(item))
-    columns.update(_admin_columns(wave))
-    return pa.DataFrameSchema(columns, strict=False, name=f"raw export of wave {wave.id}")
+    matches: pd.DataFrame | None = None
+    unused_columns: tuple[str, ...] = ()
+    n_analysed: int | None = None
 
 
 # ----------------------------------------------------------------------------- the report
-
-
-def _as_text(value) -> str:
-    """A raw value as text, as a researcher would see it ('' for missing)."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if pd.isna(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def _suggest(name: str, candidates: list[str]) -> str | None:
@@ -399,12 +191,16 @@ def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> p
     """
     schema = schema_for(codebook, wave)
     source = str(df.attrs.get("source", ""))
+    raw_name = {new: old for old, new in wave.rename.items()}
+    extra_rows = [
+        {**p, "col": p["column"], "column": raw_name.get(p["column"], p["column"])}
+        for p in [*(df.attrs.get("answer_problems") or ()), *_date_problems(df, wave, source)]
+    ]
     try:
         schema.validate(df, lazy=True)
-        return _empty_report()
+        fc = pd.DataFrame(columns=["check", "failure_case", "column", "index"])
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
-    raw_name = {new: old for old, new in wave.rename.items()}
     expected_cols = set(schema.columns)
     extra = [c for c in df.columns if c not in expected_cols]
     order: dict[str, int] = {}  # file order, then columns the file lacks
@@ -466,9 +262,12 @@ def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> p
         if rule["problem"] == "duplicate_id":
             rule["expected"] += f" (row {first_with(idx, col)} has the same id)"
         rows.append({"row": idx, "col": col, "column": raw_name.get(col, col), "value": _as_text(value_at(idx, col)), **rule})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows + extra_rows)
     if out.empty:
         return _empty_report()
+    # a value that the answer mapping reports as an error is not also warned about per cell
+    refused = {(c, v) for c, v, s in zip(out["col"], out["value"], out["severity"]) if s == "error"}
+    out = out[~((out["severity"] == "warning") & pd.Series(list(zip(out["col"], out["value"])), index=out.index).isin(refused))]
     flagged = set(out.loc[out["problem"].isin(["no_consent", "incomplete"]), "row"].dropna())
     out = out[~((out["problem"] == "missing_answer") & out["row"].isin(flagged))]
     out = out.assign(
@@ -481,6 +280,20 @@ def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> p
     for c in ("file", "column", "value", "problem", "expected", "severity"):
         out[c] = out[c].astype("str")
     return out[REPORT_COLUMNS].reset_index(drop=True)
+
+
+def _date_problems(df: pd.DataFrame, wave: config.Wave, source: str) -> list[dict]:
+    """Start and end times that cannot be read (``raw.date_format``), one row per cell."""
+    out = []
+    fmt = wave.raw.date_format
+    expected = ("a date and time as the survey tools write them (ISO, Excel serial, 14-2-2022 13:27:56, "
+                "2022/02/14 1:27:56 p.m. CET)" if fmt == "auto" else f"a date and time in the format {fmt!r}")
+    expected += "; set raw.date_format in wave.yml to the export's format (docs/wave-config.md)"
+    for col in dict.fromkeys(c for c in (wave.columns.started, wave.columns.ended) if c and c in df.columns):
+        _, bad = read_times(df[col], fmt)
+        for idx in df.index[bad.to_numpy()]:
+            out.append(problem(source, col, _as_text(df.at[idx, col]), "not_a_date", expected, row=idx))
+    return out
 
 
 def summary(report: pd.DataFrame, examples: int = 5) -> pd.DataFrame:
@@ -572,13 +385,19 @@ def validate_path(path: str | Path | None = None, wave_id: str | None = None) ->
             wave = _wave_of(path.resolve())
     codebook = wave.codebook()
     if path is None or path.resolve() == Path(wave.raw.file).resolve():
-        df = read_wave(wave)
+        df = read_wave(wave, codebook)
     else:
         raw = wave.raw
         df = read_export(path, None, encoding=raw.encoding, delimiter=raw.delimiter,
                          header_rows=raw.header_rows, sheet=raw.sheet)
-        df = apply_rename(df, wave.rename, where=str(wave.config_path))
+        df = apply_answers(apply_rename(df, wave.rename, where=str(wave.config_path)), codebook, wave)
     report = validate_frame(df, codebook, wave)
+    n_analysed = None
+    if not (report["severity"] == "error").any():
+        n_analysed, outcome = _dry_clean(df, codebook, wave)
+        if outcome:
+            report = pd.concat([pd.DataFrame(outcome).astype(report.dtypes.to_dict()), report], ignore_index=True)
+    matches = pd.DataFrame(df.attrs.get("answer_matches") or [], columns=MATCH_COLUMNS)
     return ValidationResult(
         report=report,
         usable=not (report["severity"] == "error").any(),
@@ -586,7 +405,55 @@ def validate_path(path: str | Path | None = None, wave_id: str | None = None) ->
         wave=wave,
         file=str(df.attrs.get("source", path or wave.raw.file)),
         n_columns=df.shape[1],
+        matches=matches,
+        unused_columns=unused_columns(df, codebook, wave),
+        n_analysed=n_analysed,
     )
+
+
+def unused_columns(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> tuple[str, ...]:
+    """Columns of the export that hold data but that nothing uses, as named in the file.
+
+    Used are the item columns of the codebooks, the administrative columns and the
+    completion column of ``wave.yml``; ``columns.drop`` and ``columns.ignore`` are known
+    and left alone on purpose.
+    """
+    c = wave.columns
+    used = set(codebook.raw_columns()) | {c.respondent_id, c.consent, c.started, c.ended, c.duration}
+    used |= {wave.completion.column if wave.completion else None} | set(c.drop) | set(c.ignore)
+    raw_name = {new: old for old, new in wave.rename.items()}
+    out = []
+    for col in df.columns:
+        if col in used or raw_name.get(col, col) in used:
+            continue
+        s = df[col]
+        filled = s.notna() if pd.api.types.is_numeric_dtype(s.dtype) else s.astype("string").str.strip().fillna("").ne("")
+        if bool(filled.any()):
+            out.append(raw_name.get(col, col))
+    return tuple(out)
+
+
+def _dry_clean(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> tuple[int | None, list[dict]]:
+    """Clean without writing: how many respondents would be analysed, and a refusal if
+    none would, or if more than ``cleaning.max_excluded_share`` of the rows would go."""
+    source = str(df.attrs.get("source", ""))
+    try:
+        res = clean_frame(df, codebook, wave)
+    except ValidationError as exc:
+        if "0 respondents" not in str(exc):
+            raise
+        return 0, [problem(source, "", "", "no_respondents",
+                           f"at least one analysed respondent; {exc}")]
+    n = len(res.respondents)
+    excluded = len(df) - n
+    if len(df) and excluded / len(df) > wave.max_excluded_share:
+        reasons = res.flow["reasons"].str.cat(sep="; ")
+        return n, [problem(
+            source, "", "", "too_many_excluded",
+            f"at most {wave.max_excluded_share:.0%} of the rows excluded (cleaning.max_excluded_share); cleaning would "
+            f"exclude {excluded} of {len(df)} rows ({reasons}). Check consent, completion and the answer mapping in "
+            "wave.yml; raise cleaning.max_excluded_share only if the exclusions are right")]
+    return n, []
 
 
 # ----------------------------------------------------------------------------- printing
@@ -611,10 +478,27 @@ def format_report(result: ValidationResult) -> str:
     lines = [
         f"Validating {result.file}",
         f"  wave {w.id}: {w.title}",
-        f"  codebooks: {', '.join(Path(p).name for p in w.codebook_paths)}",
-        f"  {result.n_rows} data rows, {result.n_columns} columns",
-        "",
+        "  codebooks:",
+        *[f"    {Path(p)}" for p in w.codebook_paths],
+        f"  {result.n_rows} data rows, {result.n_columns} columns"
+        + (f"; cleaning would analyse {result.n_analysed}" if result.n_analysed is not None else ""),
     ]
+    m = result.matches
+    if m is not None and not m.empty:
+        lines.append(f"  answers mapped to codebook codes ({len(m)} value(s); answers: in wave.yml, labels matched automatically):")
+        for r in m.head(MAX_MATCHES_LISTED).itertuples(index=False):
+            code = "" if pd.isna(r.code) else f" -> {r.code}"
+            lines.append(f"    {r.column}: {r.value!r}{code} ({r.how}, {r.cells} cell(s))")
+        if len(m) > MAX_MATCHES_LISTED:
+            lines.append(f"    ... and {len(m) - MAX_MATCHES_LISTED} more (ValidationResult.matches has them all)")
+    if result.unused_columns:
+        lines.append(
+            f"  columns with data that nothing uses ({len(result.unused_columns)}): "
+            + ", ".join(result.unused_columns)
+            + ". If one holds answers, map it (rename: or the codebook); if it is tool metadata, list it under "
+            "columns.ignore (personal data under columns.drop) in wave.yml."
+        )
+    lines.append("")
     if n_err:
         lines.append(f"Result: NOT USABLE: {n_err} error(s) and {n_warn} warning(s). Fix the errors below and validate again.")
     elif n_warn:
