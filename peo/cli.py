@@ -41,12 +41,14 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     """
     from peo import paths
     from peo.pipeline import cleaning
+    from peo.survey import config
 
     for wave_id, res in cleaning.clean_waves(args.wave):
         n = res.flow.set_index("step")["n"]
         print(
             f"{wave_id}: {n['received']} received, {n['analysed']} analysed, {len(res.exclusions)} excluded, "
-            f"{len(res.recodes)} answer(s) set to missing -> {paths.processed_dir(wave_id)}"
+            f"{len(res.recodes)} answer(s) set to missing -> {paths.processed_dir(wave_id)}\n"
+            f"  codebooks: {', '.join(str(p) for p in config.load_wave(wave_id).codebook_paths)}"
         )
     return 0
 

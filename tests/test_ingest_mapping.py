@@ -18,7 +18,7 @@ from peo.ingest.labels import norm_label, value_key
 from peo.ingest.load import read_wave
 from peo.ingest.multi import parse_joined
 from peo.ingest.validate import validate_path
-from peo.pipeline.build import clean_wave
+from peo.pipeline.cleaning import clean_wave
 from peo.survey import config
 
 HEADER = "resp_id,consent,finished,employer_type,ps_general,years_experience,causes_1,causes_2,remark"

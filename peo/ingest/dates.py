@@ -25,7 +25,8 @@ import pandas as pd
 
 __all__ = ["read_times", "EXCEL_EPOCH"]
 
-#: Day 0 of Excel's serial dates (the 1900 system, with its leap-year bug folded in).
+#: Day 0 of Excel's serial dates (the 1900 system, with its leap-year bug folded in). A
+#: serial is a float of days: it is rounded to milliseconds, Excel's own precision.
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 _ZONES = {"utc": 0, "gmt": 0, "z": 0, "wet": 0, "cet": 60, "met": 60, "west": 60, "cest": 120, "mest": 120}
@@ -54,7 +55,7 @@ def _one(text: str) -> pd.Timestamp | None:
     """One time in a tool format that pandas' ISO reading did not take; None if unreadable."""
     s = text.strip()
     if _SERIAL.fullmatch(s):
-        return EXCEL_EPOCH + pd.to_timedelta(float(s.replace(",", ".")), unit="D")
+        return (EXCEL_EPOCH + pd.to_timedelta(float(s.replace(",", ".")), unit="D")).round("ms")
     m = _YEAR_FIRST_12H.fullmatch(s)
     if m:
         y, mo, d, h, mi, sec, ampm, zone = m.groups()
@@ -96,7 +97,7 @@ def read_times(col: pd.Series, date_format: str = "auto") -> tuple[pd.Series, pd
         times = col.dt.tz_convert(None) if getattr(col.dt, "tz", None) is not None else col
         return times, pd.Series(False, index=col.index)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-        times = EXCEL_EPOCH + pd.to_timedelta(col.astype("float64"), unit="D")
+        times = (EXCEL_EPOCH + pd.to_timedelta(col.astype("float64"), unit="D")).dt.round("ms")
         return times, pd.Series(False, index=col.index)
     s = col.astype("string").str.strip()
     filled = (s.notna() & s.ne("")).fillna(False).astype(bool)
@@ -107,10 +108,14 @@ def read_times(col: pd.Series, date_format: str = "auto") -> tuple[pd.Series, pd
         rest = filled & times.isna()
         if rest.any():
             cache: dict[str, pd.Timestamp | None] = {}
+            found = {}
             for idx, v in s[rest].items():
                 if v not in cache:
                     cache[v] = _one(v)
                 if cache[v] is not None:
-                    times.at[idx] = cache[v]
+                    found[idx] = cache[v]
+            if found:
+                times = times.astype("datetime64[ns]")
+                times.loc[list(found)] = pd.to_datetime(pd.Series(found)).to_numpy()
     bad = filled & times.isna()
     return times, bad.astype(bool)

@@ -81,7 +81,7 @@ def label_problems(df: pd.DataFrame, codebook, wave, repls: dict, source: str) -
         index = label_index(sc)
         mapped = repls.get(item.id) or {}
         wrong, fix = [], {}
-        for raw, label in all_labels[item.id].items():
+        for raw, label in sorted(all_labels[item.id].items(), key=lambda kv: (not isinstance(kv[0], (int, float)), kv[0])):
             key = value_key(raw)
             if key is None or not isinstance(label, str) or not label.strip():
                 continue

@@ -51,6 +51,7 @@ __all__ = [
     "PROBLEMS",
     "ValidationResult",
     "schema_for",
+    "expected_codes",
     "validate_frame",
     "validate_path",
     "unused_columns",

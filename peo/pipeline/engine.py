@@ -281,6 +281,9 @@ def _full_build(root: Path, waves: Sequence[str] | None, *, force: bool, jobs: i
     with _environment(root):
         schema.check_configuration(config.wave_dirs(root / "data" / "raw"))  # every problem of every file at once
         all_waves, selected = _select_waves(root, waves)
+        for w in all_waves:  # no silent codebook: say which files describe each wave (issue 9)
+            if w.id in selected:
+                print(f"{w.id}: codebooks " + ", ".join(str(p) for p in w.codebook_paths), file=stream)
         steps.check_steps(wave_steps, global_steps)
         global_steps = tuple(global_steps) if book else ()
         specs = steps.plan(all_waves, root, wave_steps)
