@@ -111,10 +111,10 @@ TINY_WAVE_YML = textwrap.dedent(
       file: export.csv
       format: csv
     codebooks: [codebook.yml]
+    completion: {rule: yes_value, column: finished}
     columns:
       respondent_id: resp_id
       consent: consent
-    completion: {rule: yes_value, column: finished}
     """
 )
 

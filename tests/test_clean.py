@@ -138,7 +138,7 @@ def test_consent_yes_values_come_from_the_wave(codebook, wave):
 
 
 def test_no_consent_comes_before_incomplete(codebook, wave):
-    res = clean_frame(frame(row(1, consent="nee", finished="False", q1=None)), codebook, wave)
+    res = clean_frame(frame(row(1, consent="nee", finished="False", q1=None), row(2)), codebook, wave)
     only_exclusion(res, "no_consent")
 
 
@@ -309,8 +309,21 @@ def test_bad_multiple_choice_cell_is_set_missing(codebook, wave):
 
 
 def test_recodes_only_for_analysed_respondents(codebook, wave):
-    res = clean_frame(frame(row(1, consent="0", q2="7")), codebook, wave)
+    res = clean_frame(frame(row(1, consent="0", q2="7"), row(2)), codebook, wave)
     assert res.recodes.empty and len(res.exclusions) == 1
+
+
+def test_a_wave_with_0_analysed_respondents_is_refused(codebook, wave):
+    with pytest.raises(ValidationError, match="0 respondents: all 2 rows .* were excluded .*no_consent: 2"):
+        clean_frame(frame(row(1, consent="0"), row(2, consent="nee")), codebook, wave)
+
+
+def test_an_answer_mapping_error_stops_the_cleaning(codebook, wave):
+    raw = frame(row(1), row(2))
+    raw.attrs["answer_problems"] = [{"file": "x.csv", "row": None, "column": "q1", "value": "Heel eens",
+                                     "problem": "unmatched_label", "expected": "a label", "severity": "error"}]
+    with pytest.raises(ValidationError, match="column 'q1', value 'Heel eens': unmatched_label"):
+        clean_frame(raw, codebook, wave)
 
 
 def test_missing_codes_are_counted_not_recoded(codebook, wave):

@@ -140,11 +140,13 @@ def test_columns_with_data_that_nothing_uses_are_listed(tiny_wave):
 
 
 def test_a_mostly_non_code_required_item_is_an_error(tiny_wave):
-    tiny_wave.write(_csv("r1,1,1,1,4,3,1,0,", "r2,1,1,2,4,12,0,1,", "r3,1,1,3,4,0,0,0,")
-                    .replace(",1,4,", ",x1,4,").replace(",2,4,", ",x2,4,"))
-    _yml(tiny_wave, TINY_WAVE_YML + "answers:\n  labels: off\ncleaning:\n  unknown_code_share: 1\n")
+    tiny_wave.write(_csv("r1,1,1,1,x,3,1,0,", "r2,1,1,2,y,12,0,1,", "r3,1,1,3,4,0,0,0,"))
+    _yml(tiny_wave, TINY_WAVE_YML + "cleaning:\n  unknown_code_share: 1\n  unknown_code_min_cells: 2\n")
     res = validate_path(wave_id="9999")
-    assert "mostly_not_codes" in res.report["problem"].tolist() and not res.usable
+    row = res.report[res.report["problem"] == "mostly_not_codes"].iloc[0]
+    assert row["column"] == "ps_general" and "2 of its 3 answered cells" in row["expected"] and not res.usable
+    _yml(tiny_wave, TINY_WAVE_YML + "cleaning:\n  unknown_code_share: 1\n")  # 2 cells: below the minimum of 5
+    assert "mostly_not_codes" not in validate_path(wave_id="9999").report["problem"].tolist()
 
 
 # ----------------------------------------------------------------------------- codebooks

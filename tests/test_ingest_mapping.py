@@ -103,7 +103,7 @@ def test_a_mapping_fixes_the_unmatched_label(tiny_wave):
 
 
 def test_labels_off_leaves_text_to_the_mapping(tiny_wave):
-    tiny_wave.write(_csv("r1,1,1,1,Eens,3,1,0,", "r2,1,1,2,Eens,4,0,1,", "r3,1,1,3,Eens,5,0,0,"))
+    tiny_wave.write(_csv(*(f"r{n},1,1,{1 + n % 3},Eens,{n},1,0," for n in range(1, 7))))
     _config(tiny_wave, "answers:\n  labels: off\n")
     res = validate_path(wave_id="9999")
     assert "unmatched_label" in _errors(res)["problem"].tolist()
@@ -113,8 +113,8 @@ def test_labels_off_leaves_text_to_the_mapping(tiny_wave):
 
 
 def test_a_systematic_unknown_code_is_refused_with_a_suggested_mapping(tiny_wave, validate_cli):
-    # Qualtrics numbers "Weet niet" 6, the choice after 5: in 2 of 3 cells it is no typo
-    tiny_wave.write(_csv("r1,1,1,1,6,3,1,0,", "r2,1,1,2,6,4,0,1,", "r3,1,1,3,4,5,0,0,"))
+    # Qualtrics numbers "Weet niet" 6, the choice after 5: in 5 of 8 cells it is no typo
+    tiny_wave.write(_csv(*(f"r{n},1,1,{1 + n % 3},{6 if n <= 5 else 4},{n},1,0," for n in range(1, 9))))
     res = validate_path(wave_id="9999")
     err = _errors(res)
     assert err["problem"].tolist() == ["unknown_code"]
@@ -123,7 +123,7 @@ def test_a_systematic_unknown_code_is_refused_with_a_suggested_mapping(tiny_wave
     _config(tiny_wave, "answers:\n  scales:\n    agree5: {6: 8}\n")
     res = _cleaned()
     assert res.recodes.empty
-    assert res.missing_codes.set_index("item").loc["ps_general", "count"] == 2
+    assert res.missing_codes.set_index("item").loc["ps_general", "count"] == 5
 
 
 def test_an_isolated_typo_stays_a_row_level_problem(tiny_wave):

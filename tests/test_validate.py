@@ -179,7 +179,8 @@ def test_missing_answer_on_a_finished_response(tiny_wave):
 
 
 def test_long_listings_are_capped(tiny_wave, validate_cli):
-    body = "".join(f"x{k},1,1,9,4,3,1,0,\n" for k in range(30))
+    # years of experience as text in 30 rows: an optional item, so the rows are analysed
+    body = "".join(f"x{k},1,1,{1 + k % 3},4,{k} jaar,1,0,\n" for k in range(30))
     tiny_wave.write(ROWS[0] + "\n" + body)
     code, text = validate_cli("--wave", "9999")
     assert code == 0

@@ -10,7 +10,7 @@ Run by :func:`peo.ingest.mapping.apply_answers` after the answers are mapped:
   the labels; a scale numbered the other way round never reaches the analysis;
 * **a systematic unknown code is a mapping problem** (:func:`unknown_code_problems`): a
   value outside the answer scale in more than ``cleaning.unknown_code_share`` of a scale's
-  answered cells, or one that carries its own value label, is the error ``unknown_code``
+  answered cells and in at least ``cleaning.unknown_code_min_cells`` cells, or one that carries its own value label, is the error ``unknown_code``
   with a suggested mapping; a few stray values stay row-level problems for cleaning;
 * **a required item of mostly non-codes** (:func:`not_codes_problems`) is the error
   ``mostly_not_codes``.
@@ -123,7 +123,8 @@ def unknown_code_problems(df: pd.DataFrame, codebook, wave, source: str) -> list
     """Values outside an answer scale that are systematic rather than stray.
 
     A number that is no code of the scale is systematic when it stands in more than
-    ``wave.unknown_code_share`` of the scale's answered cells, or when the export gives it
+    ``wave.unknown_code_share`` of the scale's answered cells and in at least
+    ``wave.unknown_code_min_cells`` cells, or when the export gives it
     a value label of its own (then it is an answer option the codebook does not know).
 
     Returns
@@ -155,7 +156,7 @@ def unknown_code_problems(df: pd.DataFrame, codebook, wave, source: str) -> list
         total = max(answered.get(name, 0), 1)
         for key, (n, cols, label, raw) in values.items():
             share = n / total
-            if label is None and share <= wave.unknown_code_share:
+            if label is None and (share <= wave.unknown_code_share or n < wave.unknown_code_min_cells):
                 continue
             hits = label_index(sc).get(norm_label(label), set()) if label else set()
             if len(hits) == 1:
@@ -177,8 +178,9 @@ def unknown_code_problems(df: pd.DataFrame, codebook, wave, source: str) -> list
     return out
 
 
-def not_codes_problems(df: pd.DataFrame, codebook, source: str) -> list[dict]:
-    """Required coded items whose answered cells are mostly no codes of their scale."""
+def not_codes_problems(df: pd.DataFrame, codebook, wave, source: str) -> list[dict]:
+    """Required coded items whose answered cells are mostly no codes of their scale (and at
+    least ``cleaning.unknown_code_min_cells`` cells are not)."""
     out = []
     for item in codebook.items:
         if not (item.required and _coded(item)) or item.id not in df.columns:
@@ -191,7 +193,7 @@ def not_codes_problems(df: pd.DataFrame, codebook, source: str) -> list[dict]:
         codes = {str(c) for c in _codes(item.response_scale)}
         keys = col[filled].map(value_key)
         bad = int((~keys.isin(codes)).sum())
-        if bad / n > MOSTLY:
+        if bad / n > MOSTLY and bad >= wave.unknown_code_min_cells:
             out.append(problem(
                 source, item.id, "", "mostly_not_codes",
                 f"codes of scale {item.response_scale.name} in the required item {item.id}: {bad} of its {n} answered "

@@ -204,7 +204,7 @@ def _same_label_check(df, column, item, by_key, source, problems) -> None:
         return
     codes = set(sc.valid_codes) | set(sc.missing_codes)
     by_label: dict[str, dict] = {}
-    present = set(df[column].dropna().tolist())
+    present = set(df[column].dropna().unique().tolist())
     for raw in present | set(labels):
         key = value_key(raw)
         if key is None:
@@ -278,7 +278,7 @@ def apply_answers(df: pd.DataFrame, codebook, wave) -> pd.DataFrame:
     problems += evidence.label_problems(out, codebook, wave, repls, source)
     problems += evidence.unknown_code_problems(out, codebook, wave, source)
     flagged = {p["column"] for p in problems}
-    problems += [p for p in evidence.not_codes_problems(out, codebook, source) if p["column"] not in flagged]
+    problems += [p for p in evidence.not_codes_problems(out, codebook, wave, source) if p["column"] not in flagged]
     out.attrs["answer_matches"] = matches
     out.attrs["answer_problems"] = problems
     out.attrs["consumed_columns"] = consumed
@@ -290,7 +290,8 @@ def _unmatched_problems(df, codebook, wave, unmatched, source) -> list[dict]:
 
     A column of label text (some of its values matched a label) must match every value;
     elsewhere a text value is systematic when it stands in more than
-    ``cleaning.unknown_code_share`` of the answered cells of its scale. Other stray text
+    ``cleaning.unknown_code_share`` of the answered cells of its scale and in at least
+    ``cleaning.unknown_code_min_cells`` cells. Other stray text
     stays a row-level problem that cleaning sets to missing.
     """
     answered = evidence.answered_per_scale(df, codebook)
@@ -299,7 +300,7 @@ def _unmatched_problems(df, codebook, wave, unmatched, source) -> list[dict]:
         sc = item.response_scale
         total = max(answered.get(sc.name, 0), 1)
         for raw, n in texts:
-            if label_column or n / total > wave.unknown_code_share:
+            if label_column or (n / total > wave.unknown_code_share and n >= wave.unknown_code_min_cells):
                 how = "labels are matched automatically" if wave.answers.labels == "auto" else "answers.labels is off"
                 out.append(problem(
                     source, column, shown(raw), "unmatched_label",

@@ -122,6 +122,7 @@ class Wave:
     answers: Answers = field(default_factory=Answers)
     max_excluded_share: float = 0.5
     unknown_code_share: float = 0.05
+    unknown_code_min_cells: int = 5
 
     def codebook(self) -> Codebook:
         """Load and merge this wave's codebooks."""
@@ -327,6 +328,14 @@ def _completion(d, cols: dict, yes_default: tuple, cfg: Path) -> Completion:
     return Completion(rule=rule, column=None if column is None else str(column), yes=yes if rule == "yes_value" else ())
 
 
+def _count(value, default: int, where: str) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{where} is {value!r}; give a whole number of at least 1.")
+    return value
+
+
 def _share(value, default: float, where: str) -> float:
     if value is None:
         return default
@@ -425,4 +434,5 @@ def load_wave_dir(wave_dir: Path) -> Wave:
         answers=_answers(d.get("answers"), cfg),
         max_excluded_share=_share(cleaning.get("max_excluded_share"), 0.5, f"{cfg}: cleaning.max_excluded_share"),
         unknown_code_share=_share(cleaning.get("unknown_code_share"), 0.05, f"{cfg}: cleaning.unknown_code_share"),
+        unknown_code_min_cells=_count(cleaning.get("unknown_code_min_cells"), 5, f"{cfg}: cleaning.unknown_code_min_cells"),
     )
