@@ -91,7 +91,7 @@ def test_a_completion_column_that_does_not_exist(tiny_wave, validate_cli, run_cl
 
 
 @pytest.mark.parametrize("block, message", [
-    ("completion: {rule: finished}", "completion.rule is 'finished'"),
+    ("completion: {rule: finished}", r"completion.rule.*'finished'"),
     ("completion: {rule: filled}", "needs 'column'"),
     ("completion: {rule: every_row, column: x}", "takes no 'column'"),
 ])

@@ -151,10 +151,10 @@ def test_minus_99_mapped_to_null_counts_as_unanswered(tiny_wave):
     [
         ("answers:\n  scales:\n    agree7: {6: 8}\n", ["answers.scales", "'agree7'"]),
         ("answers:\n  items:\n    ps_genral: {6: 8}\n", ["answers.items", "'ps_genral'"]),
-        ("answers:\n  scales:\n    agree5: {6: 7}\n", ["answers.scales.agree5", "mapped to 7"]),
+        ("answers:\n  scales:\n    agree5: {6: 7}\n", ["answers.scales", "agree5", "7"]),
         ("answers:\n  items:\n    ps_general: {Eens: 4, 'eens.': 5}\n", ["same answer", "two codes"]),
         ("answers:\n  multi:\n    ps_general: {shape: joined}\n", ["answers.multi", "ps_general"]),
-        ("answers:\n  multi:\n    causes: {columns: {7: causes_x}}\n", ["option 7"]),
+        ("answers:\n  multi:\n    causes: {columns: {7: causes_x}}\n", ["answers.multi", "causes", "7"]),
     ],
 )
 def test_a_mapping_that_names_an_unknown_scale_item_or_code_is_a_config_error(tiny_wave, run_cli, answers, words):

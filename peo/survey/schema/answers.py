@@ -92,6 +92,12 @@ class Answers(Closed):
     """How the export writes answers: mappings to codebook codes."""
 
     labels: Literal["auto", "off"] = Field("auto", description="auto: label text in a cell is matched to its code.")
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _yaml_off(cls, value):
+        # YAML 1.1 (PyYAML) reads a bare `off` as false and `on` as true
+        return {False: "off", True: "auto"}.get(value, value) if isinstance(value, bool) else value
     scales: dict[Annotated[Identifier, AfterValidator(_scale_name)], CodeMap] = Field(
         default_factory=dict, description="Answer scale -> {raw value: code or null}, for every item with that scale."
     )

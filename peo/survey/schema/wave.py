@@ -188,6 +188,9 @@ class Cleaning(Closed):
     unknown_code_share: Number = Field(
         0.05, ge=0, le=1, description="An out-of-scale value in more of a scale's answered cells is a mapping problem."
     )
+    unknown_code_min_cells: PositiveCount = Field(
+        5, description="... when it also stands in at least this many cells (a few typos in a small wave stay typos)."
+    )
 
 
 class Disclosure(Closed):
