@@ -11,7 +11,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from conftest import TINY_CSV, TINY_WAVE_YML, snapshot
+from conftest import TINY_WAVE_YML, snapshot
 from peo.errors import ConfigError, ValidationError
 from peo.ingest.clean import clean_frame
 from peo.ingest.labels import norm_label, value_key

@@ -151,7 +151,6 @@ def _map_column(df, column, item, item_map, scale_map, wave, source, matches, pr
     col = df[column]
     sc = item.response_scale
     coded = item.type in ("likert", "categorical") and sc is not None and bool(sc.codes)
-    codes = _codes_of(item)
     index = label_index(sc) if coded and wave.answers.labels == "auto" else {}
     counts = col.value_counts(dropna=True)
     repl: dict = {}

@@ -75,7 +75,7 @@ def _split(df, item, shape, matches, consumed, cfg) -> None:
                 matches.append({"column": raw_col, "value": shown(raw), "code": 1,
                                 "how": f"answers.multi.{item.id}.chosen", "cells": int(n)})
         if repl:
-            df[col_name] = col.map(lambda v: repl.get(v, v)).astype(col.dtype)
+            df[col_name] = col.map(lambda v, r=repl: r.get(v, v)).astype(col.dtype)
     if renamed:
         df.columns = [renamed.get(c, c) for c in df.columns]
         consumed.extend(renamed)

@@ -42,7 +42,7 @@ from peo.errors import ConfigError, ReadError, ValidationError
 from peo.ingest.load import apply_rename, read_export, read_wave
 from peo.ingest.clean import clean_frame
 from peo.ingest.dates import read_times
-from peo.ingest.labels import problem
+from peo.ingest.labels import problem as report_row
 from peo.ingest.mapping import MATCH_COLUMNS, apply_answers
 from peo.ingest.schema import _as_text, _rule, expected_codes, schema_for
 
@@ -293,7 +293,7 @@ def _date_problems(df: pd.DataFrame, wave: config.Wave, source: str) -> list[dic
     for col in dict.fromkeys(c for c in (wave.columns.started, wave.columns.ended) if c and c in df.columns):
         _, bad = read_times(df[col], fmt)
         for idx in df.index[bad.to_numpy()]:
-            out.append(problem(source, col, _as_text(df.at[idx, col]), "not_a_date", expected, row=idx))
+            out.append(report_row(source, col, _as_text(df.at[idx, col]), "not_a_date", expected, row=idx))
     return out
 
 
@@ -443,13 +443,13 @@ def _dry_clean(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> tuple
     except ValidationError as exc:
         if "0 respondents" not in str(exc):
             raise
-        return 0, [problem(source, "", "", "no_respondents",
+        return 0, [report_row(source, "", "", "no_respondents",
                            f"at least one analysed respondent; {exc}")]
     n = len(res.respondents)
     excluded = len(df) - n
     if len(df) and excluded / len(df) > wave.max_excluded_share:
         reasons = res.flow["reasons"].str.cat(sep="; ")
-        return n, [problem(
+        return n, [report_row(
             source, "", "", "too_many_excluded",
             f"at most {wave.max_excluded_share:.0%} of the rows excluded (cleaning.max_excluded_share); cleaning would "
             f"exclude {excluded} of {len(df)} rows ({reasons}). Check consent, completion and the answer mapping in "
