@@ -219,6 +219,7 @@ def test_answer_mappings_and_completion_refer_to_what_exists(copy, refuses):
     with copy.wave.open("a", encoding="utf-8") as fh:
         fh.write(
             "answers:\n"
+            "  labels: off\n"  # YAML reads a bare off as false: accepted as the word
             "  scales:\n    agree5: {6: 8, -99: 9}\n    agree6: {6: 8}\n"
             "  items:\n    ps_general: {6: 7}\n"
             "  multi:\n    t22_barriers: {shape: joined, values: labels, separator: ';'}\n"
@@ -232,6 +233,7 @@ def test_answer_mappings_and_completion_refer_to_what_exists(copy, refuses):
     assert "answers.multi: 'ps_needed' is a likert item" in err
     assert "completion.column: rule filled needs 'column'" in err
     assert "completion: not an allowed value" not in err  # the other branch of "rule or mapping"
+    assert "answers.labels" not in err
 
 
 def test_every_problem_at_once(copy, refuses):
