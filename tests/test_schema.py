@@ -228,7 +228,7 @@ def test_answer_mappings_and_completion_refer_to_what_exists(copy, refuses):
         )
     err = refuses("clean", "--wave", "2022")
     assert "answers.scales.agree6: answer scale 'agree6' does not exist; did you mean 'agree5'?" in err
-    assert "answers.items: answers.items.ps_general maps to code(s) that its scale does not have. Found: 6: 7." in err
+    assert "answers.items: answers.items.ps_general: 6 mapped to 7, which its scale does not have. Found: 6 mapped to 7." in err
     assert "Allowed: codes of the answer scale of 'ps_general' (1, 2, 3, 4, 5, 8, 9) or null." in err
     assert "answers.multi: 'ps_needed' is a likert item" in err
     assert "completion.column: rule filled needs 'column'" in err

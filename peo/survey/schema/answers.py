@@ -69,7 +69,7 @@ def _item_name(name: str, info: ValidationInfo) -> str:
 
 
 def _bad_targets(mapping: dict, allowed: tuple[int, ...]) -> list[str]:
-    return [f"{raw!r}: {code}" for raw, code in mapping.items() if code is not None and code not in allowed]
+    return [f"{raw!r} mapped to {code}" for raw, code in mapping.items() if code is not None and code not in allowed]
 
 
 class MultiShape(Closed):
@@ -120,7 +120,7 @@ class Answers(Closed):
             if bad:
                 raise problem(
                     "unknown_reference", f"codes of answer scale {name!r} ({', '.join(map(str, allowed))}) or null",
-                    f"answers.scales.{name} maps to code(s) that the scale does not have", ", ".join(bad),
+                    f"answers.scales.{name}: {', '.join(bad)}, which the scale does not have", ", ".join(bad),
                 )
         return scales
 
@@ -139,7 +139,7 @@ class Answers(Closed):
             if bad:
                 raise problem(
                     "unknown_reference", f"codes of the answer scale of {name!r} ({', '.join(map(str, allowed))}) or null",
-                    f"answers.items.{name} maps to code(s) that its scale does not have", ", ".join(bad),
+                    f"answers.items.{name}: {', '.join(bad)}, which its scale does not have", ", ".join(bad),
                 )
         return items
 
@@ -157,6 +157,7 @@ class Answers(Closed):
             if unknown:
                 raise problem(
                     "unknown_reference", f"option codes of {name!r} ({', '.join(map(str, scale.codes))})",
-                    f"answers.multi.{name}.columns names option(s) {unknown} that the item does not have",
+                    f"answers.multi.{name}.columns names {', '.join(f'option {c}' for c in unknown)}, "
+                    "which the item does not have", ", ".join(f"option {c}" for c in unknown),
                 )
         return multi
