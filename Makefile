@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 WAVE ?=
 JOBS ?=
 
-.PHONY: help venv book wave test test-fast lint synth validate verify manifest lab lock check-publication bench clean clean-all a11y a11y-deps
+.PHONY: help venv book wave test test-fast lint synth validate verify manifest lab lock check-publication bench clean clean-all a11y a11y-deps ner-deps
 
 help: ## List the targets
 	@echo "peo: the Professionalervaringsonderzoek pipeline"
@@ -30,17 +30,20 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Set up .venv from the exact lock (requirements.lock)
 
-book: $(STAMP) ## Build the whole report from the waves under data/raw (demo waves by default)
+book: $(STAMP) ner-deps ## Build the whole report from the waves under data/raw (demo waves by default)
 	$(PY) -m peo build $(if $(WAVE),--wave $(WAVE)) $(if $(JOBS),--jobs $(JOBS))
 
-wave: $(STAMP) ## Clean and analyse one wave: make wave WAVE=2022
+wave: $(STAMP) ner-deps ## Clean and analyse one wave: make wave WAVE=2022
 	@test -n "$(WAVE)" || { echo "error: give the wave, e.g. make wave WAVE=2022"; exit 2; }
 	$(PY) -m peo build --wave $(WAVE) --no-book
+
+ner-deps: ## Install Frog, the offline Dutch named-entity recogniser for open answers (Debian frog, frogdata, ucto, uctodata)
+	@bash tools/install_frog.sh
 
 a11y-deps: ## Install what the accessibility check needs (Debian chromium, pinned npm packages)
 	@bash tests/a11y/install.sh
 
-test: $(STAMP) a11y-deps lint ## Run the whole test suite (the lint hooks, unit tests, notebooks, end-to-end, accessibility)
+test: $(STAMP) a11y-deps ner-deps lint ## Run the whole test suite (the lint hooks, unit tests, notebooks, end-to-end, accessibility)
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Run the pre-commit checks on every file (no notebook outputs, ruff, large files, private keys)
@@ -49,7 +52,7 @@ lint: $(STAMP) ## Run the pre-commit checks on every file (no notebook outputs, 
 a11y: $(STAMP) a11y-deps ## Check the built book in headless Chromium (axe-core, WCAG 2.1 AA); run after make book
 	$(PY) -m peo.checks.a11y
 
-test-fast: $(STAMP) ## Run the unit tests only (no notebooks, no book)
+test-fast: $(STAMP) ner-deps ## Run the unit tests only (no notebooks, no book)
 	$(PY) -m pytest -m "not slow"
 
 synth: $(STAMP) ## Regenerate the synthetic demo exports in data/raw

@@ -61,6 +61,16 @@ What is a finding (``kind``)
     e-mail addresses; phone numbers compared by their digits ("0612345678" is
     "06-12345678", "+31 6 ..." is "06 ..."). Besides the list, any e-mail address and any
     Dutch phone number is a finding.
+``identifier``
+    In content (see below): a detail of an identifying shape that no list names, found by
+    the residual-identifier detector of the open answers (:mod:`peo.tables.identifiers`):
+    a named team or school, a neighbourhood or street name, a first name after a word such
+    as "collega", a postcode.
+``disclosure``
+    A hidden cell that the published numbers give back (:mod:`peo.checks.attacks`): by
+    the linear relations between the published counts of a wave (totals, margins, the
+    same cell in different tables), or by enumerating the integer tables consistent with a
+    published test statistic, its margins and shown cells.
 
 Places and organisations: where they are a finding
 --------------------------------------------------
@@ -76,15 +86,12 @@ findings everywhere.
 Not scanned
 -----------
 * The theme's assets (``.js``, ``.css``, source maps, fonts, translation catalogues
-  ``.mo``): third-party code, not our content. The text of every page is in its HTML,
-  which is scanned, so the search index (``searchindex.js``) is not needed. Under
-  ``_static/`` only the demo list and the raw-export values are searched for: the theme
-  ships its own licence texts, with e-mail addresses and version numbers.
+  ``.mo``): third-party code, not our content; except the search index
+  (``searchindex.js``), whose titles and terms are scanned. Under ``_static/`` only the
+  demo list and the raw-export values are searched for: the theme ships its own licence
+  texts, with e-mail addresses and version numbers.
 * Images (PNG, SVG, ...): figures are pixels; their alt texts are in the HTML and are
-  scanned.
-* PDF files (the factsheets): extracting their text needs a PDF library that is not in
-  ``requirements.lock``. A factsheet is drawn from ``key_figures.json`` and the wave's
-  tables, which are scanned.
+  scanned. PDF files (the factsheets) are scanned as text (poppler's ``pdftotext``).
 * Notebook metadata (kernel, papermill parameters and timings): written by tools.
 
 A pattern search cannot prove that nothing identifies anyone; it proves that none of the
@@ -95,22 +102,19 @@ de-identification of open answers (:mod:`peo.tables.text`) do the work; this is 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from peo import paths as _paths
-from peo.survey.config import DEFAULT_THRESHOLD, Wave, list_waves
-from peo.tables.disclosure import check_published
-from peo.errors import PeoError
+from peo.checks.readers import (read_text, scan_csv, scan_html, scan_json, scan_markdown, scan_notebook,
+                                scan_pdf, scan_searchindex)
+from peo.checks.rules import (ASSET_SUFFIXES, DATA_SUFFIXES, DEMO_PII_PATH, FINDING_COLUMNS, FORBIDDEN_COLUMNS,
+                              HOME_FILES, IMAGE_SUFFIXES, KINDS, PRIVATE_FILES, Hit, PublicationScanError, Rules,
+                              add_raw_values, build_rules, load_pii, mask)
+from peo.survey.config import list_waves
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -127,606 +131,7 @@ __all__ = [
     "main",
 ]
 
-#: Columns of the DataFrame returned by :func:`scan`.
-FINDING_COLUMNS = ["file", "location", "kind", "finding", "excerpt"]
-
-#: Every kind of finding, with what it means.
-KINDS = {
-    "respondent-level": "data about single respondents (a pid or a per-respondent column)",
-    "raw-id": "a respondent id or identifying value from a raw export",
-    "ip-address": "an IPv4 address",
-    "timestamp": "the time of a single response",
-    "small-count": "a count below the disclosure threshold",
-    "person": "a person's name",
-    "email": "an e-mail address",
-    "phone": "a phone number",
-    "place": "a place name in content (a quote, table or output)",
-    "organisation": "an organisation's name in content (a quote, table or output)",
-    "private-file": "a file that must not be published",
-    "unreadable": "a published file that could not be read, so not checked",
-}
-
-#: Column names that hold one value per respondent (compared case-insensitively). Each
-#: wave's ``wave.yml`` adds its own administrative columns (``columns:`` id, start, end,
-#: duration and the dropped ones).
-FORBIDDEN_COLUMNS = (
-    "pid", "raw_row", "ResponseId", "resp_id", "respondent", "respondent_id", "IPAddress", "ip",
-    "ip_address", "email", "RecipientEmail", "RecipientFirstName", "RecipientLastName", "naam",
-    "StartDate", "EndDate", "RecordedDate", "begonnen", "beeindigd", "start_time", "end_time",
-)
-
-#: The outputs of cleaning that stay private (``data/processed/<wave>/``).
-PRIVATE_FILES = ("respondents.parquet", "exclusions.csv", "recodes.csv", "validation.csv", "missing_codes.csv")
-#: Aggregate outputs of cleaning that stay in ``data/processed/<wave>/`` (the book shows them).
-HOME_FILES = ("flow.csv",)
-#: Respondent-level data formats: never published.
-DATA_SUFFIXES = (".parquet", ".sav", ".zsav", ".por", ".dta", ".sas7bdat", ".xlsx", ".xls", ".feather",
-                 ".pkl", ".pickle", ".rds", ".rdata")
-#: Third-party assets of the book's theme: not scanned.
-ASSET_SUFFIXES = (".js", ".css", ".map", ".woff", ".woff2", ".ttf", ".eot", ".otf", ".mo", ".inv")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".tif", ".tiff")
-
-#: The identifying details planted in the demo open answers.
-DEMO_PII_PATH = _paths.package_data("demo_pii.yml")
-PII_KINDS = {"persons": "person", "emails": "email", "phones": "phone", "places": "place",
-             "organisations": "organisation"}
-
-#: Shortest raw-export value searched for: shorter ids ("17", "40211") are everyday numbers.
-MIN_RAW_VALUE_CHARS = 6
 _MAX_EXCERPTS = 3  # per file and finding, in the printed report
-
-
-class PublicationScanError(PeoError):
-    """The privacy scan cannot run: nothing to scan, or the list of identifying details is bad."""
-
-
-# ============================================================================ patterns
-
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IP_RX = re.compile(rf"(?<![\w.]){_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?![\w]|\.\d)")
-_VERSION_BEFORE_RX = re.compile(r"(?:\bv|\bversie|\bversion)\s*$", re.I)
-_TIMESTAMP_RX = re.compile(r"(?<!\d)\d{4}-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d(?!\d)")
-_EMAIL_RX = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-# A Dutch phone number: 0 and nine digits, or +31/0031 and nine digits, in groups of two or
-# more digits separated by at most one space or hyphen ("06-12345678", "070 123 4567",
-# "+31 6 98765432", "(070) 123 4567"). Checked on its digits afterwards.
-_PHONE_RX = re.compile(
-    r"(?<![\w+.,])(?:(?:\+|00)31[ -]?(?:\(0\)[ -]?)?\d|\(?0\d{1,3}\)?)(?:[ -]?\d{2,}){1,4}(?![\w]|[.,]\d)"
-)
-_RESPONSE_ID_RX = re.compile(r"(?<![\w])R_[A-Za-z0-9]{15}(?![\w])")
-_GENERIC_PID_RX = re.compile(r"(?<![\w-])\d{4}-(\d{4,})(?![\w-])")
-_TOKEN_RX = re.compile(r"[^\s<>\"'(),;:|\[\]{}=]+")
-
-
-def _phone_digits(text: str) -> str | None:
-    """The national form (0 and nine digits) of a phone number, or None if it is not one."""
-    digits = re.sub(r"\D", "", text)
-    stripped = text.lstrip("( ")
-    if stripped.startswith("+") or stripped.startswith("00"):
-        digits = digits[2:] if stripped.startswith("+") else digits[4:]
-        if not text.lstrip("( +0").startswith("31"):
-            return None
-        digits = "0" + digits.removeprefix("0")
-    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
-        return digits
-    return None
-
-
-def _words_pattern(entry: str) -> str:
-    """A regex for a name: its words with any white space or a hyphen between them."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", entry.strip()) if p]
-    return r"[\s\-]+".join(parts)
-
-
-def mask(value: str) -> str:
-    """Hide a value that may identify someone, keeping only its shape.
-
-    Every run of letters or digits is reduced to its first character and three stars
-    (a single character becomes one star); punctuation and spaces stay. "Jan de Vries"
-    becomes "J*** d*** V***", "06-12345678" becomes "0***-1***".
-
-    Parameters
-    ----------
-    value : str
-
-    Returns
-    -------
-    str
-    """
-    return re.sub(r"[^\W_]+", lambda m: "*" if len(m.group()) == 1 else m.group()[0] + "***", str(value))
-
-
-# ============================================================================ the rules
-
-
-def load_pii(pii: str | Path | Mapping | None = None) -> dict[str, list[str]]:
-    """Read the list of identifying details planted in the demo open answers.
-
-    Parameters
-    ----------
-    pii : path or mapping, optional
-        A YAML file or a mapping with any of the keys ``persons``, ``emails``, ``phones``,
-        ``places``, ``organisations`` (lists of strings). Default
-        ``peo/data/demo_pii.yml``.
-
-    Returns
-    -------
-    dict
-        Each of the five keys with its list (possibly empty).
-
-    Raises
-    ------
-    PublicationScanError
-        If the file is missing or is not such a mapping.
-    """
-    if pii is None:
-        pii = DEMO_PII_PATH
-    if isinstance(pii, Mapping):
-        data, where = dict(pii), "the pii mapping"
-    else:
-        path = Path(pii)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise PublicationScanError(
-                f"Cannot read the list of identifying details {path}: {exc}. "
-                "Restore peo/data/demo_pii.yml from git, or pass a valid YAML file."
-            ) from None
-        where = str(path)
-    if not isinstance(data, Mapping):
-        raise PublicationScanError(f"{where} must be a mapping with lists under {', '.join(PII_KINDS)}.")
-    out: dict[str, list[str]] = {}
-    for key in PII_KINDS:
-        values = data.get(key) or []
-        if not isinstance(values, list) or not all(isinstance(v, (str, int)) for v in values):
-            raise PublicationScanError(f"{where}: {key!r} must be a list of strings.")
-        out[key] = [str(v).strip() for v in values if str(v).strip()]
-    return out
-
-
-def _person_variants(name: str) -> list[str]:
-    """The full name, and for a name with a particle ("Jan de Vries") the surname with it."""
-    words = name.split()
-    variants = [name]
-    if len(words) >= 3:
-        variants.append(" ".join(words[1:]))
-    return variants
-
-
-def _alternation(entries: Iterable[str]) -> re.Pattern | None:
-    pats = sorted({_words_pattern(e) for e in entries if e.strip()}, key=len, reverse=True)
-    if not pats:
-        return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(pats) + r")(?![\w])", re.I)
-
-
-@dataclass
-class _Rules:
-    """Everything the scan searches for, built once per scan."""
-
-    names: dict[str, re.Pattern] = field(default_factory=dict)  # kind -> pattern (person/place/organisation)
-    planted_emails: set[str] = field(default_factory=set)
-    planted_phones: set[str] = field(default_factory=set)
-    pid_rx: list[re.Pattern] = field(default_factory=list)
-    forbidden: dict[str, str] = field(default_factory=dict)  # lower-case column -> why
-    raw_values: dict[tuple[str, ...], str] = field(default_factory=dict)  # tokens -> source
-    raw_max_words: int = 0
-    thresholds: dict[str, int] = field(default_factory=dict)
-    threshold: int | None = None  # given by the caller: used everywhere
-    notes: list[str] = field(default_factory=list)
-
-    def threshold_for(self, rel: Path) -> int:
-        if self.threshold is not None:
-            return self.threshold
-        for part in reversed(rel.parts):
-            if part in self.thresholds:
-                return self.thresholds[part]
-        return max(self.thresholds.values()) if self.thresholds else DEFAULT_THRESHOLD
-
-
-def _build_rules(waves: list[Wave], pii: Mapping[str, list[str]], threshold: int | None) -> _Rules:
-    r = _Rules(threshold=threshold)
-    persons = [v for name in pii["persons"] for v in _person_variants(name)]
-    for kind, entries in (("person", persons), ("place", pii["places"]), ("organisation", pii["organisations"])):
-        rx = _alternation(entries)
-        if rx is not None:
-            r.names[kind] = rx
-    r.planted_emails = {e.lower() for e in pii["emails"]}
-    for p in pii["phones"]:
-        d = _phone_digits(p)
-        r.planted_phones.add(d if d else re.sub(r"\D", "", p))
-    r.forbidden = {c.lower(): "a respondent-level column" for c in FORBIDDEN_COLUMNS}
-    for w in waves:
-        cols = w.columns
-        for c in (cols.respondent_id, cols.started, cols.ended, cols.duration, *cols.drop):
-            if c:
-                r.forbidden.setdefault(str(c).lower(), f"an administrative column of wave {w.id}")
-        r.pid_rx.append(re.compile(rf"(?<![\w-]){re.escape(w.id)}-(\d{{4,}})(?![\w-])"))
-        r.thresholds[w.id] = w.threshold
-    r.pid_rx.append(_GENERIC_PID_RX)
-    return r
-
-
-_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "'t", "op", "in", "el", "al", "la", "le", "du"}
-_NAME_RX = re.compile(r"[^\W\d_]+(?:[\s'\-][^\W\d_]+)*")
-
-
-def _raw_row_values(values: list[str]) -> list[str]:
-    """The values of one raw row worth searching for.
-
-    Ids and addresses (anything with a digit, ``@``, ``.`` or ``_``) of at least
-    :data:`MIN_RAW_VALUE_CHARS` characters. Names only as a person's full name: a value
-    of two or more words that is not just a surname with its particle, or a first name and
-    a surname from two columns of the same row, in either order. A surname or first name
-    alone is too common to search for (it is also the name of cited authors).
-    """
-    out: list[str] = []
-    names: list[str] = []
-    for v in values:
-        v = " ".join(v.split())
-        if not v:
-            continue
-        if _NAME_RX.fullmatch(v):
-            names.append(v)
-            words = v.lower().split()
-            if len(words) >= 2 and any(w not in _PARTICLES for w in words[:-1]):
-                out.append(v)
-        elif len(v) >= MIN_RAW_VALUE_CHARS and not _covered_by_pattern(v):
-            out.append(v)
-    for i, first in enumerate(names):
-        for j, last in enumerate(names):
-            if i != j:
-                out.append(f"{first} {last}")
-    return [v for v in out if len(v) >= MIN_RAW_VALUE_CHARS]
-
-
-def _add_raw_values(rules: _Rules, waves: list[Wave]) -> None:
-    """Collect identifying values from the raw exports (ids, names and addresses)."""
-    from peo.ingest.load import read_wave
-
-    for w in waves:
-        cols = [c for c in (w.columns.respondent_id, *w.columns.drop) if c]
-        if not cols:
-            continue
-        try:
-            raw = read_wave(w)
-        except PeoError as exc:
-            rules.notes.append(f"raw export of wave {w.id} not read ({exc}); its ids were not searched for")
-            continue
-        present = [c for c in cols if c in raw.columns]
-        before = len(rules.raw_values)
-        frame = raw[present].astype("string")
-        for record in frame.itertuples(index=False):
-            values = [str(v) for v in record if not pd.isna(v)]
-            for v in _raw_row_values(values):
-                words = tuple(v.lower().split())
-                rules.raw_values.setdefault(words, f"the {w.id} raw export ({', '.join(present)})")
-                rules.raw_max_words = max(rules.raw_max_words, len(words))
-        rules.notes.append(
-            f"wave {w.id}: {len(rules.raw_values) - before} id(s) and name(s) from the raw export searched for"
-        )
-
-
-def _covered_by_pattern(v: str) -> bool:
-    return any(rx.fullmatch(v) for rx in (_EMAIL_RX, _IP_RX, _TIMESTAMP_RX, _RESPONSE_ID_RX))
-
-
-# ============================================================================ scanning text
-
-
-@dataclass
-class _Hit:
-    location: str
-    kind: str
-    finding: str
-    excerpt: str
-
-
-def _line_at(text: str, pos: int, base: int | None) -> int | None:
-    return None if base is None else base + text.count("\n", 0, pos)
-
-
-def _loc(prefix: str, line: int | None) -> str:
-    if line is None:
-        return prefix
-    return f"{prefix}, line {line}" if prefix else f"line {line}"
-
-
-def _scan_text(text: str, rules: _Rules, *, content: bool, static: bool = False,
-               where: str = "", line: int | None = None) -> list[_Hit]:
-    """Search one piece of text.
-
-    ``content``: quotes, tables, outputs, data files (places and organisations count);
-    ``static``: a theme asset folder (only the planted list and raw values are searched).
-    ``where`` and ``line`` say where the text starts.
-    """
-    hits: list[_Hit] = []
-    if not text or not text.strip():
-        return hits
-
-    def add(m_start: int, kind: str, finding: str, value: str) -> None:
-        hits.append(_Hit(_loc(where, _line_at(text, m_start, line)), kind, finding, mask(value)))
-
-    for kind, rx in rules.names.items():
-        if kind in ("place", "organisation") and not content:
-            continue
-        for m in rx.finditer(text):
-            add(m.start(), kind, f"{kind} from the list of identifying details (demo_pii.yml)", m.group())
-    for m in _EMAIL_RX.finditer(text):
-        if m.group().lower() in rules.planted_emails:
-            add(m.start(), "email", "e-mail address from the list of identifying details (demo_pii.yml)", m.group())
-        elif not static:
-            add(m.start(), "email", "e-mail address", m.group())
-    for m in _PHONE_RX.finditer(text):
-        digits = _phone_digits(m.group())
-        if digits is None:
-            continue
-        if digits in rules.planted_phones:
-            add(m.start(), "phone", "phone number from the list of identifying details (demo_pii.yml)", m.group())
-        elif not static:
-            add(m.start(), "phone", "Dutch phone number", m.group())
-    if rules.raw_values:
-        tokens = [(m.start(), m.group().strip(".!?").lower()) for m in _TOKEN_RX.finditer(text)]
-        words = [t for _, t in tokens]
-        for i in range(len(tokens)):
-            for k in range(1, rules.raw_max_words + 1):
-                if i + k > len(tokens):
-                    break
-                key = tuple(words[i:i + k])
-                if key in rules.raw_values:
-                    add(tokens[i][0], "raw-id", f"value from {rules.raw_values[key]}", " ".join(key))
-    if static:
-        return hits
-    for m in _RESPONSE_ID_RX.finditer(text):
-        add(m.start(), "raw-id", "response id of a survey-tool export (R_...)", m.group())
-    for m in _IP_RX.finditer(text):
-        if _VERSION_BEFORE_RX.search(text[max(0, m.start() - 12):m.start()]):
-            continue
-        add(m.start(), "ip-address", "IPv4 address", m.group())
-    for m in _TIMESTAMP_RX.finditer(text):
-        add(m.start(), "timestamp", "date and time of a single response (YYYY-MM-DD HH:MM:SS)", m.group())
-    seen: set[int] = set()
-    for rx in rules.pid_rx:
-        for m in rx.finditer(text):
-            number = m.group(1)
-            if m.start() in seen or (len(number) == 4 and 1900 <= int(number) <= 2099):
-                continue  # a range of years, not a respondent
-            seen.add(m.start())
-            add(m.start(), "respondent-level", "pseudonymous respondent id (pid)", m.group())
-    return hits
-
-
-def _check_columns(columns: Iterable, rules: _Rules, where: str) -> list[_Hit]:
-    hits = []
-    for c in columns:
-        name = " ".join(str(c).split())
-        why = rules.forbidden.get(name.lower())
-        if why:
-            hits.append(_Hit(where, "respondent-level", f"table with column {name!r}: {why}", name))
-    return hits
-
-
-def _check_counts(frame: pd.DataFrame, threshold: int, where: str, first_line: int | None = None) -> list[_Hit]:
-    """Disclosure check of a table (peo.tables.disclosure.check_published)."""
-    frame = frame.loc[:, ~pd.Index([str(c) for c in frame.columns]).duplicated()]
-    frame.columns = [str(c) for c in frame.columns]
-    hits = []
-    for f in check_published(frame, threshold):
-        loc = f"row {f.row + 1}" if first_line is None else f"line {first_line + f.row}"
-        loc = f"{where}, {loc}" if where else loc
-        if "is shown while" in f.message:
-            text = f"{f.column} shown while the count or n it gives back is hidden"
-        else:
-            text = f"{f.column} = {f.value:g} is below the disclosure threshold {threshold}"
-        hits.append(_Hit(loc, "small-count", text, f"{f.column}={f.value:g}"))
-    return hits
-
-
-# ============================================================================ file types
-
-
-def _read_text(path: Path) -> str | None:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-
-
-def _scan_csv(text: str, rules: _Rules, threshold: int) -> list[_Hit]:
-    hits: list[_Hit] = []
-    reader = csv.reader(io.StringIO(text))
-    header: list[str] | None = None
-    for record in reader:
-        line = reader.line_num
-        if header is None:
-            header = record
-            hits += _check_columns(record, rules, f"line {line} (header)")
-        for cell in record:
-            hits += _scan_text(cell, rules, content=True, line=line)
-    if header is not None:
-        try:
-            frame = pd.read_csv(io.StringIO(text))
-        except (ValueError, pd.errors.ParserError) as exc:
-            hits.append(_Hit("", "unreadable", f"not a readable CSV table, counts not checked: {exc}", ""))
-        else:
-            hits += _check_counts(frame, threshold, "", first_line=2)
-    return hits
-
-
-def _json_records(obj, path: str = "") -> Iterator[tuple[str, object]]:
-    """Every (json path, value) in a JSON document."""
-    yield path, obj
-    if isinstance(obj, Mapping):
-        for k, v in obj.items():
-            yield from _json_records(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _json_records(v, f"{path}[{i}]")
-
-
-def _scan_json_obj(obj, rules: _Rules, threshold: int, prefix: str = "") -> list[_Hit]:
-    hits: list[_Hit] = []
-    for where, value in _json_records(obj):
-        where = f"{prefix}{where}" if where else prefix.rstrip(" ,")
-        if isinstance(value, str):
-            hits += _scan_text(value, rules, content=True, where=where)
-        elif isinstance(value, Mapping):
-            for k in value:
-                hits += _scan_text(str(k), rules, content=True, where=where)
-            fields = value.get("fields")
-            if isinstance(fields, list):
-                names = [f.get("name") for f in fields if isinstance(f, Mapping) and f.get("name") is not None]
-                hits += _check_columns(names, rules, f"{where}.fields")
-            by_group = value.get("by_group")
-            if isinstance(by_group, Mapping):
-                for g, n in by_group.items():
-                    if isinstance(n, (int, float)) and not isinstance(n, bool) and n < threshold:
-                        hits.append(_Hit(f"{where}.by_group.{g}", "small-count",
-                                         f"group {g} has {n:g} respondents, below the disclosure threshold {threshold}",
-                                         f"{g}={n:g}"))
-        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            keys = {str(k) for v in value for k in v}
-            if keys & {"n", "count"} or any(k.startswith(("n_", "count_")) for k in keys):
-                frame = pd.DataFrame([{k: v for k, v in rec.items() if not isinstance(v, (Mapping, list))}
-                                      for rec in value])
-                hits += _check_counts(frame, threshold, where)
-    return hits
-
-
-def _scan_json(text: str, rules: _Rules, threshold: int) -> list[_Hit]:
-    try:
-        obj = json.loads(text)
-    except ValueError:
-        return _scan_text(text, rules, content=True, line=1)
-    return _scan_json_obj(obj, rules, threshold)
-
-
-def _scan_markdown(text: str, rules: _Rules, static: bool) -> list[_Hit]:
-    hits: list[_Hit] = []
-    for i, line in enumerate(text.split("\n"), start=1):
-        stripped = line.lstrip()
-        content = stripped.startswith((">", "|"))
-        hits += _scan_text(line, rules, content=content, static=static, line=i)
-    return hits
-
-
-_SKIP_TAGS = {"script", "style", "template"}
-_CONTENT_TAGS = {"blockquote", "table"}
-_TEXT_ATTRS = ("alt", "title", "aria-label")
-
-
-def _is_content(tag) -> bool:
-    for t in [tag, *tag.parents]:
-        name = getattr(t, "name", None)
-        if name in _CONTENT_TAGS:
-            return True
-        classes = (t.get("class") or []) if hasattr(t, "get") else []
-        if any(c in ("cell_output", "output") for c in classes):
-            return True
-    return False
-
-
-def _html_tables(soup) -> Iterator[tuple[object, list[str], list[str], list[list[str]]]]:
-    """(table tag, header, index names, body rows) of every HTML table; rows aligned to the header."""
-    for table in soup.find_all("table"):
-        head = table.find("thead")
-        header_rows = head.find_all("tr") if head else []
-        body_rows = [tr for tr in table.find_all("tr") if tr.find_parent("thead") is None]
-        if not header_rows and body_rows and body_rows[0].find("td") is None:
-            header_rows, body_rows = body_rows[:1], body_rows[1:]
-        if not header_rows:
-            continue
-        header = [" ".join(c.get_text(" ").split()) for c in header_rows[0].find_all(["th", "td"])]
-        # Index names of a pandas DataFrame are in a second header row.
-        extra = [" ".join(c.get_text(" ").split()) for tr in header_rows[1:] for c in tr.find_all(["th", "td"])]
-        rows = []
-        for tr in body_rows:
-            cells = [" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])]
-            if len(cells) > len(header):
-                cells = cells[len(cells) - len(header):]
-            elif len(cells) < len(header):
-                cells = [""] * (len(header) - len(cells)) + cells
-            rows.append(cells)
-        yield table, header, [e for e in extra if e], rows
-
-
-def _scan_html(text: str, rules: _Rules, threshold: int, *, static: bool = False, fragment: bool = False,
-               where: str = "", force_content: bool = False) -> list[_Hit]:
-    """Scan an HTML page (or a fragment: a notebook's text/html output)."""
-    from bs4 import BeautifulSoup
-    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
-
-    soup = BeautifulSoup(text, "html.parser")
-    hits: list[_Hit] = []
-    prefix = where
-
-    def line_of(tag) -> int | None:
-        return None if fragment else getattr(tag, "sourceline", None)
-
-    for node in soup.find_all(string=True):
-        if isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction)):
-            continue
-        parent = node.parent
-        if parent is None or parent.name in _SKIP_TAGS or any(p.name in _SKIP_TAGS for p in parent.parents):
-            continue
-        s = str(node)
-        if not s.strip():
-            continue
-        hits += _scan_text(s, rules, content=force_content or _is_content(parent), static=static,
-                           where=prefix, line=line_of(parent))
-    for tag in soup.find_all(True):
-        if tag.name in _SKIP_TAGS:
-            continue
-        for attr in _TEXT_ATTRS:
-            value = tag.get(attr)
-            if isinstance(value, str) and value.strip():
-                hits += _scan_text(value, rules, content=force_content or _is_content(tag), static=static,
-                                   where=prefix, line=line_of(tag))
-    if not static:
-        for table, header, index_names, rows in _html_tables(soup):
-            loc = _loc(prefix, line_of(table))
-            hits += _check_columns([*header, *index_names], rules, f"{loc} (table header)")
-            if rows and any(c == "n" or c == "count" or c.startswith(("n_", "count_")) for c in header):
-                frame = pd.DataFrame(rows, columns=header)
-                hits += _check_counts(frame, threshold, f"{loc} (table)")
-    return hits
-
-
-def _scan_notebook(text: str, rules: _Rules, threshold: int) -> list[_Hit]:
-    import nbformat
-
-    try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception:  # noqa: BLE001 - nbformat raises many types for a broken file; scan it as JSON then
-        return _scan_json(text, rules, threshold)
-    hits: list[_Hit] = []
-    for i, cell in enumerate(nb.cells, start=1):
-        src = cell.get("source", "")
-        if isinstance(src, list):
-            src = "".join(src)
-        hits += _scan_text(src, rules, content=False, where=f"cell {i} ({cell.get('cell_type', '?')})", line=1)
-        for j, out in enumerate(cell.get("outputs", []) or [], start=1):
-            where = f"cell {i} output {j}"
-            otype = out.get("output_type")
-            if otype == "stream":
-                t = out.get("text", "")
-                hits += _scan_text("".join(t) if isinstance(t, list) else t, rules, content=True, where=where)
-            elif otype == "error":
-                hits += _scan_text("\n".join(out.get("traceback", [])), rules, content=True, where=where)
-            else:
-                for mime, data in (out.get("data") or {}).items():
-                    value = "".join(data) if isinstance(data, list) else data
-                    if mime == "text/html":
-                        hits += _scan_html(value, rules, threshold, fragment=True, where=where, force_content=True)
-                    elif mime.startswith("text/") or mime in ("application/javascript",):
-                        hits += _scan_text(str(value), rules, content=True, where=where)
-                    elif mime.endswith("json"):
-                        hits += _scan_json_obj(value, rules, threshold, prefix=f"{where}, ")
-    return hits
-
 
 # ============================================================================ which files
 
@@ -800,44 +205,49 @@ _CATEGORY_WORDS = {
     "csv": "CSV table(s)",
     "json": "JSON file(s)",
     "text": "text/Markdown file(s)",
-    "pdf": "PDF file(s) (text not extracted: the factsheets are drawn from key_figures.json and the tables, "
-           "which were scanned)",
+    "pdf": "PDF file(s) (text by pdftotext)",
+    "searchindex": "search index(es) (searchindex.js)",
     "image": "image(s) (not scanned: figures are pixels; their alt texts are in the HTML)",
     "asset": "theme asset(s) (JS/CSS/fonts: not scanned)",
     "binary": "other binary file(s) (not scanned)",
     "private": "respondent-level data file(s)",
     "not-published": "private file(s) of cleaning in data/processed/<wave>/ (not published, not read)",
 }
-_SCANNED = ("html", "notebook", "csv", "json", "text")
+_SCANNED = ("html", "notebook", "csv", "json", "text", "pdf", "searchindex")
 
 
-def _scan_file(path: Path, rel: Path, rules: _Rules) -> tuple[str, list[_Hit]]:
+def _scan_file(path: Path, rel: Path, rules: Rules) -> tuple[str, list[Hit]]:
     cat = _category(path)
     static = "_static" in rel.parts
     if cat == "private":
-        return cat, [_Hit("", "private-file",
+        return cat, [Hit("", "private-file",
                           "respondent-level data file among the published files: remove it from the publication",
                           path.name)]
-    if cat in ("pdf", "image", "asset"):
+    if cat == "pdf":
+        return cat, scan_pdf(path, rules)
+    if cat == "asset" and path.name == "searchindex.js":
+        text = read_text(path)
+        return "searchindex", scan_searchindex(text or "", rules)
+    if cat in ("image", "asset"):
         return cat, []
     try:
-        text = _read_text(path)
+        text = read_text(path)
     except OSError as exc:
-        return cat, [_Hit("", "unreadable", f"cannot be read: {exc}", "")]
+        return cat, [Hit("", "unreadable", f"cannot be read: {exc}", "")]
     if text is None:
         return "binary", []
     threshold = rules.threshold_for(rel)
     if cat == "html":
-        return cat, _scan_html(text, rules, threshold, static=static)
+        return cat, scan_html(text, rules, threshold, static=static)
     if cat == "notebook":
-        return cat, _scan_notebook(text, rules, threshold)
+        return cat, scan_notebook(text, rules, threshold)
     if cat == "csv":
         if path.suffix.lower() == ".tsv":
-            return cat, _scan_markdown(text, rules, static)
-        return cat, _scan_csv(text, rules, threshold)
+            return cat, scan_markdown(text, rules, static)
+        return cat, scan_csv(text, rules, threshold)
     if cat == "json":
-        return cat, _scan_json(text, rules, threshold)
-    return cat, _scan_markdown(text, rules, static)
+        return cat, scan_json(text, rules, threshold)
+    return cat, scan_markdown(text, rules, static)
 
 
 # ============================================================================ the scan
@@ -922,9 +332,9 @@ def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
 
     raw_dir = raw_dirs[0] if raw_dirs else _paths.raw_dir()
     waves = list_waves(raw_dir) if raw_dir.is_dir() else []
-    rules = _build_rules(waves, load_pii(pii), threshold)
+    rules = build_rules(waves, load_pii(pii), threshold)
     if raw and waves:
-        _add_raw_values(rules, waves)
+        add_raw_values(rules, waves)
     elif raw:
         rules.notes.append(f"no raw exports under {raw_dir}: their ids were not searched for")
 
@@ -952,7 +362,7 @@ def report(findings: pd.DataFrame) -> str:
     lines = ["Privacy scan of the published files"]
     scanned = [f"{counts[c]} {_CATEGORY_WORDS[c]}" for c in _SCANNED if counts.get(c)]
     lines.append("scanned: " + (", ".join(scanned) or "nothing"))
-    others = [c for c in ("pdf", "image", "asset", "binary", "not-published") if counts.get(c)]
+    others = [c for c in ("image", "asset", "binary", "not-published") if counts.get(c)]
     for c in others:
         lines.append(f"not scanned: {counts[c]} {_CATEGORY_WORDS[c]}")
     for note in findings.attrs.get("notes", []):
