@@ -94,6 +94,19 @@ def _notebook(markdown: str = "# Uitkomsten\n\nIn Den Haag en omgeving.", stream
     return nbformat.writes(nb)
 
 
+def _pdf(path: Path, text: str) -> None:
+    """A one-page PDF with a line of text (matplotlib's PDF backend, fonts embedded)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(8, 2))
+    fig.text(0.05, 0.5, text, fontsize=9)
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+
+
 @pytest.fixture
 def tree(tmp_path, monkeypatch):
     """A clean fake publication in ``tmp_path/pub``; PEO_ROOT is an empty folder (no raw data)."""
@@ -110,7 +123,7 @@ def tree(tmp_path, monkeypatch):
     (pub / "html" / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (pub / "tables" / "space_by_group.csv").write_text(CLEAN_CSV, encoding="utf-8")
     (pub / "tables" / "key_figures.json").write_text(json.dumps(CLEAN_KEY_FIGURES), encoding="utf-8")
-    (pub / "tables" / "factsheet.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    _pdf(pub / "tables" / "factsheet.pdf", "Factsheet PEO 2022: 9 op de 10 professionals hebben genoeg ruimte.")
     (pub / "waves" / "2022").mkdir(parents=True)
     (pub / "waves" / "2022" / "03_outcomes.ipynb").write_text(_notebook(), encoding="utf-8")
     return pub
@@ -318,7 +331,10 @@ def test_planted_list_from_a_mapping(tree):
     _write_page(tree, "<blockquote><p>Groeten van Bertus Blom uit Oosterhout</p></blockquote>")
     findings = scan([tree], pii={"persons": ["Bertus Blom"], "places": ["Oosterhout"]})
     assert sorted(findings["kind"]) == ["person", "place"]
-    assert scan([tree], pii={}).empty
+    # Without the list, the residual-identifier detector still sees a place by its shape
+    # ("-hout"); the name "Bertus Blom" without a cue is left to the list.
+    assert sorted(scan([tree], pii={})["kind"]) == ["identifier"]
+    assert scan([tree], pii={}, detect=False).empty
 
 
 # ------------------------------------------------------------------------------ CLI and errors
@@ -356,3 +372,100 @@ def test_the_demo_build_is_clean(built_demo):
     assert files.get("html", 0) > 10 and files.get("notebook", 0) > 0 and files.get("csv", 0) > 10
     # The raw exports were searched for, too.
     assert any("from the raw export searched for" in n for n in findings.attrs["notes"])
+
+
+# ------------------------------------------------------------------------------ issue 11: attacks and detector
+
+
+@pytest.mark.parametrize("detail", ["Team Zeester", "Gezinsteam De Vlinder", "het Picasso Lyceum", "de Houtwijk",
+                                    "de Laakhaven", "collega ilse", "postcode 2543 AB"])
+def test_unlisted_detail_in_a_quote_is_found_by_the_detector(tree, detail):
+    """Details on no list (issue 11: 11 of 43 were published as quotes) are found by their shape."""
+    _write_page(tree, f"<blockquote><p>Ik werk samen met {detail} en dat gaat goed.</p></blockquote>")
+    findings = scan([tree], raw=False)
+    hits = findings[(findings["file"] == "html/page.html") & (findings["kind"] == "identifier")]
+    assert len(hits) == 1, publication.report(findings)
+
+
+def test_detector_leaves_narrative_alone(tree):
+    _write_page(tree, "<p>Het team van de Kennisnetwerk Jeugd Haaglanden schreef dit rapport met collega's.</p>"
+                      "<blockquote><p>Te veel regels, onderweg naar huisbezoeken verlies ik tijd.</p></blockquote>")
+    findings = scan([tree], raw=False)
+    assert findings.empty, publication.report(findings)
+
+
+def test_name_in_a_factsheet_pdf_is_found(tree):
+    _pdf(tree / "tables" / "factsheet.pdf", "Een professional: 'Jan de Vries zegt dat het niet gaat.'")
+    findings = scan([tree], raw=False)
+    hits = findings[(findings["file"] == "tables/factsheet.pdf") & (findings["kind"] == "person")]
+    assert len(hits) == 1 and hits["location"].iloc[0].startswith("page 1"), publication.report(findings)
+
+
+def test_name_in_the_search_index_is_found(tree):
+    index = {"docnames": ["index"], "titles": ["Citaat van Fatima El Amrani"], "terms": {"werkdruk": 0},
+             "titleterms": {}, "filenames": ["index.md"]}
+    (tree / "html" / "searchindex.js").write_text(f"Search.setIndex({json.dumps(index)})", encoding="utf-8")
+    findings = scan([tree], raw=False)
+    hits = findings[(findings["file"] == "html/searchindex.js") & (findings["kind"] == "person")]
+    assert len(hits) == 1, publication.report(findings)
+    assert findings.attrs["files"].get("searchindex") == 1
+
+
+def _by_group(rows):
+    head = "item,item_label,box,box_label,group,n,count,share,suppressed\n"
+    return head + "".join(f"ps_general,x,agree,eens,{g},{n},{c},,{str(n == '' or c == '')}\n" for g, n, c in rows)
+
+
+def test_group_of_six_given_back_by_the_total_is_a_disclosure(tree):
+    """Issue 11: "Geanalyseerd: 106 respondenten (GI –, JZ 50, LT 50)" gives GI = 6 back."""
+    (tree / "tables" / "space_by_group.csv").write_text(
+        _by_group([("GI", "", ""), ("JZ", 50, 40), ("LT", 50, 41), ("totaal", 106, 85)]), encoding="utf-8")
+    kf = dict(CLEAN_KEY_FIGURES, response={"received": 120, "analysed": 106, "by_group": {"GI": None, "JZ": 50, "LT": 50}})
+    (tree / "tables" / "key_figures.json").write_text(json.dumps(kf), encoding="utf-8")
+    findings = scan([tree], raw=False)
+    d = findings[findings["kind"] == "disclosure"]
+    where = set(zip(d["file"], d["location"]))
+    assert ("tables/space_by_group.csv", "row 1, column n") in where, publication.report(findings)
+    assert ("tables/space_by_group.csv", "row 1, column count") in where
+    assert ("tables/key_figures.json", "row 0, column response.by_group.GI") in where
+    assert d["finding"].str.contains("must be 6").any()
+
+
+def test_complementary_suppression_that_holds_is_not_a_finding(tree):
+    """Two hidden cells in one margin: neither is determined."""
+    (tree / "tables" / "space_by_group.csv").write_text(
+        _by_group([("GI", 50, 45), ("JZ", 50, ""), ("LT", 50, ""), ("totaal", 150, 130)]), encoding="utf-8")
+    findings = scan([tree], raw=False)
+    assert findings[findings["kind"] == "disclosure"].empty, publication.report(findings)
+
+
+def test_cell_hidden_in_one_table_and_shown_in_another(tree):
+    (tree / "tables" / "space_by_group.csv").write_text(
+        _by_group([("GI", 50, 45), ("JZ", 50, ""), ("LT", 50, ""), ("totaal", 150, 130)]), encoding="utf-8")
+    (tree / "tables" / "headline_extra.csv").write_text(_by_group([("JZ", 50, 44)]), encoding="utf-8")
+    findings = scan([tree], raw=False)
+    d = findings[findings["kind"] == "disclosure"]
+    assert d["finding"].str.contains("is shown in headline_extra.csv").any(), publication.report(findings)
+
+
+@pytest.mark.parametrize("decimals", [None, 3])
+def test_chi_square_statistic_pins_hidden_cells(tree, decimals):
+    """Issue 11: the chi-square of the headline-vs-rest table gives the hidden cells back."""
+    import numpy as np
+    from scipy.stats import chi2_contingency
+
+    a, n = {"GI": 40, "JZ": 46, "LT": 43}, {"GI": 50, "JZ": 52, "LT": 48}
+    (tree / "tables" / "space_by_group.csv").write_text(
+        _by_group([("GI", 50, 40), ("JZ", 52, ""), ("LT", 48, ""), ("totaal", 150, 129)]), encoding="utf-8")
+    x2 = float(chi2_contingency(np.array([[a[g] for g in a], [n[g] - a[g] for g in a]]), correction=False)[0])
+    stat = str(x2) if decimals is None else f"{x2:.{decimals}f}"
+    (tree / "tables" / "space_tests.csv").write_text(
+        f"family,item,item_label,test,statistic,df,p_value,effect,effect_size,n,note\n"
+        f"f,ps_general,x,chi-kwadraat,{stat},2,0.3,cramer_v,0.1,150,\n", encoding="utf-8")
+    findings = scan([tree], raw=False)
+    d = findings[findings["kind"] == "disclosure"]
+    assert d["finding"].str.contains("pinned to 46 by the chi-square").any(), publication.report(findings)
+    assert d["finding"].str.contains("pinned to 43 by the chi-square").any()
+    # Without the statistic the same table holds.
+    (tree / "tables" / "space_tests.csv").unlink()
+    assert scan([tree], raw=False).query("kind == 'disclosure'").empty

@@ -254,7 +254,8 @@ def _scan_file(path: Path, rel: Path, rules: Rules) -> tuple[str, list[Hit]]:
 
 
 def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
-         pii: str | Path | Mapping | None = None, raw: bool = True) -> pd.DataFrame:
+         pii: str | Path | Mapping | None = None, raw: bool = True, attack: bool = True,
+         detect: bool = True) -> pd.DataFrame:
     """Scan everything published for details that could identify a respondent.
 
     Parameters
@@ -275,6 +276,12 @@ def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
     raw : bool, default True
         Also search for the ids and identifying values of the raw exports (the waves of the
         scanned repository root, else of :func:`peo.paths.raw_dir`).
+    attack : bool, default True
+        Attack the published numbers of each folder of tables (:mod:`peo.checks.attacks`):
+        a hidden cell that the linear relations between all published counts, or a
+        published chi-square statistic, give back is a finding of kind ``disclosure``.
+    detect : bool, default True
+        Run the residual-identifier detector of the open answers over all content.
 
     Returns
     -------
@@ -333,6 +340,7 @@ def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
     raw_dir = raw_dirs[0] if raw_dirs else _paths.raw_dir()
     waves = list_waves(raw_dir) if raw_dir.is_dir() else []
     rules = build_rules(waves, load_pii(pii), threshold)
+    rules.detect = detect
     if raw and waves:
         add_raw_values(rules, waves)
     elif raw:
@@ -350,10 +358,30 @@ def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
             seen.add(key)
             rows.append({"file": rel.as_posix(), "location": h.location or "(file)", "kind": h.kind,
                          "finding": h.finding, "excerpt": h.excerpt})
+    if attack:
+        rows += _attack(jobs, rules)
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS).astype("string")
     out.attrs["files"] = dict(counts)
     out.attrs["notes"] = notes + rules.notes
     return out
+
+
+def _attack(jobs: list[tuple[Path, Path]], rules: Rules) -> list[dict]:
+    """Attack the tables of every folder of published CSV tables (one wave each)."""
+    from peo.checks.attacks import attack_wave
+
+    rel_of = {f.resolve(): rel for f, rel in jobs}
+    rows = []
+    for folder in sorted({f.parent.resolve() for f, _ in jobs if f.suffix.lower() == ".csv"}):
+        kf = folder / "key_figures.json"
+        kf = kf if kf.is_file() else folder.parent / "key_figures.json"
+        found, notes = attack_wave(folder, kf if kf.is_file() else None)
+        rules.notes += [f"{folder.name}: {n}" for n in notes]
+        for f in found:
+            rel = rel_of.get((folder / f.file).resolve(), Path(folder.name) / f.file)
+            rows.append({"file": rel.as_posix(), "location": f.location, "kind": "disclosure",
+                         "finding": f.finding, "excerpt": ""})
+    return rows
 
 
 def report(findings: pd.DataFrame) -> str:

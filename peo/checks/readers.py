@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peo.checks.rules import Hit, Rules, check_columns, check_counts, loc, scan_text
+from peo.checks.rules import Hit, Rules, check_columns, check_counts, location, scan_text
 
 __all__ = ["read_text", "scan_csv", "scan_json", "scan_markdown", "scan_html", "scan_notebook", "scan_pdf",
            "scan_searchindex", "html_tables"]
@@ -184,7 +184,7 @@ def scan_html(text: str, rules: Rules, threshold: int, *, static: bool = False, 
                                    where=prefix, line=line_of(tag))
     if not static:
         for table, header, index_names, rows in html_tables(soup):
-            loc = loc(prefix, line_of(table))
+            loc = location(prefix, line_of(table))
             hits += check_columns([*header, *index_names], rules, f"{loc} (table header)")
             if rows and any(c == "n" or c == "count" or c.startswith(("n_", "count_")) for c in header):
                 frame = pd.DataFrame(rows, columns=header)

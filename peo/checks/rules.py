@@ -25,7 +25,7 @@ from peo.tables.disclosure import check_published
 __all__ = [
     "FINDING_COLUMNS", "KINDS", "FORBIDDEN_COLUMNS", "PRIVATE_FILES", "HOME_FILES", "DATA_SUFFIXES",
     "ASSET_SUFFIXES", "IMAGE_SUFFIXES", "DEMO_PII_PATH", "PublicationScanError", "Hit", "Rules", "mask",
-    "load_pii", "build_rules", "add_raw_values", "scan_text", "check_columns", "check_counts", "loc",
+    "load_pii", "build_rules", "add_raw_values", "scan_text", "check_columns", "check_counts", "location",
 ]
 
 #: Columns of the DataFrame returned by :func:`scan`.
@@ -331,7 +331,7 @@ def _line_at(text: str, pos: int, base: int | None) -> int | None:
     return None if base is None else base + text.count("\n", 0, pos)
 
 
-def loc(prefix: str, line: int | None) -> str:
+def location(prefix: str, line: int | None) -> str:
     if line is None:
         return prefix
     return f"{prefix}, line {line}" if prefix else f"line {line}"
@@ -350,13 +350,15 @@ def scan_text(text: str, rules: Rules, *, content: bool, static: bool = False,
         return hits
 
     def add(m_start: int, kind: str, finding: str, value: str) -> None:
-        hits.append(Hit(loc(where, _line_at(text, m_start, line)), kind, finding, mask(value)))
+        hits.append(Hit(location(where, _line_at(text, m_start, line)), kind, finding, mask(value)))
 
+    taken: list[tuple[int, int]] = []  # spans already reported from the list
     for kind, rx in rules.names.items():
         if kind in ("place", "organisation") and not content:
             continue
         for m in rx.finditer(text):
             add(m.start(), kind, f"{kind} from the list of identifying details (demo_pii.yml)", m.group())
+            taken.append(m.span())
     for m in _EMAIL_RX.finditer(text):
         if m.group().lower() in rules.planted_emails:
             add(m.start(), "email", "e-mail address from the list of identifying details (demo_pii.yml)", m.group())
@@ -383,7 +385,7 @@ def scan_text(text: str, rules: Rules, *, content: bool, static: bool = False,
     if static:
         return hits
     if content and rules.detect:
-        hits += _residual(text, rules, add)
+        _residual(text, rules, add, taken)
     for m in _RESPONSE_ID_RX.finditer(text):
         add(m.start(), "raw-id", "response id of a survey-tool export (R_...)", m.group())
     for m in _IP_RX.finditer(text):
@@ -409,7 +411,7 @@ def scan_text(text: str, rules: Rules, *, content: bool, static: bool = False,
 _DETECTOR_SKIP = {"email", "telefoon", "url", "datum", "nummer"}
 
 
-def _residual(text: str, rules: Rules, add) -> list:
+def _residual(text: str, rules: Rules, add, taken: list[tuple[int, int]]) -> None:
     """The residual-identifier detector of the open answers, over a piece of content."""
     from peo.tables.identifiers import find  # noqa: PLC0415 (only needed when content is scanned)
 
@@ -419,11 +421,10 @@ def _residual(text: str, rules: Rules, add) -> list:
         rules.vocab = vocabulary()
     first, ordinary = rules.vocab
     for sp in find(text, first_names=first, ordinary=ordinary):
-        if sp.kind in _DETECTOR_SKIP:
+        if sp.kind in _DETECTOR_SKIP or any(s < sp.end and sp.start < e for s, e in taken):
             continue
         add(sp.start, "identifier", f"{sp.kind} of an identifying shape (peo/data/identifier_rules.yml)",
             text[sp.start:sp.end])
-    return []
 
 
 def check_columns(columns: Iterable, rules: Rules, where: str) -> list[Hit]:

@@ -35,12 +35,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from peo.tables.identifiers import PHONE_PATTERN
+from peo.tables.identifiers import PHONE_PATTERN, RULES_PATH
 from peo.tables.identifiers import find as find_details
 from peo.tables.ner import entities as ner_entities
 from peo.tables.region import REGION_LOOKUP_PATH, load_region_lookup, norm
 
-__all__ = ["TAG_KINDS", "Deidentified", "deidentify", "warm_up", "vocabulary", "residual_identifiers"]
+__all__ = ["SOURCES", "TAG_KINDS", "Deidentified", "deidentify", "warm_up", "vocabulary", "residual_identifiers"]
+
+#: The files whose content decides the de-identification (a cache of de-identified answers
+#: is valid only for the same files; see peo.tables.sections).
+SOURCES = tuple(
+    [Path(__file__).with_name(f"{m}.py") for m in ("deid", "ner", "identifiers", "region")]
+    + [REGION_LOOKUP_PATH, RULES_PATH]
+)
 
 # deduce's tags (and the ones added here) -> the kind used in our bracketed tags. The tag
 # in a published answer is ``[<KIND>-<n>]``; the mapping's ``kind`` column is the

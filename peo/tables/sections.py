@@ -292,7 +292,9 @@ def _deid_key(texts: pd.Series) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for part in (Path(__file__).with_name("text.py"), paths.package_data("region_lookup.yml")):
+    from peo.tables.deid import SOURCES  # everything that decides the de-identification
+
+    for part in SOURCES:
         h.update(part.read_bytes())
     for (item, pid), text in texts.items():
         h.update(f"{item}\x1f{pid}\x1f{text}\x1e".encode())
