@@ -45,6 +45,7 @@ __all__ = ["Cell", "Finding", "read_cells", "linear_attack", "chi_square_attack"
 
 GROUPS_TOTAL = "totaal"
 _CATEGORY_COLUMNS = ("box", "answer_code", "theme", "level", "answer")
+_REST = "rest"  # the box "overige antwoorden": headline box and rest add up to the n
 _MAX_TABLES = 2_000_000  # largest number of candidate tables enumerated for one statistic
 
 
@@ -118,8 +119,11 @@ def read_cells(tables_dir: Path, key_figures: Path | None = None, *, partition_t
             continue
         if "item" not in cols or not ({"n", "count"} & cols):
             continue
+        if cols & {"odds_ratio", "estimate", "lr_statistic", "rho", "effect_size"}:
+            continue  # a model's or correlation's n is the n of the model, not of a cell
         cat_col = next((c for c in _CATEGORY_COLUMNS if c in cols), None)
-        if path.stem.endswith("_distribution") or path.stem in partition:
+        if (path.stem.endswith("_distribution") or path.stem in partition
+                or (cat_col is not None and (frame[cat_col] == _REST).any())):
             m.single_choice_tables.add(name)
         for i, r in frame.iterrows():
             item = r["item"]
@@ -167,11 +171,11 @@ def _relations(m: _Model) -> dict[str, list[tuple[dict, str, float]]]:
         if k[0] == "n" and ("resp", k[2]) in keys:
             fam["an n is at most the respondents"].append(({k: 1.0, ("resp", k[2]): -1.0}, "<=", 0.0))
     # The answers of a single-choice item add up to its n (distribution tables).
-    cats: dict[tuple, set] = defaultdict(set)
+    cats: dict[tuple, set] = defaultdict(set)  # per table: its categories add up to the n
     for c in m.cells:
         if c.file in m.single_choice_tables and c.key[0] == "count":
-            cats[(c.key[1], c.key[3])].add(c.key)
-    for (item, group), ks in cats.items():
+            cats[(c.file, c.key[1], c.key[3])].add(c.key)
+    for (_, item, group), ks in cats.items():
         if ("n", item, group) in keys and len(ks) > 1:
             coef = {k: 1.0 for k in ks}
             coef[("n", item, group)] = -1.0
@@ -323,7 +327,7 @@ def chi_square_attack(m: _Model, ranges: dict, groups: list[str] | None = None) 
             continue
         item = t["item"]
         boxes = {c.key[2] for c in m.cells if c.key[0] == "count" and c.key[1] == item
-                 and c.key[3] != GROUPS_TOTAL and c.file.endswith("_by_group.csv")}
+                 and c.key[3] != GROUPS_TOTAL and c.file.endswith("_by_group.csv")} - {_REST}
         if len(boxes) != 1:
             continue
         box = boxes.pop()

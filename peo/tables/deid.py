@@ -438,11 +438,14 @@ def deidentify(texts: pd.Series, *, lookup_path: str | Path | None = None, ner: 
     return Deidentified(text=result, mapping=mapping)
 
 
-# Priorities of the annotations found outside deduce: the shape rules are as sure as the
-# region list; Frog's guesses lose against both and against nothing else of deduce's
-# (deduce uses 0), so a listed name keeps its kind.
+# Priorities of the annotations found outside deduce. The shape rules for organisations,
+# places and numbers are as sure as the region list ("Team Zeester" whole, not deduce's
+# "Zeester" as a surname). Frog's guesses and a first name after a cue are fallbacks: they
+# lose against deduce (0), so that deduce's "Jan de Vries" stays one person rather than
+# "Jan" from the cue rule plus a left-over "Vries" with a tag of its own.
 _RULE_PRIORITY = _REGION_PRIORITY
-_NER_PRIORITY = 5
+_FALLBACK_PRIORITY = -1
+_NER_PRIORITY = _FALLBACK_PRIORITY
 _NER_TAGS = {"PER": "ner_persoon", "ORG": "ner_organisatie", "LOC": "ner_locatie"}
 
 
@@ -465,9 +468,19 @@ def _vocabulary(_key: int, model) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _trim_entity(text: str, start: int, end: int) -> tuple[int, int]:
-    """Leave punctuation around an entity outside it ("Lyceum!" -> "Lyceum")."""
+    """Leave punctuation and leading lower-case words outside an entity.
+
+    "Lyceum!" -> "Lyceum"; Frog's "teamleider Fatima El Amrani" -> "Fatima El Amrani" (a
+    name starts with a capital; the word before it is a role, which deduce's "Fatima El
+    Amrani" would otherwise leave behind with a tag of its own).
+    """
     while start < end and not text[start].isalnum():
         start += 1
+    while True:
+        m = re.match(r"([^\W\d_]+)\s+(?=\S)", text[start:end])
+        if not m or not m.group(1)[0].islower() or m.group(1) in _EDGE_WORDS:
+            break
+        start += m.end()
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return start, end
@@ -487,7 +500,8 @@ def _given_spans(values: list, model, *, ner: bool) -> dict[str, tuple]:
             if tag and s < t:
                 spans.append((s, t, tag, _NER_PRIORITY))
         for sp in find_details(text, first_names=first, ordinary=ordinary):
-            spans.append((sp.start, sp.end, f"regel_{sp.kind}", _RULE_PRIORITY))
+            prio = _FALLBACK_PRIORITY if sp.kind == "persoon" else _RULE_PRIORITY
+            spans.append((sp.start, sp.end, f"regel_{sp.kind}", prio))
         out[text] = tuple(spans)
     return out
 

@@ -48,6 +48,7 @@ def group_tests(data: WaveData, items: list[str], family: str) -> disclosure.Pro
         ``note``. Rows with ``n`` below the threshold are blanked.
     """
     from peo.stats.groups import chi_square, kruskal
+    from peo.tables.derived import withhold_unpublishable_tests
 
     parts = []
     for item_id in items:
@@ -60,6 +61,9 @@ def group_tests(data: WaveData, items: list[str], family: str) -> disclosure.Pro
         table = pd.DataFrame(columns=[*cols, "p_holm"])
     else:
         table = pd.concat(parts, ignore_index=True)
+        # A test over a table with a cell below the threshold is withheld (peo.tables.derived).
+        table = withhold_unpublishable_tests(table, table["box"].to_dict(), data.respondents, data.codebook, GROUP,
+                                             data.threshold)
         table["family"] = family
         table = adjust_family(table[cols])
     return disclosure.protect_rows(table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True)

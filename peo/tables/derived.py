@@ -1,0 +1,89 @@
+"""Derived statistics under disclosure control: a test is published only over a publishable table.
+
+A chi-square statistic, Kruskal-Wallis H, p-value or effect size is a function of the table
+it is computed from. With the published margins (group sizes, totals) an attacker can
+enumerate the integer tables that give the published statistic and often finds one
+(issue 11: 2021, "in het algemeen genoeg ruimte": JZ 6 and LT 5 not agreeing, unique from
+the unrounded X²; ``peo.checks.attacks`` does this). Rounding the statistic does not help:
+at three decimals the table of that example is still unique.
+
+The rule: a test is published only when the table it is computed from would itself be
+publishable cell by cell, i.e. every cell reaches the wave's threshold (zeros included,
+as zeros are disclosive). The chi-square test already collapses to the headline box
+against the rest when expected counts are small (:func:`peo.stats.groups.chi_square`);
+when even that table has a cell below the threshold, statistic, df, p-value, Holm p and
+effect size are withheld and ``note`` says why (``peo/data/wording.yml``,
+``derived_statistics.withheld``). Kruskal-Wallis is computed from the full table of
+answer codes by group, and is checked on that table.
+
+Precision: the statistics that are published are published unrounded in the CSV tables
+(the data package is for reuse) and rounded only on the page; since only statistics over
+publishable tables are published, no precision needs to hide anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from peo.stats.reliability import item_codes
+from peo.survey.wording import phrase
+
+__all__ = ["tested_table", "withhold_unpublishable_tests", "WITHHELD_COLUMNS"]
+
+#: Columns blanked in a withheld test row.
+WITHHELD_COLUMNS = ("statistic", "df", "p_value", "p_holm", "effect_size")
+
+
+def tested_table(df: pd.DataFrame, codebook, item: str, by: str, box: str | None) -> pd.DataFrame:
+    """The group x answer table a test of ``item`` by ``by`` is computed from.
+
+    With ``box``, the answers are collapsed to that box against the rest, as
+    :func:`peo.stats.groups.chi_square` does. Answer options nobody chose are left out
+    (the test leaves them out too); a zero of a chosen option in one group stays.
+    """
+    it = codebook.item(item)
+    codes = item_codes(df, codebook, item)
+    groups = df[by]
+    valid = codes.notna() & groups.notna()
+    table = pd.crosstab(groups[valid], codes[valid])
+    if box:
+        inside = table[[c for c in table.columns if c in it.response_scale.boxes[box].codes]].sum(axis=1)
+        table = pd.DataFrame({box: inside, "rest": table.sum(axis=1) - inside})
+    table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
+    return table
+
+
+def withhold_unpublishable_tests(tests: pd.DataFrame, boxes: dict, df: pd.DataFrame, codebook, by: str,
+                                 threshold: int) -> pd.DataFrame:
+    """Blank the tests whose table has a cell below the threshold, saying why in ``note``.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        Rows of :func:`peo.stats.groups.chi_square` / ``kruskal`` (``item``, ``test``,
+        ``statistic``, ... ``note``).
+    boxes : dict
+        Row index -> the box the chi-square test collapsed to ("" or missing: not collapsed).
+    df, codebook, by, threshold
+        The respondents, their codebook, the grouping column and the wave's threshold.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with withheld rows blanked (:data:`WITHHELD_COLUMNS`) and the reason in ``note``.
+    """
+    out = tests.copy()
+    reason = phrase("derived_statistics", "withheld", threshold=threshold)
+    for i, row in out.iterrows():
+        if pd.isna(row.get("statistic")):
+            continue
+        box = boxes.get(i) or None if row.get("test") == "chi2" else None
+        cells = tested_table(df, codebook, row["item"], by, box).to_numpy()
+        if cells.size and (cells < threshold).any():
+            for c in WITHHELD_COLUMNS:
+                if c in out.columns:
+                    out.at[i, c] = np.nan
+            note = row.get("note")
+            out.at[i, "note"] = reason if pd.isna(note) or not str(note) else f"{note}; {reason}"
+    return out
