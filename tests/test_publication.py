@@ -469,3 +469,18 @@ def test_chi_square_statistic_pins_hidden_cells(tree, decimals):
     # Without the statistic the same table holds.
     (tree / "tables" / "space_tests.csv").unlink()
     assert scan([tree], raw=False).query("kind == 'disclosure'").empty
+
+
+def test_vectorised_pearson_matches_scipy():
+    """The attack's X² of 2 x G tables equals scipy.stats.chi2_contingency(correction=False)."""
+    import numpy as np
+    from scipy.stats import chi2_contingency
+
+    from peo.checks.attacks import _pearson
+
+    rng = np.random.default_rng(11)
+    n = rng.integers(20, 80, size=(50, 3)).astype(float)
+    a = np.floor(n * rng.uniform(0.1, 0.9, size=(50, 3)))
+    ours = _pearson(a, n)
+    ref = [chi2_contingency(np.vstack([a[i], n[i] - a[i]]), correction=False)[0] for i in range(50)]
+    assert np.allclose(ours, ref, rtol=1e-12)

@@ -72,6 +72,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "LAYOUT_COLOURS",
     "MIN_FIGURE_ALT",
+    "NARROW_WIDTH",
     "NODE_PROJECT",
     "WCAG_TAGS",
     "allowed_colours",
@@ -129,6 +130,10 @@ FAIL_IMPACTS: tuple[str, ...] = ("serious", "critical")
 #: Shortest alt text of a figure: a sentence that says what the figure shows, not a title
 #: such as "Figuur 1" or "Werkdruk per groep".
 MIN_FIGURE_ALT = 40
+
+#: Width (CSS px) at which no page may scroll sideways (WCAG 1.4.10 Reflow: 320 px at 400%
+#: zoom; 375 px is the narrowest common phone).
+NARROW_WIDTH = 375
 #: Primary language of every page (the ``lang`` of ``<html>`` must equal it or start with
 #: it and a hyphen, e.g. ``nl-NL``).
 LANGUAGE = "nl"
@@ -308,6 +313,7 @@ def browse(
             "concurrency": concurrency,
             "timeout_ms": int(timeout * 1000),
             "viewport": dict(viewport or {"width": 1280, "height": 900}),
+            "narrow_width": NARROW_WIDTH,
             "color_schemes": list(color_schemes),
         }
         budget = 60 + timeout * len(pages) / max(1, concurrency)
@@ -404,11 +410,16 @@ def findings(result: Mapping, *, fail_impacts: Sequence[str] = FAIL_IMPACTS, min
             continue
         if p.get("status") is not None and p["status"] >= 400:
             rows.append(_row(page, "load", "load", "critical", f"The server answered HTTP {p['status']}", p["url"], ""))
-        for message in dict.fromkeys(p.get("page_errors", [])):
-            # Reported, not failed: a theme script error is no WCAG violation by itself
-            # (what it breaks shows up in the other checks).
-            rows.append(_row(page, "script", "script-error", "moderate", "A script on the page raised an error",
-                             p["url"], message, fails=False))
+        for message in dict.fromkeys(p.get("page_errors", []) + p.get("console_errors", [])):
+            # Failed: a script error breaks what the script was for (issue 11: every page
+            # declared THEBE_JS_URL twice), even where no WCAG rule names it.
+            rows.append(_row(page, "script", "script-error", "serious", "A script on the page raised an error",
+                             p["url"], message))
+        over = p.get("overflow") or {}
+        if over and over.get("scroll_width", 0) > over.get("width", 0) + 1:
+            rows.append(_row(page, "reflow", "horizontal-scroll", "serious",
+                             f"The page scrolls sideways at {over['width']} px (WCAG 1.4.10 Reflow)", p["url"],
+                             f"scroll width {over['scroll_width']} px; too wide: {', '.join(over.get('elements', []))}"))
         found_first: set[tuple[str, str]] = set()
         for v in p.get("violations", []):
             for n in v["nodes"]:

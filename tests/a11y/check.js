@@ -111,7 +111,8 @@ async function checkPage(browser, job, rel) {
   const origin = new URL(job.base_url).origin;
   const result = {
     page: rel, url, status: null, lang: null, title: null, images: [], figures_svg: [],
-    violations: [], remote_requests: [], failed_requests: [], page_errors: [], error: null,
+    violations: [], remote_requests: [], failed_requests: [], page_errors: [], console_errors: [],
+    overflow: null, error: null,
   };
   const page = await browser.newPage();
   try {
@@ -142,6 +143,9 @@ async function checkPage(browser, job, rel) {
       }
     });
     page.on('pageerror', (err) => result.page_errors.push(String(err && err.message ? err.message : err)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') result.console_errors.push(msg.text().slice(0, 300));
+    });
 
     const response = await page.goto(url, { waitUntil: 'load', timeout: job.timeout_ms });
     result.status = response ? response.status() : null;
@@ -178,6 +182,29 @@ async function checkPage(browser, job, rel) {
         COLOUR_RULES,
       );
       result.violations.push(...again.violations.map((v) => violation(v, scheme)));
+    }
+    // Reflow (WCAG 1.4.10): at a phone's width (375 CSS px) the page must not scroll sideways.
+    // A wide table or code block may scroll inside its own box; the page itself may not.
+    if (job.narrow_width) {
+      await page.setViewport({ width: job.narrow_width, height: 800 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(true))));
+      result.overflow = await page.evaluate(() => {
+        const doc = document.documentElement;
+        const width = doc.clientWidth;
+        const wide = [];
+        for (const el of document.body.querySelectorAll('*')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > width + 1 && r.width > 0 && getComputedStyle(el).position !== 'fixed') {
+            let inside = false;
+            for (let p = el.parentElement; p; p = p.parentElement) {
+              const o = getComputedStyle(p).overflowX;
+              if (o === 'auto' || o === 'scroll' || o === 'hidden') { inside = p !== document.body && p !== doc; if (inside) break; }
+            }
+            if (!inside) wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : ''));
+          }
+        }
+        return { width, scroll_width: doc.scrollWidth, elements: wide.slice(0, 5) };
+      });
     }
   } catch (err) {
     result.error = String(err && err.message ? err.message : err);
