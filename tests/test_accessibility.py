@@ -222,11 +222,14 @@ def test_findings_on_requests_loading_and_scripts():
         page_errors=["Identifier 'X' has already been declared"],
         figures_svg=[{"role": "img", "label": "Grafiek", "aria_hidden": False, "width": 400, "height": 300}],
     ))
+    # Issue 11: every page threw "Identifier 'THEBE_JS_URL' has already been declared";
+    # a script error now fails the check.
     assert failing(found) == {("remote-request", "https://unpkg.com/thebe.js"),
                               ("remote-request", "http://127.0.0.2:9/x.css"),
-                              ("missing-resource", "_static/missing.css"), ("svg-figure-label", "svg")}
+                              ("missing-resource", "_static/missing.css"), ("svg-figure-label", "svg"),
+                              ("script-error", "http://127.0.0.1:1/p.html")}
     script = found[found["rule"] == "script-error"]
-    assert len(script) == 1 and not script["fails"].any()
+    assert len(script) == 1 and script["fails"].all()
     broken = a11y.findings(seen(error="Navigation timeout of 30000 ms exceeded"))
     assert failing(broken) == {("load", "http://127.0.0.1:1/p.html")}
     assert failing(a11y.findings(seen(status=404))) == {("load", "http://127.0.0.1:1/p.html")}
@@ -359,3 +362,12 @@ def test_demo_book_is_accessible(built_demo):
     assert len(figures) >= 3 * len(waves)
     assert all(len(i["alt"].strip()) >= a11y.MIN_FIGURE_ALT for i in figures)
     assert result["seconds"] < 120, f"the browser check took {result['seconds']:.0f} s for {len(pages)} pages"
+
+
+def test_console_error_and_sideways_scrolling_at_375_px_fail():
+    found = a11y.findings(seen(console_errors=["Failed to load resource: net::ERR_FAILED"],
+                               overflow={"width": 375, "scroll_width": 640, "elements": ["table.docutils"]}))
+    rules = set(found.loc[found["fails"], "rule"])
+    assert {"script-error", "horizontal-scroll"} <= rules
+    ok = a11y.findings(seen(overflow={"width": 375, "scroll_width": 375, "elements": []}))
+    assert "horizontal-scroll" not in set(ok["rule"])
