@@ -29,6 +29,9 @@ from peo.tables.text import code_themes, deidentify, example_quotes, residual_id
 
 SEED = int(os.environ.get("PEO_CORPUS_SEED", "11"))
 
+# Frog and deduce over 480 answers: about a minute alone, several on a busy machine.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def corpus():
