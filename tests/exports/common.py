@@ -19,7 +19,7 @@ with HTML, spreadsheet formulas and line breaks. Two kinds of mess no tool can p
   four cells): a tool only writes its own options. A fixture writes such a cell as the tool
   writes a question that was seen and not answered. Cleaning sets both to missing, so the
   analysed answers are the same; only ``recodes.csv`` of the demo lists four more cells
-  (:data:`OUT_OF_RANGE` names them, and the tests check exactly that difference);
+  (:func:`out_of_range` names them, and the tests check exactly that difference);
 * three rows that repeat an earlier row with the same response id (two downloads pasted
   together). Tools with their own ids keep them as in the demo (Qualtrics) or give each row
   the next id (LimeSurvey, Microsoft Forms); cleaning then finds them as the same answers
@@ -54,7 +54,7 @@ __all__ = [
     "DEMO_EXPORT",
     "DONT_KNOW",
     "PAGES",
-    "OUT_OF_RANGE",
+    "out_of_range",
     "CONSENT_TEXT",
     "Response",
     "Fixture",
@@ -89,9 +89,7 @@ PAGES: tuple[tuple[str, ...], ...] = (
      "t22_open_solution"),
 )
 
-#: The cells of the demo export that hold a code outside the answer options (row in the
-#: export, 1-based line as ``raw_row``; item; value). No tool can write them (see above).
-OUT_OF_RANGE: list[tuple[int, str, str]] = []  # filled by demo_responses()
+_OUT_OF_RANGE: list[tuple[int, str, str]] = []  # filled by demo_responses()
 
 
 def page_of(question: str) -> int:
@@ -188,7 +186,7 @@ def _closed(item: Item, value: str | None, raw_row: int) -> object:
         return DONT_KNOW
     if code in sc.missing_codes:  # "Geen antwoord" as an option: the demo has none
         raise AssertionError(f"demo line {raw_row}: {item.id} holds the no-answer code {code}; no fixture writes it")
-    OUT_OF_RANGE.append((raw_row, item.id, value))
+    _OUT_OF_RANGE.append((raw_row, item.id, value))
     return None
 
 
@@ -197,7 +195,7 @@ def demo_responses() -> tuple[Response, ...]:
     """Every row of the demo export as a :class:`Response`, in file order."""
     raw = read_export(DEMO_EXPORT, "csv", header_rows=3).rename(columns=DEMO_RENAME)
     items = questions()
-    OUT_OF_RANGE.clear()
+    _OUT_OF_RANGE.clear()
     out = []
     for n, (raw_row, r) in enumerate(raw.iterrows(), start=1):
         answers: dict[str, object] = {}
@@ -245,6 +243,14 @@ def demo_responses() -> tuple[Response, ...]:
             )
         )
     return tuple(out)
+
+
+def out_of_range() -> list[tuple[int, int, str, str]]:
+    """The cells of the demo export that hold a code outside the answer options, which no
+    tool can write (see the module docstring): (data row, line in the file, item, value)."""
+    demo_responses()
+    first = demo_responses()[0]
+    return [(raw_row - first.raw_row + 1, raw_row, item, value) for raw_row, item, value in _OUT_OF_RANGE]
 
 
 @dataclass(frozen=True)
