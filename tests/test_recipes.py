@@ -90,7 +90,7 @@ def clean(root: Path) -> CleanResult:
 
 
 def write_tables(root: Path) -> Path:
-    from peo.tables.analysis import write_results
+    from peo.tables.results import write_results
 
     with peo_root(root):
         return write_results(WAVE)
