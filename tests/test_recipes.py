@@ -83,7 +83,7 @@ def new_root(root: Path) -> Path:
 
 
 def clean(root: Path) -> CleanResult:
-    from peo.pipeline.build import clean_wave
+    from peo.pipeline.cleaning import clean_wave
 
     with peo_root(root):
         return clean_wave(WAVE)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from pathlib import Path
 
 import numpy as np
