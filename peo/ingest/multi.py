@@ -6,7 +6,8 @@ writes the item (``docs/wave-config.md``):
 
 * ``split``: one column per option, named ``<item>_<code>`` or as ``columns`` says; the
   values in ``chosen`` mean chosen (``1``, ``Y``; the words ``code`` and ``label`` stand for
-  the option's own code and label). Empty and ``0`` mean not chosen; other values are left
+  the option's own code and label). Empty and ``0`` mean not chosen, as do values that
+  ``answers.items.<item>`` maps to null (LimeSurvey's ``Nee``, ``N.v.t.``); other values are left
   as found, for validation to warn about and cleaning to set to missing;
 * ``joined``: one column with the chosen options, as codes (``1,3,4``) or as labels
   joined by a separator (``;`` in Microsoft Forms, ``, `` in Google Forms). Labels are
@@ -46,7 +47,10 @@ def _chosen_keys(shape, code: int, option) -> set[str]:
     return keys
 
 
-def _split(df, item, shape, matches, consumed, cfg) -> None:
+def _split(df, item, shape, item_map, matches, consumed, cfg) -> None:
+    # Values that answers.items.<item> maps to null mean "not chosen" (empty): LimeSurvey's
+    # full answers write "Nee" for an option shown and not chosen, "N.v.t." for one never shown.
+    empty = {k for k, target in item_map.items() if target is None}
     renamed = {}
     for c in item.response_scale.codes:
         raw_col = _option_columns(item, shape)[c.code]
@@ -63,7 +67,7 @@ def _split(df, item, shape, matches, consumed, cfg) -> None:
         if col_name not in df.columns:
             continue
         keys = _chosen_keys(shape, c.code, c)
-        if keys == {"1"}:
+        if keys == {"1"} and not empty:
             continue  # the codebook's own shape: nothing to translate
         col = df[col_name]
         numeric = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
@@ -74,6 +78,10 @@ def _split(df, item, shape, matches, consumed, cfg) -> None:
                 repl[raw] = 1.0 if numeric else "1"
                 matches.append({"column": raw_col, "value": shown(raw), "code": 1,
                                 "how": f"answers.multi.{item.id}.chosen", "cells": int(n)})
+            elif k in empty:
+                repl[raw] = None
+                matches.append({"column": raw_col, "value": shown(raw), "code": pd.NA,
+                                "how": f"answers.items.{item.id}", "cells": int(n)})
         if repl:
             df[col_name] = col.map(lambda v, r=repl: r.get(v, v)).astype(col.dtype)
     if renamed:
@@ -192,4 +200,4 @@ def to_split(df, item, wave, item_map, source, matches, problems, consumed) -> N
     if shape is not None and shape.shape == "joined":
         _joined(df, item, shape, item_map, source, matches, problems, consumed, cfg)
     else:
-        _split(df, item, shape, matches, consumed, cfg)
+        _split(df, item, shape, item_map, matches, consumed, cfg)
