@@ -21,6 +21,8 @@ import yaml
 
 from conftest import build_env, copy_repository, run_build
 
+from peo.report import format as fmt
+
 pytestmark = pytest.mark.slow
 
 WAVES = ("2021", "2022", "2023")
@@ -84,7 +86,7 @@ def test_landing_page_numbers_come_from_the_latest_key_figures(built_demo):
     kf = json.loads((built_demo / "data/processed/2023/tables/key_figures.json").read_text(encoding="utf-8"))
     index = (built_demo / "book/_build/html/index.html").read_text(encoding="utf-8")
     for fig in kf["figures"]:
-        assert f"{round(100 * fig['share'])}%" in index
+        assert fmt.pct(fig["share"]) in index
         assert f"{fig['count']} van {fig['n']}" in index
 
 

@@ -61,13 +61,13 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from peo.errors import ConfigError, ManifestError
+from peo.report import format as fmt
 
 __all__ = [
     "SYNTHETIC_NOTICE",
@@ -120,10 +120,6 @@ GENERATED = "generated"
 METHODS_DOC = "appendix/methods"
 BIBLIOGRAPHY_DOC = "appendix/bibliography"
 
-_MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
 #: Dutch wording of the exclusion reasons of ``flow.csv`` / ``exclusions.csv``.
 _REASONS_NL = {
     "no_consent": "geen toestemming",
@@ -138,90 +134,16 @@ _DATAPACKAGE = "datapackage.json"
 
 
 # =============================================================================== formatting
-
-
-def _is_missing(x: Any) -> bool:
-    """None, NaN and pandas.NA (without importing pandas: this module is also a Sphinx extension)."""
-    if x is None:
-        return True
-    try:
-        return bool(x != x)  # NaN is the one value not equal to itself
-    except TypeError:  # bool(pandas.NA) raises
-        return True
-
-
-def _half_up(x: float, decimals: int = 0) -> Decimal:
-    """Round half away from zero (for presentation: 0.125 -> 0.13, 0.5 -> 1)."""
-    q = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
-
-
-def format_pct(share: float | None) -> str:
-    """A share (0 to 1) as a whole percentage in Dutch notation: ``0.8986`` -> ``"90%"``.
-
-    Rounding is half up and happens only here, for presentation; missing values give ``"–"``.
-    """
-    if _is_missing(share):
-        return "–"
-    return f"{_half_up(float(share) * 100, 0):f}%"
-
-
-def format_ci(low: float | None, high: float | None) -> str:
-    """An interval of shares as percentages: ``(0.84, 0.94)`` -> ``"84–94%"``."""
-    if _is_missing(low) or _is_missing(high):
-        return "–"
-    return f"{format_pct(low)[:-1]}–{format_pct(high)}"
-
-
-def format_decimal(x: float | None, decimals: int = 2) -> str:
-    """A number with a decimal comma and a typographic minus: ``-0.351`` -> ``"−0,35"``."""
-    if _is_missing(x):
-        return "–"
-    text = f"{_half_up(float(x), decimals):f}".replace(".", ",")
-    return text.replace("-", "−")
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def format_date_nl(value: Any) -> str:
-    """A date in Dutch: ``2022-02-14`` -> ``"14 februari 2022"`` (unparseable: as given)."""
-    d = _as_date(value)
-    if d is None:
-        return "onbekend" if value in (None, "") else str(value)
-    return f"{d.day} {_MONTHS_NL[d.month - 1]} {d.year}"
-
-
-def format_fieldwork(fieldwork: Mapping | None) -> str:
-    """The fieldwork period in Dutch: ``"14 februari tot en met 1 april 2022"``."""
-    fieldwork = fieldwork or {}
-    start, end = _as_date(fieldwork.get("start")), _as_date(fieldwork.get("end"))
-    if start is None and end is None:
-        return "onbekend"
-    if start is None or end is None:
-        return format_date_nl(start or end)
-    if start.year == end.year:
-        return f"{start.day} {_MONTHS_NL[start.month - 1]} tot en met {format_date_nl(end)}"
-    return f"{format_date_nl(start)} tot en met {format_date_nl(end)}"
-
-
-def _format_int(x: Any) -> str:
-    if _is_missing(x):
-        return "–"
-    try:
-        return str(int(x))
-    except (TypeError, ValueError):
-        return str(x)
+# Numbers and dates are formatted by peo.report.format (one rounding rule, half up). The old
+# names stay importable from here for code written against them.
+format_pct = fmt.pct
+format_ci = fmt.ci
+format_decimal = fmt.decimal
+format_date_nl = fmt.date_nl
+format_fieldwork = fmt.fieldwork
+_is_missing = fmt.is_missing
+_as_date = fmt.as_date
+_format_int = fmt.integer
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~{}])")

@@ -31,13 +31,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from peo.report.book import (
-    SYNTHETIC_NOTICE,
-    format_ci,
-    format_fieldwork,
-    format_pct,
-    response_text,
-)
+from peo.report.book import SYNTHETIC_NOTICE, response_text
+from peo.report import format as fmt
+from peo.report.format import ci as format_ci
+from peo.report.format import fieldwork as format_fieldwork
+from peo.report.format import pct as format_pct
 from peo.errors import CodebookError
 
 __all__ = [
@@ -120,13 +118,7 @@ def _missing(x: Any) -> bool:
         return False
 
 
-def _int(x: Any) -> str:
-    if _missing(x):
-        return "–"
-    try:
-        return str(int(x))
-    except (TypeError, ValueError):
-        return str(x)
+_int = fmt.integer
 
 
 def _wrap(text: Any, width: int, max_lines: int | None = None) -> str:

@@ -88,6 +88,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator
 
+from peo.report import format as fmt
 from peo.survey.codebook import Codebook, ResponseScale, categories
 from peo.errors import CodebookError, ValidationError
 
@@ -592,9 +593,15 @@ def palette_check(
 # ============================================================================ helpers
 
 
-def _pct(share: float) -> str:
-    """A share as a whole percentage, rounded half up ("52%")."""
-    return f"{int(math.floor(share * 100 + 0.5))}%"
+_pct = fmt.pct
+
+
+def _box_share(rec: dict, idx: Sequence[int]) -> float:
+    """The share of a box (several answers together), as the box tables compute it: the
+    summed counts over n (summing rounded-off float shares could tip a half over or under)."""
+    if rec.get("counts") is not None and rec["n"] > 0:
+        return sum(rec["counts"][i] for i in idx) / rec["n"]
+    return sum(rec["shares"][i] for i in idx)
 
 
 def _n(n) -> str:
@@ -902,7 +909,11 @@ def likert_diverging(
                 )
             shares = valid.groupby("answer_code")["share"].sum()
             seg = [float(shares.get(c, 0.0)) for c in codes]
-            records[g, it.id] = {"status": "ok", "label": label, "shares": seg, "n": n}
+            counts = None
+            if "count" in valid.columns and valid["count"].notna().all():
+                by_code = valid.groupby("answer_code")["count"].sum()
+                counts = [float(by_code.get(c, 0.0)) for c in codes]
+            records[g, it.id] = {"status": "ok", "label": label, "shares": seg, "counts": counts, "n": n}
 
     hidden: dict[str, list[str]] = {}
     for g in panel_groups:
@@ -936,9 +947,9 @@ def likert_diverging(
                         [y] * len(seg), seg, left=starts, height=0.72, color=colours,
                         edgecolor="white", linewidth=0.6, zorder=2,
                     )
-                    for s, x0, c in zip(seg, starts, colours):
+                    for s, x0, c, share in zip(seg, starts, colours, rec["shares"]):
                         if s / 100 >= LABEL_MIN_SHARE:
-                            ax.text(x0 + s / 2, y, _pct(s / 100), ha="center", va="center",
+                            ax.text(x0 + s / 2, y, _pct(share), ha="center", va="center",
                                     fontsize=7, color=text_colour(c), zorder=3)
                     ax.annotate(_n(rec["n"]), xy=(1.0, y), xycoords=("axes fraction", "data"),
                                 xytext=(4, 0), textcoords="offset points", ha="left", va="center",
@@ -980,7 +991,7 @@ def likert_diverging(
             rec = records[g, it.id]
             prefix = f"{_group_label(g, codebook, short=True)} " if by is not None else ""
             if rec["status"] == "ok":
-                vals = ", ".join(f"{nm} {_pct(sum(rec['shares'][i] for i in idx))}" for nm, idx in zip(box_names, box_codes))
+                vals = ", ".join(f"{nm} {_pct(_box_share(rec, idx))}" for nm, idx in zip(box_names, box_codes))
                 parts.append(f"{prefix}{vals} ({_n(rec['n'])})")
             elif rec["status"] == "empty":
                 parts.append(f"{prefix}{TEXT_NL['no_valid']}")
@@ -1085,8 +1096,8 @@ def shares_by_group(
             if rows:
                 ax.errorbar(shares, ys, xerr=np.vstack([lo, hi]), fmt="none", ecolor=GROUP_PALETTE["interval"],
                             elinewidth=1.0, capsize=2.5, zorder=3)
-            for y, s, h in zip(ys, shares, hi):
-                ax.annotate(_pct(s / 100), xy=(min(s + h, 100), y), xytext=(4, 0), textcoords="offset points",
+            for y, s, h, r in zip(ys, shares, hi, rows):
+                ax.annotate(_pct(r["share"]), xy=(min(s + h, 100), y), xytext=(4, 0), textcoords="offset points",
                             ha="left", va="center", fontsize=7.5, color="#000000", annotation_clip=False)
             ax.set_yticks(ys, labels=[f"{_group_label(r['group'], codebook, short=True)} ({_n(r['n'])})" for r in rows])
             ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
@@ -1220,8 +1231,8 @@ def outcomes_by_space(
             if bars:
                 ax.errorbar(xs, shares, yerr=np.vstack([lo, hi]), fmt="none", ecolor=GROUP_PALETTE["interval"],
                             elinewidth=1.0, capsize=2.5, zorder=3)
-            for x, s, h in zip(xs, shares, hi):
-                ax.annotate(_pct(s / 100), xy=(x, min(s + h, 100)), xytext=(0, 3), textcoords="offset points",
+            for x, s, h, r in zip(xs, shares, hi, bars.values()):
+                ax.annotate(_pct(r["share"]), xy=(x, min(s + h, 100)), xytext=(0, 3), textcoords="offset points",
                             ha="center", va="bottom", fontsize=7.5, annotation_clip=False)
             ticklabels = []
             for lv in levels:
@@ -1504,7 +1515,7 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
                 ax.errorbar(x, y, yerr=np.vstack([lo, hi]), color=colours[g], marker=markers[gi % len(markers)],
                             markersize=4, linewidth=1.4 if g == "totaal" else 1.0, capsize=2,
                             label=_group_label(g, codebook, short=True))
-                shown = [f"{w} {_pct(s / 100)}" for w, s, o in zip(waves, y, ok) if o]
+                shown = [f"{w} {_pct(s)}" for w, s, o in zip(waves, rows["share"], ok) if o]
                 if shown:
                     parts.append(f"{_group_label(g, codebook, short=True)}: " + ", ".join(shown))
             body.append(f"{label}: " + "; ".join(parts))

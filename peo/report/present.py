@@ -4,7 +4,7 @@ The analysis notebooks (``02_professional_space`` ... ``05_open_answers``) compu
 :mod:`peo.tables.analysis`, draw with :mod:`peo.report.plots` and show the result with the functions
 here. Nothing here computes a statistic: every number shown is a number of a published
 (protected) table, only *formatted* here (Dutch column names, whole percentages, a decimal
-comma). Rounding happens only here, for display, with :func:`peo.report.book.format_pct`
+comma). Rounding happens only here, for display, with :func:`peo.report.format.pct`
 (half up), so a number in a notebook is the number on the book's other pages.
 
 What this module shows and how
@@ -44,7 +44,8 @@ from typing import Any
 
 import pandas as pd
 
-from peo.report.book import format_ci, format_decimal, format_pct
+from peo.report import format as fmt
+from peo.report.format import ci as format_ci, decimal as format_decimal, pct as format_pct
 from peo.survey.codebook import Codebook, Item, categories
 from peo.errors import CodebookError, PeoError
 
@@ -303,7 +304,7 @@ def _number(x: Any, decimals: int = 2, integer: bool = False, trim: bool = False
         return TEXT_NL["dash"]
     value = float(x)
     if integer or (trim and value.is_integer()):
-        return str(int(round(value)))
+        return str(fmt.whole(value))
     return format_decimal(value, decimals)
 
 
@@ -1059,7 +1060,7 @@ def wave_summary(data, with_theme: bool = False) -> Any:
     IPython.display.Markdown
     """
     from peo.tables.wavedata import GROUP
-    from peo.report.book import format_fieldwork
+    from peo.report.format import fieldwork as format_fieldwork
 
     w = data.wave
     cb = data.codebook

@@ -8,6 +8,7 @@ import pandas as pd
 
 from peo import paths
 from peo.errors import PeoError
+from peo.report import format as fmt
 from peo.tables.likert import headlines
 from peo.tables.wavedata import GROUP, TOTAL, Section, WaveData, wording
 
@@ -19,14 +20,14 @@ def _sentence(text: str) -> str:
 
 
 def _pct(share: float) -> str:
-    return f"{round(100 * share):d}%"
+    return fmt.pct(share)
 
 
 def _fraction_words(share: float) -> str:
     """Dutch words for a share, as the PEO reports write them ("9 op de 10", "bijna de helft")."""
     for rule in wording()["fraction_words"]:
         if rule["min"] <= share < rule["max"]:
-            return rule["nl"].format(pct=_pct(share), tenths=round(share * 10))
+            return rule["nl"].format(pct=_pct(share), tenths=fmt.tenths(share))
     return _pct(share)
 
 
@@ -111,7 +112,7 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                 "n": int(r["n"]),
                 "direction": direction,
                 "statement_nl": cfg["association_statement"].get(r["y"], cfg["association_statement"]["default"])[direction].format(
-                    outcome_label=r["y_label"].lower(), rho=f"{r['rho']:.2f}".replace(".", ",").replace("-", "−"),
+                    outcome_label=r["y_label"].lower(), rho=fmt.decimal(r["rho"], 2),
                 ),
             }
         )

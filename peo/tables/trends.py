@@ -25,6 +25,7 @@ from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
 
 from peo.tables import disclosure
+from peo.report import format as fmt
 from peo import paths
 from peo.survey.config import list_waves
 from peo.errors import PeoError
@@ -179,11 +180,7 @@ def changes_frame(change: pd.DataFrame) -> pd.DataFrame:
 
     Rounding happens here, for display only; :func:`changes` keeps the exact values.
     """
-    def pct(x):
-        return "–" if pd.isna(x) else f"{round(100 * x):d}%"
-
-    def pts(x):
-        return "–" if pd.isna(x) else f"{100 * x:+.0f}".replace("-", "−")
+    pct, pts = fmt.pct, fmt.points
 
     return pd.DataFrame(
         {
