@@ -1,4 +1,4 @@
-"""Tests of the generated book sources (peo.report.book) and one real Jupyter Book build.
+"""Tests of the generated book sources (peo.report.book and the page modules) and one real Jupyter Book build.
 
 The key figures, flows, tables and executed notebooks are made here, small and fake; the
 codebook is the real core module. The slow test builds a minimal book with the project's
@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from peo.report import book
+from peo.report import appendix, book, layout, markdown, pages, reproduce, sphinx_ext, summary
+from peo.report import format as fmt
 from peo.survey.codebook import load_codebook
 from peo.errors import ConfigError, ManifestError
 
@@ -99,7 +100,7 @@ def core_codebook():
 
 
 def test_toc_lists_every_wave_chapter_and_the_appendices():
-    text = book.toc([wave("2021"), wave("2023"), wave("2022")])
+    text = layout.toc([wave("2021"), wave("2023"), wave("2022")])
     data = yaml.safe_load(text)
     assert data["format"] == "jb-book" and data["root"] == "index"
     assert [p["caption"] for p in data["parts"]] == ["Rapport", "Trends", "Bijlagen"]
@@ -109,7 +110,7 @@ def test_toc_lists_every_wave_chapter_and_the_appendices():
     for c in report:
         wid = c["file"].split("/")[1]
         assert [s["file"] for s in c["sections"]] == [
-            *(f"waves/{wid}/{nb}" for nb in book.WAVE_NOTEBOOKS), f"waves/{wid}/factsheet"
+            *(f"waves/{wid}/{nb}" for nb in layout.WAVE_NOTEBOOKS), f"waves/{wid}/factsheet"
         ]
     assert data["parts"][1]["chapters"] == [{"file": "waves/trends"}]
     appendix = [c["file"] for c in data["parts"][2]["chapters"]]
@@ -124,14 +125,14 @@ def test_toc_lists_every_wave_chapter_and_the_appendices():
 
 def test_toc_refuses_duplicate_and_missing_waves():
     with pytest.raises(ConfigError, match="2022"):
-        book.toc([wave("2022"), wave("2022")])
+        layout.toc([wave("2022"), wave("2022")])
     with pytest.raises(ConfigError, match="no wave"):
-        book.toc([])
+        layout.toc([])
 
 
 def test_landing_page_numbers_equal_the_key_figures():
     kf = key_figures()
-    text = book.landing_page(kf, [wave("2021"), wave("2022")])
+    text = pages.landing_page(kf, [wave("2021"), wave("2022")])
     # 0.8986 -> 90%, interval 0.8372-0.9378 -> 84-94%, n = 148 (rounded for presentation only)
     assert "**90%** (helemaal) eens (95%-BI 84–94%; n = 148): 9 op de 10 professionals" in text
     assert "**47%** (helemaal) oneens (95%-BI 39–55%; n = 149)" in text
@@ -144,8 +145,8 @@ def test_landing_page_numbers_equal_the_key_figures():
     assert "Medewerkers van GI's missen het vaakst ruimte voor de relatie met cliënten." in text
     assert "meer werkplezier (Spearmans ρ = 0,35; 95%-BI 0,20 tot 0,48)." in text
     # every percentage on the page comes from a share in the key figures
-    shares = {book.format_pct(f["share"]) for f in kf["figures"] if f["share"] is not None}
-    cis = {book.format_pct(f[k]) for f in kf["figures"] for k in ("ci_low", "ci_high") if f[k] is not None}
+    shares = {fmt.pct(f["share"]) for f in kf["figures"] if f["share"] is not None}
+    cis = {fmt.pct(f[k]) for f in kf["figures"] for k in ("ci_low", "ci_high") if f[k] is not None}
     found = set(re.findall(r"\*\*(\d+%)\*\*", text))
     assert found == shares
     for low, high in re.findall(r"BI (\d+)–(\d+)%", text):
@@ -155,20 +156,20 @@ def test_landing_page_numbers_equal_the_key_figures():
 
 
 def test_format_pct_rounds_half_up_for_presentation():
-    assert book.format_pct(0.125) == "13%"  # Python's round() would give 12
-    assert book.format_pct(0.8986) == "90%"
-    assert book.format_pct(None) == "–"
-    assert book.format_decimal(-0.355) == "−0,36"
+    assert fmt.pct(0.125) == "13%"  # Python's round() would give 12
+    assert fmt.pct(0.8986) == "90%"
+    assert fmt.pct(None) == "–"
+    assert fmt.decimal(-0.355) == "−0,36"
 
 
 def test_announcement_present_iff_synthetic():
-    assert book.announcement([wave("2021", False), wave("2022", True)]) == book.SYNTHETIC_NOTICE
-    assert book.announcement([wave("2021", False), wave("2022", False)]) == ""
+    assert sphinx_ext.announcement([wave("2021", False), wave("2022", True)]) == summary.SYNTHETIC_NOTICE
+    assert sphinx_ext.announcement([wave("2021", False), wave("2022", False)]) == ""
     # synthetic key figures count too
-    assert book.announcement([wave("2022", False)], {"2022": key_figures(synthetic=True)}) == book.SYNTHETIC_NOTICE
-    on = json.loads(book.settings([wave("2022", True)]))
-    off = json.loads(book.settings([wave("2022", False)], {"2022": key_figures(synthetic=False)}))
-    assert on["announcement"] == book.SYNTHETIC_NOTICE and off["announcement"] == ""
+    assert sphinx_ext.announcement([wave("2022", False)], {"2022": key_figures(synthetic=True)}) == summary.SYNTHETIC_NOTICE
+    on = json.loads(sphinx_ext.settings([wave("2022", True)]))
+    off = json.loads(sphinx_ext.settings([wave("2022", False)], {"2022": key_figures(synthetic=False)}))
+    assert on["announcement"] == summary.SYNTHETIC_NOTICE and off["announcement"] == ""
 
 
 def test_announcement_reaches_the_theme_only_when_set(tmp_path):
@@ -177,19 +178,19 @@ def test_announcement_reaches_the_theme_only_when_set(tmp_path):
         if settings_text is not None:
             (tmp_path / "generated" / "settings.json").write_text(settings_text, encoding="utf-8")
         config = SimpleNamespace(html_theme_options={"search_bar_text": "Search"}, peo_search_bar_text="Zoek")
-        book._apply_settings(SimpleNamespace(srcdir=str(tmp_path)), config)
+        sphinx_ext._apply_settings(SimpleNamespace(srcdir=str(tmp_path)), config)
         return config.html_theme_options
 
-    assert run(book.settings([wave("2022", True)]))["announcement"] == book.SYNTHETIC_NOTICE
-    assert "announcement" not in run(book.settings([wave("2022", False)]))
-    assert run(book.settings([wave("2022", False)]))["search_bar_text"] == "Zoek"
+    assert run(sphinx_ext.settings([wave("2022", True)]))["announcement"] == summary.SYNTHETIC_NOTICE
+    assert "announcement" not in run(sphinx_ext.settings([wave("2022", False)]))
+    assert run(sphinx_ext.settings([wave("2022", False)]))["search_bar_text"] == "Zoek"
 
 
 def test_codebook_page_contains_every_item(core_codebook):
-    text = book.codebook_page(core_codebook, "2022")
+    text = appendix.codebook_page(core_codebook, "2022")
     for item in core_codebook.items:
         assert f"`{item.id}`" in text
-        assert book._md(item.text_en) in text
+        assert markdown.md(item.text_en) in text
     assert "Kernmodule professionele ruimte" in text
     # the reverse-coded item is marked
     row = next(line for line in text.splitlines() if "`asp_rules`" in line)
@@ -197,17 +198,17 @@ def test_codebook_page_contains_every_item(core_codebook):
 
 
 def test_flow_page_shows_counts_only_newest_first():
-    text = book.flow_page({"2021": flow(180), "2022": flow(163)})
+    text = appendix.flow_page({"2021": flow(180), "2022": flow(163)})
     assert text.index("## Meting 2022") < text.index("## Meting 2021")
     assert "| In de analyse | 151 | 1 | geen type werkgever: 1 |" in text
     assert "te snel ingevuld: 1; dubbel (zelfde id): 1" in text
     assert "| Ontvangen | 163 | 0 | – |" in text
     with pytest.raises(ConfigError, match="excluded"):
-        book.flow_page({"2022": flow().drop(columns="excluded")})
+        appendix.flow_page({"2022": flow().drop(columns="excluded")})
 
 
 def test_downloads_page_links_only_existing_files():
-    text = book.downloads_page([wave("2021"), wave("2022")], {"2022": ["core_shares.csv", "datapackage.json"]})
+    text = appendix.downloads_page([wave("2021"), wave("2022")], {"2022": ["core_shares.csv", "datapackage.json"]})
     assert "{download}`datapackage.json <downloads/2022/datapackage.json>`" in text
     assert "{download}`core_shares.csv <downloads/2022/core_shares.csv>`" in text
     # datapackage first; a wave without files says so instead of linking
@@ -222,7 +223,7 @@ def test_reproduce_info_reads_manifest_lock_and_source_date_epoch(tmp_path, monk
     a, b = "a" * 64, "b" * 64
     (raw / "MANIFEST.sha256").write_text(f"{b}  2022/peo2022_export.csv\n{a}  2021/peo2021_export.sav\n")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
-    info = book.reproduce_info(tmp_path)
+    info = reproduce.reproduce_info(tmp_path)
     assert info["commit"] == "onbekend"  # tmp_path is no git repository
     # sha256 of b"pandas==3.1.1\n", computed independently with hashlib
     import hashlib
@@ -233,23 +234,23 @@ def test_reproduce_info_reads_manifest_lock_and_source_date_epoch(tmp_path, monk
         {"sha256": b, "path": "2022/peo2022_export.csv"},
     ]
     assert (info["build_date"], info["build_date_source"]) == ("2023-11-14", "SOURCE_DATE_EPOCH")
-    page = book.reproduce_page(info, [wave("2022")])
+    page = reproduce.reproduce_page(info, [wave("2022")])
     assert "14 november 2023" in page and f"`{a}`" in page and "`2021/peo2021_export.sav`" in page
     assert "make book" in page and "make test" in page and "python -m peo build --wave 2022" in page
 
     (raw / "MANIFEST.sha256").write_text("not a checksum line\n")
     with pytest.raises(ManifestError, match="line 1"):
-        book.reproduce_info(tmp_path)
+        reproduce.reproduce_info(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     (raw / "MANIFEST.sha256").unlink()
     with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH"):
-        book.reproduce_info(tmp_path)
+        reproduce.reproduce_info(tmp_path)
 
 
 def test_reproduce_info_uses_the_git_commit_of_the_repository(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    info = book.reproduce_info(REPO)
+    info = reproduce.reproduce_info(REPO)
     if head.returncode == 0:
         assert info["commit"] == head.stdout.strip()
         assert info["build_date_source"] == "git"
@@ -324,7 +325,7 @@ def make_fake_repo(root: Path, waves, synthetic: bool = True) -> dict:
         nbformat.write(nb, path)
 
     for w in waves:
-        for name in book.WAVE_NOTEBOOKS:
+        for name in layout.WAVE_NOTEBOOKS:
             notebook(root / "book" / "waves" / w.id / f"{name}.ipynb", f"{name} {w.id}")
         tables = root / "data" / "processed" / w.id / "tables"
         tables.mkdir(parents=True)
@@ -353,7 +354,7 @@ def test_write_book_sources_is_deterministic_and_removes_stale_files(tmp_path, c
         assert (b / rel) in first, rel
     second = book.write_book_sources(*args)
     assert {p: p.read_bytes() for p in second} == first
-    assert json.loads((b / "generated" / "settings.json").read_text())["announcement"] == book.SYNTHETIC_NOTICE
+    assert json.loads((b / "generated" / "settings.json").read_text())["announcement"] == summary.SYNTHETIC_NOTICE
 
 
 def test_write_book_sources_needs_key_figures_for_every_wave(tmp_path, core_codebook):
@@ -381,7 +382,7 @@ def test_minimal_book_builds_without_warnings(tmp_path, core_codebook, monkeypat
     html_dir = tmp_path / "book" / "_build" / "html"
     index = (html_dir / "index.html").read_text(encoding="utf-8")
     assert 'lang="nl"' in index
-    banner = f'<div class="bd-header-announcement__content">{book.SYNTHETIC_NOTICE}</div>'
+    banner = f'<div class="bd-header-announcement__content">{summary.SYNTHETIC_NOTICE}</div>'
     assert banner in index
     assert "90%" in index
     # the notice is on every page, code sits behind a toggle, downloads and citations resolve
@@ -406,3 +407,76 @@ def test_minimal_book_builds_without_warnings(tmp_path, core_codebook, monkeypat
         # every local link and image resolves (downloads, factsheets, executed notebooks)
         for target in re.findall(r'(?:src|href)="([^"#?:]+)[^"]*"', text):
             assert (page.parent / target).exists(), (page, target)
+
+
+# ------------------------------------------------------------------------ module structure
+
+
+def test_sphinx_extension_imports_without_pandas_or_matplotlib():
+    """Sphinx loads peo.report.sphinx_ext in its own process: it must stay light."""
+    code = (
+        "import sys; import peo.report.sphinx_ext; "
+        "bad = [m for m in ('pandas', 'numpy', 'matplotlib') if m in sys.modules]; "
+        "print(','.join(bad)); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _report_imports() -> dict[str, set[str]]:
+    """Every peo.report module and the peo.report modules it imports (top level or inside a function)."""
+    import ast
+
+    graph = {}
+    paths = sorted((REPO / "peo" / "report").rglob("*.py"))
+    names = set()
+    for path in paths:
+        parts = path.relative_to(REPO).with_suffix("").parts
+        names.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    for path in paths:
+        parts = path.relative_to(REPO).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module in ("peo.report", "peo.report.plots", "peo.report.present"):
+                    deps |= {f"{node.module}.{a.name}" for a in node.names} & set(names)
+                    deps |= {node.module} if node.module != "peo.report" else set()
+                elif node.module.startswith("peo.report."):
+                    deps.add(node.module)
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names if a.name.startswith("peo.report.")}
+        graph[name] = (deps & names) - {name}
+    return graph
+
+
+def test_report_modules_have_no_import_cycle():
+    graph = _report_imports()
+    assert "peo.report.book" not in graph["peo.report.factsheet"]  # the old book <-> factsheet cycle
+    state: dict[str, int] = {}
+
+    def visit(node, path):
+        if state.get(node) == 1:
+            raise AssertionError("import cycle: " + " -> ".join(path + [node]))
+        if state.get(node) == 2:
+            return
+        state[node] = 1
+        for dep in sorted(graph.get(node, ())):
+            visit(dep, path + [node])
+        state[node] = 2
+
+    for module in graph:
+        visit(module, [])
+
+
+def test_report_modules_are_small_and_declare_their_names():
+    import importlib
+
+    for path in sorted((REPO / "peo" / "report").rglob("*.py")):
+        if path.name == "__init__.py" and path.parent.name == "report":
+            continue
+        lines = path.read_text(encoding="utf-8").count("\n")
+        assert lines <= 650, f"{path} has {lines} lines"
+        parts = path.relative_to(REPO).with_suffix("").parts
+        module = importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+        assert module.__all__ and all(hasattr(module, n) for n in module.__all__), path.name

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from peo.report.book import SYNTHETIC_NOTICE
+from peo.report.summary import SYNTHETIC_NOTICE
 from peo.survey.codebook import load_codebook
 from peo.report.factsheet import (
     A4_INCHES,

@@ -23,7 +23,7 @@ sees; this module decides what fails (:func:`findings`, :func:`colour_findings`)
     too short to say what the figure shows;
 ``figure-colour``
     a figure (PNG or JPEG, a file or an inline ``data:`` image) that fills an area with a
-    colour outside the palettes that :func:`peo.report.plots.palette_check` proves readable
+    colour outside the palettes that :func:`peo.report.colours.palette_check` proves readable
     under simulated protanopia, deuteranopia and tritanopia;
 ``remote``
     the page asked for anything that is not on the local server (the book must work
@@ -149,7 +149,7 @@ MAX_GREY_SPREAD = 12
 #: Colours that may fill an area of a figure although they are in no checked palette,
 #: because they encode no data: the surfaces of the factsheet (peo.report.factsheet) that carry
 #: text. Their text contrast is far above WCAG AA (light text #cfe0f0 on the ink band:
-#: 8.6:1; dark red #7a1212 on the pink notice: 9.3:1; :func:`peo.report.plots.contrast_ratio`).
+#: 8.6:1; dark red #7a1212 on the pink notice: 9.3:1; :func:`peo.report.colours.contrast_ratio`).
 #: A new entry needs such a reason.
 LAYOUT_COLOURS: dict[str, str] = {
     "#1f3b57": "factsheet: ink band of the title (light text on it)",
@@ -478,7 +478,7 @@ def findings(result: Mapping, *, fail_impacts: Sequence[str] = FAIL_IMPACTS, min
 def allowed_colours(layout: Mapping[str, str] | None = None) -> list[str]:
     """The colours a figure may fill areas with.
 
-    Every colour of the palettes that :func:`peo.report.plots.palette_check` checks (the Likert
+    Every colour of the palettes that :func:`peo.report.colours.palette_check` checks (the Likert
     palettes of every size, the group palette and its fixed colours), plus the layout
     colours of :data:`LAYOUT_COLOURS` (surfaces that carry text, not data).
 
@@ -493,7 +493,7 @@ def allowed_colours(layout: Mapping[str, str] | None = None) -> list[str]:
     list of str
         Lower-case ``#rrggbb``, sorted, without duplicates.
     """
-    from peo.report import plots
+    from peo.report import colours as plots
 
     colours: list[str] = []
     for sizes in plots.LIKERT_PALETTES.values():
@@ -507,7 +507,7 @@ def allowed_colours(layout: Mapping[str, str] | None = None) -> list[str]:
 
 def _to_lab(rgb: np.ndarray) -> np.ndarray:
     """CIELAB (D65) of sRGB colours given as an (n, 3) array of 0-255 values."""
-    from peo.report import plots
+    from peo.report import colours as plots
 
     return np.array([plots.srgb_to_lab("#{:02x}{:02x}{:02x}".format(*map(int, c))) for c in rgb])
 
@@ -533,7 +533,7 @@ def _blend_distance(c: np.ndarray, bases: np.ndarray, bases_lab: np.ndarray, pai
                     pair_j: np.ndarray, candidates: int = 8) -> float:
     """Smallest CIEDE2000 difference between colour ``c`` (0-255 RGB) and a base colour or
     an alpha blend of two base colours (a point on the sRGB segment between them)."""
-    from peo.report import plots
+    from peo.report import colours as plots
 
     lab = _to_lab(c[None, :])[0]
     best = min(plots.delta_e2000(lab, x) for x in bases_lab)
@@ -561,8 +561,8 @@ def colour_findings(
     covers at least ``min_area`` of the pixels (a fill, not an anti-aliased edge) must be
     a grey, a colour of :func:`allowed_colours`, or an alpha blend of one with white,
     black or another allowed colour (a transparent fill, overlapping bands), within
-    ``max_delta_e`` (CIEDE2000, :func:`peo.report.plots.delta_e2000`). The palettes are those
-    that :func:`peo.report.plots.palette_check` proves distinguishable under simulated
+    ``max_delta_e`` (CIEDE2000, :func:`peo.report.colours.delta_e2000`). The palettes are those
+    that :func:`peo.report.colours.palette_check` proves distinguishable under simulated
     protanopia, deuteranopia and tritanopia, so a figure that passes draws its data only
     in colours checked for colour-blind readers; a matplotlib or seaborn default colour
     (red against green) fails. Each image file is checked once (the first page that
@@ -585,7 +585,7 @@ def colour_findings(
         Columns :data:`FINDING_COLUMNS`, ``check`` = ``figure-colour``; ``target`` is the
         image, ``detail`` the colour, its share of the image and the nearest allowed colour.
     """
-    from peo.report import plots
+    from peo.report import colours as plots
 
     html_dir = Path(html_dir)
     names = allowed_colours(layout)
@@ -621,7 +621,7 @@ def colour_findings(
                 hex_colour = "#{:02x}{:02x}{:02x}".format(*colour)
                 rows.append(_row(
                     p["page"], "figure-colour", "figure-colour-palette", "serious",
-                    "A figure fills an area with a colour outside the colour-blind-checked palettes (peo.report.plots)",
+                    "A figure fills an area with a colour outside the colour-blind-checked palettes (peo.report.colours)",
                     rel, f"{hex_colour} covers {share:.1%} of the image; nearest palette colour {nearest} "
                          f"(CIEDE2000 {de_exact.min():.1f})",
                 ))

@@ -1,12 +1,21 @@
-"""The generated sources of the Jupyter Book: table of contents, landing page, wave chapters,
-appendices, and the synthetic-data notice.
+"""The generated sources of the Jupyter Book, written in one place.
 
 The book (Jupyter Book 1.x, ``book/``) has static sources that are committed
 (``_config.yml``, ``references.bib``, ``appendix/methods.md``, ``appendix/bibliography.md``)
-and sources that depend on the waves present, which this module generates. Every page
-function here is pure: it takes data (key figures, codebooks, flows, file lists) and returns
-MyST Markdown text. :func:`write_book_sources` is the one function that writes: the
-pipeline calls it after the notebooks have run and before ``jupyter-book build``.
+and sources that depend on the waves present. The pages are made by pure functions (data in,
+MyST Markdown out) in modules with one job each:
+
+* :mod:`peo.report.layout`: document names, the waves in book order, the table of contents;
+* :mod:`peo.report.pages`: the landing page, each wave's chapter introduction and factsheet page;
+* :mod:`peo.report.appendix`: the codebook, respondent-flow and downloads pages;
+* :mod:`peo.report.reproduce`: the "Reproduceren" page (commit, lock hash, checksums, date);
+* :mod:`peo.report.summary`: sentences from the key figures (shared with the factsheet);
+* :mod:`peo.report.sphinx_ext` and :mod:`peo.report.bibstyle`: the Sphinx extension;
+* :mod:`peo.report.format` and :mod:`peo.report.markdown`: numbers, dates and MyST blocks.
+
+This module puts them together: :func:`book_sources` (pure) and :func:`write_book_sources`,
+the one function that writes; the pipeline calls it after the notebooks have run and before
+``jupyter-book build``. :func:`hide_code_cells` tags the executed notebooks.
 
 Layout of ``book/`` (relative to the book folder)::
 
@@ -42,8 +51,8 @@ Decisions
   Dutch in ``_config.yml`` (``nb_code_prompt_show``/``nb_code_prompt_hide``).
 * The synthetic-data notice is the theme's announcement banner (``html_theme_options
   ["announcement"]``, in Jupyter Book 1 ``html: announcement:``), shown on every page. It is
-  switched on per build: this module is also a Sphinx extension (``sphinx:
-  extra_extensions: [peo.report.book]`` in ``_config.yml``) that reads ``generated/settings.json``
+  switched on per build: the Sphinx extension :mod:`peo.report.sphinx_ext` (``sphinx:
+  extra_extensions: [peo.report.sphinx_ext]`` in ``_config.yml``) reads ``generated/settings.json``
   at ``config-inited``. So the committed ``_config.yml`` stays the same for demo and real
   data and builds as it is.
 * Determinism: the same inputs give the same bytes. Nothing here reads the clock except
@@ -53,21 +62,38 @@ Decisions
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import html
-import json
 import os
-import re
-import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from peo.errors import ConfigError, ManifestError
-from peo.report import format as fmt
+from peo.errors import ConfigError
+from peo.report.appendix import (
+    DATAPACKAGE,
+    DOWNLOAD_SUFFIXES,
+    codebook_index_page,
+    codebook_page,
+    downloads_page,
+    flow_page,
+)
+from peo.report.layout import (
+    FACTSHEET_PDF,
+    FACTSHEET_PNG,
+    GENERATED,
+    SETTINGS_FILE,
+    TRENDS_DOC,
+    WAVE_NOTEBOOKS,
+    chapters_for,
+    order_waves,
+    slug,
+    toc,
+    wave_doc,
+    wave_id,
+)
+from peo.report.pages import factsheet_page, landing_page, wave_index_page
+from peo.report.reproduce import reproduce_info, reproduce_page
+from peo.report.sphinx_ext import settings
+from peo.report.summary import SYNTHETIC_NOTICE
 
 __all__ = [
     "SYNTHETIC_NOTICE",
@@ -76,918 +102,15 @@ __all__ = [
     "FACTSHEET_PDF",
     "FACTSHEET_PNG",
     "SETTINGS_FILE",
-    "format_pct",
-    "format_ci",
-    "format_decimal",
-    "format_date_nl",
-    "format_fieldwork",
-    "response_text",
-    "order_waves",
-    "toc",
-    "landing_page",
-    "wave_index_page",
-    "factsheet_page",
-    "codebook_index_page",
-    "codebook_page",
-    "flow_page",
-    "downloads_page",
-    "reproduce_info",
-    "reproduce_page",
-    "announcement",
-    "settings",
     "hide_code_cells",
     "book_sources",
     "write_book_sources",
-    "setup",
 ]
 
-#: The notice shown on every page (and on the factsheet) when the data are the demo waves.
-SYNTHETIC_NOTICE = (
-    "Let op: dit rapport is gebouwd uit synthetische demonstratiegegevens, niet uit echte antwoorden."
-)
-#: The executed notebooks of a wave chapter, in order (``book/waves/<wave>/<name>.ipynb``).
-WAVE_NOTEBOOKS = ("01_clean", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers")
-#: The executed trends notebook (document name, relative to the book folder).
-TRENDS_DOC = "waves/trends"
-#: File names of a wave's factsheet in ``book/waves/<wave>/``.
-FACTSHEET_PDF = "factsheet.pdf"
-FACTSHEET_PNG = "factsheet.png"
-#: Per-build settings read by the Sphinx extension (relative to the book folder).
-SETTINGS_FILE = "generated/settings.json"
-#: Folder (relative to the book folder) owned by this module.
-GENERATED = "generated"
-#: Static appendix pages (committed).
-METHODS_DOC = "appendix/methods"
-BIBLIOGRAPHY_DOC = "appendix/bibliography"
-
-#: Dutch wording of the exclusion reasons of ``flow.csv`` / ``exclusions.csv``.
-_REASONS_NL = {
-    "no_consent": "geen toestemming",
-    "incomplete": "niet afgerond",
-    "duplicate_id": "dubbel (zelfde id)",
-    "duplicate_pattern": "dubbel (zelfde antwoorden)",
-    "speeder": "te snel ingevuld",
-    "no_group": "geen type werkgever",
-}
-_DOWNLOAD_SUFFIXES = (".csv",)
-_DATAPACKAGE = "datapackage.json"
-
-
-# =============================================================================== formatting
-# Numbers and dates are formatted by peo.report.format (one rounding rule, half up). The old
-# names stay importable from here for code written against them.
-format_pct = fmt.pct
-format_ci = fmt.ci
-format_decimal = fmt.decimal
-format_date_nl = fmt.date_nl
-format_fieldwork = fmt.fieldwork
-_is_missing = fmt.is_missing
-_as_date = fmt.as_date
-_format_int = fmt.integer
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~{}])")
-
-
-def _md(text: Any) -> str:
-    """Escape text for inline MyST Markdown (tables, lists): no markup, no line breaks."""
-    s = "" if _is_missing(text) else str(text)
-    s = " ".join(s.split())
-    return _MD_SPECIAL.sub(r"\\\1", s)
-
-
-def _role_text(text: Any) -> str:
-    """Text for the title part of a ``{doc}``/``{download}`` role (no ``<``, ``>``, backticks)."""
-    s = " ".join(str(text).split())
-    return s.replace("`", "'").replace("<", "(").replace(">", ")")
-
-
-def _code(text: Any) -> str:
-    s = str(text).replace("`", "'")
-    return f"`{s}`"
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence[str] | None = None) -> str:
-    """A MyST (GFM) pipe table; cells must already be escaped."""
-    align = align or ["l"] * len(header)
-    sep = {"l": "---", "r": "---:", "c": ":---:"}
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(sep[a] for a in align) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def _page(*blocks: str) -> str:
-    """Join blocks with blank lines; exactly one newline at the end."""
-    return "\n\n".join(b.strip("\n") for b in blocks if b and b.strip()) + "\n"
-
-
-# ==================================================================================== waves
-
-
-def _wave_id(wave: Any) -> str:
-    """The id of a wave given as a :class:`peo.survey.config.Wave`, a mapping or a string."""
-    if isinstance(wave, str):
-        return wave
-    if isinstance(wave, Mapping):
-        return str(wave["id"])
-    return str(wave.id)
-
-
-def _wave_attr(wave: Any, name: str, default: Any = None) -> Any:
-    if isinstance(wave, str):
-        return default
-    if isinstance(wave, Mapping):
-        return wave.get(name, default)
-    return getattr(wave, name, default)
-
-
-def _slug(wave_id: str) -> str:
-    """A wave id made safe for file and document names."""
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", str(wave_id)).strip("-")
-    if not slug:
-        raise ConfigError(f"The wave id {wave_id!r} has no letters or digits; give the wave a usable 'id' in wave.yml.")
-    return slug
-
-
-def order_waves(waves: Iterable[Any]) -> list[Any]:
-    """The waves newest first (wave ids sorted as text, descending).
-
-    Parameters
-    ----------
-    waves : iterable of Wave, mapping with ``id``, or str
-
-    Returns
-    -------
-    list
-        The same objects, newest first.
-
-    Raises
-    ------
-    ConfigError
-        If two waves have the same id.
-    """
-    waves = list(waves)
-    ids = [_wave_id(w) for w in waves]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    if dup:
-        raise ConfigError(f"Two waves have the id {dup[0]!r}. Give each wave a unique 'id' in its wave.yml.")
-    return sorted(waves, key=_wave_id, reverse=True)
-
-
-def _wave_title(wave: Any, key_figures: Mapping | None = None) -> str:
-    if key_figures and key_figures.get("title"):
-        return str(key_figures["title"])
-    return str(_wave_attr(wave, "title") or f"PEO {_wave_id(wave)}")
-
-
-def _wave_doc(wave_id: str, name: str) -> str:
-    return f"waves/{_slug(wave_id)}/{name}"
-
-
-def _chapters_for(chapters: Sequence[str] | Mapping[str, Sequence[str]] | None, wave_id: str) -> list[str]:
-    if chapters is None:
-        return list(WAVE_NOTEBOOKS)
-    if isinstance(chapters, Mapping):
-        return list(chapters.get(wave_id, WAVE_NOTEBOOKS))
-    return list(chapters)
-
-
-# ====================================================================================== toc
-
-
-def toc(
-    waves: Iterable[Any],
-    chapters: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
-    *,
-    trends: bool = True,
-) -> str:
-    """The table of contents ``_toc.yml`` (Jupyter Book 1, ``format: jb-book``).
-
-    Three captioned parts: "Rapport" (a chapter per wave, newest first, with its executed
-    notebooks and its factsheet as sections), "Trends" (``waves/trends.ipynb``) and
-    "Bijlagen" (methods, codebook per wave, respondent flow, downloads, Reproduceren,
-    literature).
-
-    Parameters
-    ----------
-    waves : iterable of Wave, mapping or str
-        The waves present.
-    chapters : sequence of str, or mapping of wave id to sequence of str, optional
-        Notebook names (without ``.ipynb``) of a wave chapter, in order; one list for all
-        waves or one per wave. Default :data:`WAVE_NOTEBOOKS`.
-    trends : bool, default True
-        Include the trends chapter.
-
-    Returns
-    -------
-    str
-        YAML text.
-
-    Raises
-    ------
-    ConfigError
-        If two waves share an id or there is no wave at all.
-    """
-    ordered = order_waves(waves)
-    if not ordered:
-        raise ConfigError("There is no wave to put in the book: add a wave folder with a wave.yml under data/raw/.")
-    report = []
-    for w in ordered:
-        wid = _wave_id(w)
-        sections = [{"file": _wave_doc(wid, nb)} for nb in _chapters_for(chapters, wid)]
-        sections.append({"file": _wave_doc(wid, "factsheet")})
-        report.append({"file": _wave_doc(wid, "index"), "sections": sections})
-    parts: list[dict] = [{"caption": "Rapport", "chapters": report}]
-    if trends:
-        parts.append({"caption": "Trends", "chapters": [{"file": TRENDS_DOC}]})
-    appendices = [
-        {"file": METHODS_DOC},
-        {
-            "file": f"{GENERATED}/codebook",
-            "sections": [{"file": f"{GENERATED}/codebook_{_slug(_wave_id(w))}"} for w in ordered],
-        },
-        {"file": f"{GENERATED}/flow"},
-        {"file": f"{GENERATED}/downloads"},
-        {"file": f"{GENERATED}/reproduce"},
-        {"file": BIBLIOGRAPHY_DOC},
-    ]
-    parts.append({"caption": "Bijlagen", "chapters": appendices})
-    data = {"format": "jb-book", "root": "index", "parts": parts}
-    header = "# Generated by peo.report.book.toc() from the waves under data/raw: do not edit.\n"
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
-
-
-# ============================================================================= landing page
-
-_PEO_INTRO = """\
-Het *Professionalervaringsonderzoek* (PEO) is een korte online vragenlijst voor
-jeugdhulpprofessionals in de regio Haaglanden (Den Haag en omliggende gemeenten). Het
-Kennisnetwerk Jeugd Haaglanden en het Platform Jeugdhulpprofessionals Haaglanden zetten de
-vragenlijst ongeveer elk half jaar uit. Elke meting heeft twee delen:
-
-1. een **kernmodule** die elke meting terugkomt, over de ervaren *professionele ruimte*: de
-   ruimte die een professional heeft om goed werk te doen, zoals ruimte om te investeren in de
-   relatie met cliënten, om te doen wat nodig is en voor reflectie en intervisie, en de
-   samenhang daarvan met werkplezier, werkdruk en het voornemen om in de jeugdhulp te blijven;
-2. een **themamodule** die per meting wisselt.
-
-De deelnemers werken bij drie typen werkgevers, de indeling van elke analyse: gecertificeerde
-instellingen (GI), aanbieders van specialistische jeugdhulp (JZ) en lokale teams (LT). Deelname
-is vrijwillig; de uitkomsten zijn daarom niet representatief in statistische zin, en verbanden
-beschrijven samenhang, geen oorzaak. Zie de {doc}`methode </appendix/methods>`."""
-
-
-def _figure_line(fig: Mapping, threshold: Any = None) -> str:
-    """One headline figure as a list item: bold percentage, interval, n, statement."""
-    if fig.get("suppressed"):
-        label = _md(fig.get("item_label", fig.get("item", "")))
-        box = f" ({_md(fig['box_label'])})" if fig.get("box_label") else ""
-        rule = (
-            f"een aantal ligt onder de drempel van {_format_int(threshold)}"
-            if not _is_missing(threshold) else "te weinig antwoorden"
-        )
-        return f"- {label}{box}: niet getoond, {rule} (zie de {{doc}}`methode </{METHODS_DOC}>`)."
-    pct = format_pct(fig.get("share"))
-    ci = format_ci(fig.get("ci_low"), fig.get("ci_high"))
-    n = _format_int(fig.get("n"))
-    statement = _md(fig.get("statement_nl") or f"{fig.get('item_label', '')}: {fig.get('box_label', '')}")
-    box = f" {_md(fig['box_label'])}" if fig.get("box_label") else ""
-    return f"- **{pct}**{box} (95%-BI {ci}; n = {n}): {statement}"
-
-
-def _statement_items(rows: Iterable[Mapping], extra=None) -> list[str]:
-    out = []
-    for r in rows or []:
-        text = r.get("statement_nl")
-        if not text:
-            continue
-        suffix = extra(r) if extra else ""
-        text = _md(text)
-        if suffix:
-            text = text.rstrip(" .") + suffix + "."
-        out.append(f"- {text}")
-    return out
-
-
-def _association_suffix(r: Mapping) -> str:
-    measure = {"spearman": "Spearmans ρ", "odds_ratio": "odds ratio", "or": "odds ratio"}.get(
-        str(r.get("measure", "")).lower(), _md(r.get("measure", ""))
-    )
-    if _is_missing(r.get("estimate")):
-        return ""
-    ci = ""
-    if not _is_missing(r.get("ci_low")) and not _is_missing(r.get("ci_high")):
-        ci = f"; 95%-BI {format_decimal(r['ci_low'])} tot {format_decimal(r['ci_high'])}"
-    return f" ({measure} = {format_decimal(r['estimate'])}{ci})"
-
-
-def _key_findings(key_figures: Mapping, heading_level: int = 2) -> list[str]:
-    h = "#" * heading_level
-    threshold = key_figures.get("threshold")
-    blocks = []
-    figs = [_figure_line(f, threshold) for f in key_figures.get("figures") or []]
-    blocks.append("\n".join(figs) if figs else "Voor deze meting zijn geen kerncijfers beschikbaar.")
-    diffs = _statement_items(key_figures.get("differences") or [])
-    if diffs:
-        blocks.append(f"{h}# Verschillen tussen typen werkgevers\n\n" + "\n".join(diffs))
-    assoc = _statement_items(key_figures.get("associations") or [], _association_suffix)
-    if assoc:
-        blocks.append(f"{h}# Samenhang met werkplezier, werkdruk en blijven\n\n" + "\n".join(assoc))
-    return blocks
-
-
-def response_text(key_figures: Mapping) -> str:
-    """The response numbers of a wave as plain Dutch text, from its key figures.
-
-    ``"150 professionals in de analyse (GI 50, JZ 50, LT 50), van 163 ontvangen vragenlijsten"``
-    """
-    resp = key_figures.get("response") or {}
-    by_group = resp.get("by_group") or {}
-    text = f"{_format_int(resp.get('analysed'))} professionals in de analyse"
-    if by_group:
-        text += " (" + ", ".join(f"{g} {_format_int(n)}" for g, n in by_group.items()) + ")"
-    if not _is_missing(resp.get("received")):
-        text += f", van {_format_int(resp.get('received'))} ontvangen vragenlijsten"
-    return text
-
-
-def _response_sentence(key_figures: Mapping) -> str:
-    return _md(response_text(key_figures))
-
-
-def landing_page(
-    key_figures_latest: Mapping,
-    waves: Iterable[Any],
-    key_figures_by_wave: Mapping[str, Mapping] | None = None,
-) -> str:
-    """The landing page ``index.md``: what PEO is and the key findings of the latest wave.
-
-    Every number comes from the key-figures file of the latest wave (format:
-    ``docs/processed-data.md``, section ``key_figures.json``); percentages are rounded for
-    presentation only. Below the findings, the waves with links to their chapters.
-
-    Parameters
-    ----------
-    key_figures_latest : mapping
-        The parsed ``key_figures.json`` of the latest wave.
-    waves : iterable of Wave, mapping or str
-        The waves present.
-    key_figures_by_wave : mapping of wave id to key figures, optional
-        Used for the response number and theme in the list of waves.
-
-    Returns
-    -------
-    str
-        MyST Markdown.
-
-    Raises
-    ------
-    ConfigError
-        If two waves share an id.
-    """
-    kf = key_figures_latest
-    key_figures_by_wave = key_figures_by_wave or {}
-    wid = str(kf.get("wave", ""))
-    blocks = ["# Professionalervaringsonderzoek Haaglanden"]
-    if kf.get("synthetic"):
-        blocks.append(f":::{{warning}}\n{_md(SYNTHETIC_NOTICE)}\n:::")
-    blocks.append(_PEO_INTRO)
-    title = _md(kf.get("title") or f"PEO {wid}")
-    blocks.append(f"## Belangrijkste uitkomsten van de laatste meting ({_md(wid)})")
-    intro = (
-        f"*{title}*. Veldwerk {format_fieldwork(kf.get('fieldwork'))}; {_response_sentence(kf)}."
-    )
-    if kf.get("theme_nl"):
-        intro += f" Thema van de themamodule: {_md(kf['theme_nl'])}."
-    intro += (
-        " Percentages zijn afgerond; tussen haakjes het 95%-betrouwbaarheidsinterval (BI) en het"
-        " aantal professionals met een geldig antwoord."
-    )
-    blocks.append(intro)
-    blocks.extend(_key_findings(kf))
-    if wid:
-        blocks.append(f"Meer in het hoofdstuk {{doc}}`{_role_text(kf.get('title') or wid)} </{_wave_doc(wid, 'index')}>`.")
-    lines = []
-    for w in order_waves(waves):
-        i = _wave_id(w)
-        wkf = key_figures_by_wave.get(i) or (kf if i == wid else {})
-        item = f"- {{doc}}`{_role_text(_wave_title(w, wkf))} </{_wave_doc(i, 'index')}>`"
-        extras = []
-        theme = wkf.get("theme_nl") or _wave_attr(w, "theme_nl")
-        if theme:
-            extras.append(f"thema: {_md(theme)}")
-        analysed = (wkf.get("response") or {}).get("analysed")
-        if not _is_missing(analysed):
-            extras.append(f"n = {_format_int(analysed)}")
-        lines.append(item + (f" ({'; '.join(extras)})" if extras else ""))
-    blocks.append("## Metingen\n\n" + "\n".join(lines))
-    blocks.append(
-        "De ontwikkeling over de metingen heen staat in het hoofdstuk Trends; hoe de cijfers tot stand"
-        " komen in de {doc}`methode </appendix/methods>`, en hoe dit rapport opnieuw te bouwen is in"
-        " {doc}`/generated/reproduce`."
-    )
-    return _page(*blocks)
-
-
-# ============================================================================= wave chapter
-
-
-def _alt_text(key_figures: Mapping) -> str:
-    from peo.report.factsheet import factsheet_alt_text  # lazy: keeps matplotlib out of the Sphinx extension
-
-    return factsheet_alt_text(key_figures)
-
-
-def wave_index_page(
-    wave: Any,
-    key_figures: Mapping,
-    tables: Sequence[str] = (),
-    chapters: Sequence[str] | None = None,
-) -> str:
-    """The chapter introduction ``waves/<wave>/index.md``.
-
-    Fieldwork dates, theme, response numbers (from the key figures), a link to the factsheet
-    PDF with its PNG preview (with alt text), the sections of the chapter and links to the
-    wave's published tables.
-
-    Parameters
-    ----------
-    wave : Wave, mapping or str
-    key_figures : mapping
-        The wave's ``key_figures.json``.
-    tables : sequence of str
-        File names of the wave's published tables, as copied to
-        ``generated/downloads/<wave>/`` (see :func:`downloads_page`).
-    chapters : sequence of str, optional
-        The wave's notebook names; default :data:`WAVE_NOTEBOOKS`.
-
-    Returns
-    -------
-    str
-        MyST Markdown.
-    """
-    wid = _wave_id(wave)
-    kf = key_figures
-    resp = kf.get("response") or {}
-    blocks = [f"# {_md(_wave_title(wave, kf))}"]
-    theme = kf.get("theme_nl") or _wave_attr(wave, "theme_nl")
-    facts = [
-        f"- **Meting:** {_md(wid)}",
-        f"- **Veldwerk:** {format_fieldwork(kf.get('fieldwork'))}",
-    ]
-    if theme:
-        facts.append(f"- **Thema van de themamodule:** {_md(theme)}")
-    facts.append(f"- **Respons:** {_response_sentence(kf)}")
-    if not _is_missing(kf.get("threshold")):
-        facts.append(
-            f"- **Drempel voor kleine aantallen:** {_format_int(kf['threshold'])} per cel (zie de {{doc}}`methode </appendix/methods>`)"
-        )
-    blocks.append("\n".join(facts))
-    by_group = resp.get("by_group") or {}
-    if by_group:
-        rows = [[_md(g), _format_int(n)] for g, n in by_group.items()]
-        blocks.append(_table(["Type werkgever", "Aantal in de analyse"], rows, ["l", "r"]))
-    blocks.append(
-        "Hoe deze aantallen tot stand komen (wie afviel en waarom), staat in de bijlage {doc}`/generated/flow`."
-    )
-    blocks.append("## Factsheet")
-    blocks.append(
-        f"De uitkomsten op één A4-pagina: {{download}}`factsheet {_role_text(wid)} (pdf) <{FACTSHEET_PDF}>`"
-        f" en de {{doc}}`tekstversie <factsheet>`."
-    )
-    blocks.append(f"```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(_alt_text(kf))}\n:width: 320px\n```")
-    blocks.append("## Inhoud van dit hoofdstuk")
-    names = list(chapters) if chapters is not None else list(WAVE_NOTEBOOKS)
-    blocks.append("\n".join(f"- {{doc}}`{name}`" for name in names) + "\n- {doc}`factsheet`")
-    blocks.append("## Tabellen")
-    if tables:
-        links = [
-            f"- {{download}}`{_role_text(name)} <../../{GENERATED}/downloads/{_slug(wid)}/{name}>`"
-            for name in _download_order(tables)
-        ]
-        blocks.append(
-            "Alle tabellen van deze meting als CSV, beschreven in `datapackage.json`"
-            " (alle metingen: {doc}`/generated/downloads`):\n\n" + "\n".join(links)
-        )
-    else:
-        blocks.append("Voor deze meting zijn geen tabellen gepubliceerd.")
-    return _page(*blocks)
-
-
-def _alt_line(text: str) -> str:
-    """Alt text for a directive option: one line."""
-    return " ".join(str(text).split())
-
-
-def factsheet_page(wave: Any, key_figures: Mapping) -> str:
-    """The factsheet section ``waves/<wave>/factsheet.md``: the PNG, the PDF and a text version.
-
-    Parameters
-    ----------
-    wave : Wave, mapping or str
-    key_figures : mapping
-
-    Returns
-    -------
-    str
-        MyST Markdown.
-    """
-    wid = _wave_id(wave)
-    alt = _alt_text(key_figures)
-    return _page(
-        f"# Factsheet {_md(wid)}",
-        f"De factsheet van deze meting op één A4-pagina, om te downloaden en te printen:"
-        f" {{download}}`factsheet {_role_text(wid)} (pdf) <{FACTSHEET_PDF}>`.",
-        f"```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(alt)}\n:width: 100%\n```",
-        "## Tekstversie",
-        _md(alt),
-    )
-
-
-# ================================================================================= codebook
-
-
-def _yes_no(x: Any) -> str:
-    return "ja" if bool(x) and not _is_missing(x) else "nee"
-
-
-def codebook_index_page(waves: Iterable[Any]) -> str:
-    """The parent page ``generated/codebook.md`` with links to the codebook of each wave."""
-    lines = [
-        f"- {{doc}}`/{GENERATED}/codebook_{_slug(_wave_id(w))}`" for w in order_waves(waves)
-    ]
-    return _page(
-        "# Codeboek",
-        "Het codeboek beschrijft elke vraag: de tekst (een parafrase van de echte vragenlijst), de"
-        " antwoordmogelijkheden met hun codes, de codes voor ontbrekende antwoorden, de schaal"
-        " waartoe de vraag behoort en of de vraag omgekeerd is gesteld. Alle labels in tabellen en"
-        " figuren komen hieruit. Het codeboek staat als YAML in `codebooks/` (kernmodule) en"
-        " `data/raw/<meting>/` (themamodule); de pagina's hieronder zijn daaruit gegenereerd.",
-        "\n".join(lines),
-    )
-
-
-def codebook_page(codebook: Any, wave: Any) -> str:
-    """The codebook of one wave as MyST tables, one table per module (core, theme).
-
-    Columns: item id, question (Dutch), question (English), answers (codes and Dutch
-    labels), missing codes, construct (Dutch name) and whether the item is reverse-coded. The
-    rows come from :meth:`peo.survey.codebook.Codebook.to_frame`.
-
-    Parameters
-    ----------
-    codebook : peo.survey.codebook.Codebook
-    wave : Wave, mapping or str
-
-    Returns
-    -------
-    str
-        MyST Markdown.
-    """
-    wid = _wave_id(wave)
-    frame = codebook.to_frame()
-    titles = {name: (nl, en) for name, nl, en in getattr(codebook, "titles", ())}
-    constructs = getattr(codebook, "constructs", {}) or {}
-    blocks = [
-        f"# Codeboek meting {_md(wid)}",
-        "Per module alle vragen van deze meting. *Omgekeerd*: een hoger antwoord betekent minder"
-        " van de schaal; bij het berekenen van schaalscores wordt zo'n vraag eerst omgekeerd."
-        " Ontbrekende codes tellen niet mee in aandelen en scores.",
-    ]
-    sources = list(dict.fromkeys([*titles.keys(), *frame["source"].tolist()])) if len(frame) else list(titles)
-    header = ["Item", "Vraag", "Question (English)", "Antwoorden", "Ontbrekend", "Schaal", "Omgekeerd"]
-    for source in sources:
-        part = frame[frame["source"] == source]
-        if part.empty:
-            continue
-        nl, en = titles.get(source, (source, source))
-        rows = []
-        for r in part.itertuples(index=False):
-            construct = constructs.get(r.construct)
-            construct_nl = construct.nl if construct is not None else (r.construct or "")
-            rows.append([
-                _code(r.item),
-                _md(r.text_nl),
-                _md(r.text_en),
-                _md(r.answers_nl),
-                _md(r.missing_nl) or "–",
-                _md(construct_nl) or "–",
-                _yes_no(r.reverse),
-            ])
-        blocks.append(f"## {_md(nl)}")
-        blocks.append(f"*{_md(en)}*; codeboek {_code(source)}, {len(rows)} vragen.")
-        blocks.append(_table(header, rows))
-    return _page(*blocks)
-
-
-# ===================================================================================== flow
-
-
-def _reasons_nl(text: Any) -> str:
-    if _is_missing(text) or str(text).strip() in ("", "nan", "<NA>"):
-        return ""
-    out = str(text)
-    for code, label in _REASONS_NL.items():
-        out = re.sub(rf"\b{code}\b", label, out)
-    return out
-
-
-def flow_page(flows: Mapping[str, Any]) -> str:
-    """The respondent flow of every wave, newest first: step, n, excluded, reasons.
-
-    Only counts are shown, never respondents. Each table is a wave's ``flow.csv`` (columns
-    ``step``, ``label_nl``, ``n``, ``excluded``, ``reasons``; see ``docs/processed-data.md``).
-
-    Parameters
-    ----------
-    flows : mapping of wave id to pandas.DataFrame
-
-    Returns
-    -------
-    str
-        MyST Markdown.
-
-    Raises
-    ------
-    ConfigError
-        If a flow table lacks one of the columns ``n`` or ``excluded``.
-    """
-    blocks = [
-        "# Respondentenstroom",
-        "Per meting hoeveel vragenlijsten binnenkwamen en hoeveel professionals bij elke stap"
-        " overbleven: ontvangen, toestemming gegeven, afgerond, geldig, in de analyse. *Afgevallen* is"
-        " het aantal dat vóór die stap afviel, met de redenen. Alleen aantallen: welke respondenten"
-        " afvielen, staat in de verwerkte gegevens, die niet openbaar zijn.",
-    ]
-    for wid in sorted(flows, reverse=True):
-        df = flows[wid]
-        missing = [c for c in ("n", "excluded") if c not in df.columns]
-        if missing:
-            raise ConfigError(
-                f"The respondent flow of wave {wid!r} has no column(s) {', '.join(missing)}. "
-                "Rebuild the wave (python -m peo build --wave ...) so that flow.csv follows docs/processed-data.md."
-            )
-        rows = []
-        for r in df.to_dict("records"):
-            label = r.get("label_nl") if not _is_missing(r.get("label_nl")) else r.get("step", "")
-            rows.append([
-                _md(label),
-                _format_int(r.get("n")),
-                _format_int(r.get("excluded")),
-                _md(_reasons_nl(r.get("reasons"))) or "–",
-            ])
-        blocks.append(f"## Meting {_md(wid)}")
-        blocks.append(_table(["Stap", "Aantal", "Afgevallen", "Redenen"], rows, ["l", "r", "r", "l"]))
-    if not flows:
-        blocks.append("Er is nog geen meting verwerkt.")
-    return _page(*blocks)
-
-
-# ================================================================================ downloads
-
-
-def _download_order(files: Iterable[str]) -> list[str]:
-    files = sorted(set(files))
-    return ([_DATAPACKAGE] if _DATAPACKAGE in files else []) + [f for f in files if f != _DATAPACKAGE]
-
-
-def downloads_page(waves: Iterable[Any], files: Mapping[str, Sequence[str]]) -> str:
-    """Download links to each wave's tables and ``datapackage.json`` (MyST ``{download}``).
-
-    The files are copied into ``generated/downloads/<wave>/`` by :func:`write_book_sources`;
-    only files that exist are listed, so ``-W`` has nothing to warn about.
-
-    Parameters
-    ----------
-    waves : iterable of Wave, mapping or str
-    files : mapping of wave id to file names
-        The files present in ``generated/downloads/<wave>/``.
-
-    Returns
-    -------
-    str
-        MyST Markdown.
-    """
-    blocks = [
-        "# Downloads",
-        "Elke tabel in dit rapport staat hier als CSV-bestand (UTF-8, komma als scheidingsteken,"
-        " punt als decimaalteken, aandelen tussen 0 en 1 en niet afgerond). `datapackage.json`"
-        " beschrijft per meting alle tabellen en hun kolommen (Frictionless Data Package). Cellen"
-        " onder de drempel voor kleine aantallen zijn leeg en gemarkeerd (`suppressed`); zie de"
-        " {doc}`methode </appendix/methods>`.",
-    ]
-    for w in order_waves(waves):
-        wid = _wave_id(w)
-        names = _download_order(files.get(wid, ()))
-        blocks.append(f"## Meting {_md(wid)}")
-        if names:
-            blocks.append("\n".join(
-                f"- {{download}}`{_role_text(n)} <downloads/{_slug(wid)}/{n}>`" for n in names
-            ))
-        else:
-            blocks.append("Voor deze meting zijn geen tabellen gepubliceerd.")
-    return _page(*blocks)
-
-
-# ================================================================================ reproduce
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, timeout=20, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return out.stdout.strip()
-
-
-def _read_manifest(path: Path) -> list[dict]:
-    """Lines ``<hex>  <path>`` of ``data/raw/MANIFEST.sha256`` (GNU sha256sum format)."""
-    rows = []
-    line_re = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        m = line_re.match(line)
-        if not m:
-            raise ManifestError(
-                f"{path}, line {number}: expected '<sha256>  <path>', found {line[:80]!r}. "
-                "Rewrite the manifest with `make manifest` (python -m peo manifest)."
-            )
-        rows.append({"sha256": m.group(1).lower(), "path": m.group(2)})
-    return sorted(rows, key=lambda r: r["path"])
-
-
-def reproduce_info(root: str | os.PathLike) -> dict:
-    """What a reader needs to rebuild this exact report.
-
-    Parameters
-    ----------
-    root : path-like
-        The repository root.
-
-    Returns
-    -------
-    dict
-        ``commit`` (``git rev-parse HEAD`` or ``"onbekend"``), ``dirty`` (True when tracked
-        files differ from the commit, None when unknown), ``lock_sha256`` (SHA-256 of
-        ``requirements.lock`` or ``"onbekend"``), ``raw_checksums`` (list of ``{"sha256",
-        "path"}`` from ``data/raw/MANIFEST.sha256``, paths relative to ``data/raw``; empty when
-        there is no manifest), ``manifest_present`` (bool), ``build_date`` (ISO date) and
-        ``build_date_source`` (``"SOURCE_DATE_EPOCH"``, ``"git"`` or ``"today"``).
-
-        The build date is taken from ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds
-        convention, so that two builds give identical bytes), else the committer date of the
-        latest git commit, else today's date.
-
-    Raises
-    ------
-    ManifestError
-        If the manifest exists but a line is not ``<sha256>  <path>``.
-    ConfigError
-        If ``SOURCE_DATE_EPOCH`` is set but not a whole number of seconds.
-    """
-    root = Path(root)
-    commit = _git(root, "rev-parse", "HEAD")
-    dirty = None
-    if commit:
-        status = _git(root, "status", "--porcelain", "--untracked-files=no")
-        dirty = None if status is None else bool(status)
-    lock = root / "requirements.lock"
-    lock_sha = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.is_file() else "onbekend"
-    manifest = root / "data" / "raw" / "MANIFEST.sha256"
-    raw = _read_manifest(manifest) if manifest.is_file() else []
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            date = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise ConfigError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970; unset it or fix it."
-            ) from None
-        source = "SOURCE_DATE_EPOCH"
-    else:
-        git_date = _git(root, "log", "-1", "--format=%cI") if commit else None
-        parsed = None
-        if git_date:
-            try:
-                parsed = dt.datetime.fromisoformat(git_date).astimezone(dt.UTC).date()
-            except ValueError:
-                parsed = None
-        if parsed is not None:
-            date, source = parsed, "git"
-        else:
-            date, source = dt.date.today(), "today"
-    return {
-        "commit": commit or "onbekend",
-        "dirty": dirty,
-        "lock_sha256": lock_sha,
-        "raw_checksums": raw,
-        "manifest_present": manifest.is_file(),
-        "build_date": date.isoformat(),
-        "build_date_source": source,
-    }
-
-
-_DATE_SOURCE_NL = {
-    "SOURCE_DATE_EPOCH": "uit de omgevingsvariabele `SOURCE_DATE_EPOCH`",
-    "git": "de datum van de laatste git-commit",
-    "today": "de datum van de build (geen `SOURCE_DATE_EPOCH` en geen git)",
-}
-
-
-def reproduce_page(info: Mapping, waves: Iterable[Any] = ()) -> str:
-    """The "Reproduceren" page: commit, lock hash, raw-data checksums, build date, commands.
-
-    Parameters
-    ----------
-    info : mapping
-        As returned by :func:`reproduce_info`.
-    waves : iterable of Wave, mapping or str, optional
-        Used for the example of a one-wave build.
-
-    Returns
-    -------
-    str
-        MyST Markdown.
-    """
-    dirty = info.get("dirty")
-    commit = _code(info.get("commit", "onbekend"))
-    if dirty is True:
-        commit += " (met lokale wijzigingen die niet in deze commit staan)"
-    rows = [
-        ["Git-commit", commit],
-        ["SHA-256 van `requirements.lock`", _code(info.get("lock_sha256", "onbekend"))],
-        [
-            "Builddatum",
-            f"{format_date_nl(info.get('build_date'))} ({_DATE_SOURCE_NL.get(info.get('build_date_source'), 'onbekend')})",
-        ],
-    ]
-    blocks = [
-        "# Reproduceren",
-        "Dit rapport is volledig gebouwd uit de ruwe exports in `data/raw/`, de codeboeken, de"
-        " notebooks en het pakket `peo`, met de exacte pakketversies uit `requirements.lock`. Met"
-        " dezelfde invoer levert een nieuwe build dezelfde tabellen, cijfers en pagina's op.",
-        _table(["Onderdeel", "Waarde"], rows),
-        "## Ruwe gegevens",
-    ]
-    checksums = info.get("raw_checksums") or []
-    if checksums:
-        blocks.append(
-            "Controlegetallen (SHA-256) van de ruwe exports, uit `data/raw/MANIFEST.sha256`."
-            " Controleren kan met `make verify`, of zonder Python met"
-            " `cd data/raw && sha256sum -c MANIFEST.sha256`."
-        )
-        blocks.append(_table(["Bestand", "SHA-256"], [[_code(r["path"]), _code(r["sha256"])] for r in checksums]))
-    else:
-        blocks.append(
-            "Er is (nog) geen `data/raw/MANIFEST.sha256`; leg de controlegetallen vast met `make manifest`."
-        )
-    ids = [_wave_id(w) for w in order_waves(waves)]
-    example = ids[0] if ids else "<meting>"
-    blocks.append("## Opnieuw bouwen")
-    blocks.append(
-        "Vanaf een verse kopie van de repository (Python 3.11):\n\n"
-        "```bash\n"
-        "make book        # omgeving opzetten en alles bouwen uit de metingen in data/raw\n"
-        "make test        # alle tests, ook de end-to-end-build\n"
-        f"python -m peo build --wave {example}   # alleen deze meting opnieuw\n"
-        "```"
-    )
-    blocks.append(
-        "`make help` toont alle andere opdrachten. Het gebouwde rapport staat in"
-        " `book/_build/html/` en is statische HTML."
-    )
-    return _page(*blocks)
-
-
-# ============================================================================ announcement
-
-
-def announcement(waves: Iterable[Any], key_figures_by_wave: Mapping[str, Mapping] | None = None) -> str:
-    """The synthetic-data notice when any wave is synthetic, else ``""``.
-
-    A wave counts as synthetic when its ``wave.yml`` says ``synthetic: true`` or its key
-    figures carry ``"synthetic": true``.
-    """
-    key_figures_by_wave = key_figures_by_wave or {}
-    synthetic = any(bool(_wave_attr(w, "synthetic", False)) for w in waves) or any(
-        bool((kf or {}).get("synthetic")) for kf in key_figures_by_wave.values()
-    )
-    return SYNTHETIC_NOTICE if synthetic else ""
-
-
-def settings(waves: Iterable[Any], key_figures_by_wave: Mapping[str, Mapping] | None = None) -> str:
-    """The text of ``generated/settings.json`` read by the Sphinx extension :func:`setup`."""
-    data = {"announcement": announcement(list(waves), key_figures_by_wave)}
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-# ============================================================================== notebooks
-
+_DOWNLOAD_SUFFIXES = DOWNLOAD_SUFFIXES
+_DATAPACKAGE = DATAPACKAGE
+#: The pipeline names a wave's book folder with this (peo.report.layout.slug).
+_slug = slug
 
 def hide_code_cells(nb: Any, tag: str = "hide-input") -> Any:
     """Tag every code cell of a notebook so that the book shows its code behind a toggle.
@@ -1013,9 +136,6 @@ def hide_code_cells(nb: Any, tag: str = "hide-input") -> Any:
             tags.append(tag)
         cell["metadata"]["tags"] = tags
     return nb
-
-
-# ================================================================================== writing
 
 
 def book_sources(
@@ -1063,7 +183,7 @@ def book_sources(
     ordered = order_waves(waves)
     if not ordered:
         raise ConfigError("There is no wave to put in the book: add a wave folder with a wave.yml under data/raw/.")
-    ids = [_wave_id(w) for w in ordered]
+    ids = [wave_id(w) for w in ordered]
     for kind, mapping in (("key figures (key_figures.json)", key_figures_by_wave), ("codebook", codebooks)):
         missing = [i for i in ids if i not in mapping]
         if missing:
@@ -1082,13 +202,13 @@ def book_sources(
         f"{GENERATED}/reproduce.md": reproduce_page(reproduce or {}, ordered),
     }
     for w in ordered:
-        wid = _wave_id(w)
+        wid = wave_id(w)
         kf = key_figures_by_wave[wid]
-        out[f"{_wave_doc(wid, 'index')}.md"] = wave_index_page(
-            w, kf, downloads.get(wid, ()), _chapters_for(chapters, wid)
+        out[f"{wave_doc(wid, 'index')}.md"] = wave_index_page(
+            w, kf, downloads.get(wid, ()), chapters_for(chapters, wid)
         )
-        out[f"{_wave_doc(wid, 'factsheet')}.md"] = factsheet_page(w, kf)
-        out[f"{GENERATED}/codebook_{_slug(wid)}.md"] = codebook_page(codebooks[wid], w)
+        out[f"{wave_doc(wid, 'factsheet')}.md"] = factsheet_page(w, kf)
+        out[f"{GENERATED}/codebook_{slug(wid)}.md"] = codebook_page(codebooks[wid], w)
     return out
 
 
@@ -1170,13 +290,13 @@ def write_book_sources(
     files: dict[str, bytes] = {}
     downloads: dict[str, list[str]] = {}
     for w in ordered:
-        wid = _wave_id(w)
+        wid = wave_id(w)
         src = Path(tables_dirs.get(wid, root / "data" / "processed" / wid / "tables"))
         names = []
         if src.is_dir():
             for p in sorted(src.iterdir()):
                 if p.is_file() and (p.suffix in _DOWNLOAD_SUFFIXES or p.name == _DATAPACKAGE):
-                    files[f"{GENERATED}/downloads/{_slug(wid)}/{p.name}"] = p.read_bytes()
+                    files[f"{GENERATED}/downloads/{slug(wid)}/{p.name}"] = p.read_bytes()
                     names.append(p.name)
         downloads[wid] = names
     texts = book_sources(
@@ -1188,7 +308,7 @@ def write_book_sources(
         from peo.report.factsheet import factsheet, render_factsheet
 
         for w in ordered:
-            wid = _wave_id(w)
+            wid = wave_id(w)
             fig = factsheet(
                 key_figures_by_wave[wid],
                 (likert_tables or {}).get(wid),
@@ -1196,8 +316,8 @@ def write_book_sources(
                 codebook=codebooks.get(wid),
             )
             pdf, png = render_factsheet(fig)
-            files[f"{_wave_doc(wid, FACTSHEET_PDF)}"] = pdf
-            files[f"{_wave_doc(wid, FACTSHEET_PNG)}"] = png
+            files[f"{wave_doc(wid, FACTSHEET_PDF)}"] = pdf
+            files[f"{wave_doc(wid, FACTSHEET_PNG)}"] = png
     for rel, data in sorted(files.items()):
         _write_if_changed(book / rel, data)
     generated = book / GENERATED
@@ -1209,149 +329,3 @@ def write_book_sources(
             elif p.is_dir() and not any(p.iterdir()):
                 p.rmdir()
     return sorted(book / rel for rel in files)
-
-
-# ========================================================================= Sphinx extension
-
-
-def _apply_settings(app: Any, config: Any) -> None:
-    """``config-inited``: put the per-build settings into the theme options."""
-    from sphinx.errors import ConfigError as SphinxConfigError
-
-    options = dict(config.html_theme_options or {})
-    path = Path(app.srcdir) / SETTINGS_FILE
-    data: dict = {}
-    if path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise SphinxConfigError(
-                f"{path} is not valid JSON ({exc}); rerun the pipeline (python -m peo build) to regenerate it."
-            ) from None
-    text = str(data.get("announcement") or "")
-    if text:
-        # The theme inserts the announcement as HTML; ours is plain text.
-        options["announcement"] = html.escape(text)
-    if config.peo_search_bar_text:
-        options["search_bar_text"] = config.peo_search_bar_text
-    config.html_theme_options = options
-
-
-def _register_bibtex_styles() -> None:
-    """Dutch citation and bibliography styles for sphinxcontrib-bibtex.
-
-    ``peo_author_year`` (``bibtex_reference_style``): author-year citations in round
-    brackets, separated by semicolons, "en" between two authors and "e.a." for three or
-    more: (Wilson, 1927; Holm, 1979), Heiberger en Robbins (2014). ``peo_plain``
-    (``bibtex_default_style``): pybtex's plain style with "en" between authors and "druk"
-    for the edition, sorted by author (or by title when there is no author) and year, each
-    entry labelled as the text cites it ("Wilson, 1927").
-    """
-    from collections import Counter
-    from dataclasses import dataclass, field
-
-    import pybtex.plugin
-    from pybtex.style.formatting.plain import Style as PlainStyle
-    from pybtex.style.labels import BaseLabelStyle
-    from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
-    from pybtex.style.template import field as bib_field
-    from pybtex.style.template import names, optional, sentence, words
-    from sphinxcontrib.bibtex.plugin import register_plugin
-    from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
-    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
-
-    def brackets() -> BracketStyle:
-        return BracketStyle(left="(", right=")", sep="; ")
-
-    def persons() -> PersonStyle:
-        return PersonStyle(sep2=" en ", last_sep=" en ", other=" e.a.")
-
-    @dataclass
-    class DutchAuthorYear(AuthorYearReferenceStyle):
-        bracket_textual: BracketStyle = field(default_factory=brackets)
-        bracket_parenthetical: BracketStyle = field(default_factory=brackets)
-        bracket_author: BracketStyle = field(default_factory=brackets)
-        bracket_label: BracketStyle = field(default_factory=brackets)
-        bracket_year: BracketStyle = field(default_factory=brackets)
-        person: PersonStyle = field(default_factory=persons)
-
-    class AuthorOrTitleYear(AuthorYearTitleSorting):
-        """Sort by authors, or by title for a work without authors (a code of conduct)."""
-
-        def sorting_key(self, entry):
-            who = self.author_editor_key(entry) or entry.fields.get("title", "").lower()
-            return (who.replace("{", "").replace("}", ""), entry.fields.get("year", ""), entry.fields.get("title", ""))
-
-    class AuthorYearLabels(BaseLabelStyle):
-        """Labels as the text cites them: "Wilson, 1927", "Rutz e.a., 2022" (a, b when equal)."""
-
-        def format_labels(self, sorted_entries):
-            labels = [self._label(e) for e in sorted_entries]
-            counts = Counter(labels)
-            seen: Counter = Counter()
-            for label in labels:
-                if counts[label] > 1:
-                    seen[label] += 1
-                    yield f"{label}{'abcdefghijklmnopqrstuvwxyz'[seen[label] - 1]}"
-                else:
-                    yield label
-
-        @staticmethod
-        def _label(entry) -> str:
-            persons = entry.persons.get("author") or entry.persons.get("editor") or []
-            last = [" ".join(p.prelast_names + p.last_names).replace("{", "").replace("}", "") for p in persons]
-            if len(last) == 1:
-                who = last[0]
-            elif len(last) == 2:
-                who = f"{last[0]} en {last[1]}"
-            elif last:
-                who = f"{last[0]} e.a."
-            else:
-                who = entry.fields.get("title", entry.key).replace("{", "").replace("}", "")
-            return f"{who}, {entry.fields.get('year', 'z.j.')}"
-
-    class DutchPlain(PlainStyle):
-        default_sorting_style = "peo_author_or_title_year"
-        default_label_style = "peo_author_year"
-
-        def format_names(self, role, as_sentence=True):
-            formatted = names(role, sep=", ", sep2=" en ", last_sep=" en ")
-            return sentence[formatted] if as_sentence else formatted
-
-        def format_edition(self, e):
-            return optional[words[bib_field("edition", apply_func=lambda x: x.lower()), "druk"]]
-
-    pybtex.plugin.register_plugin("pybtex.style.sorting", "peo_author_or_title_year", AuthorOrTitleYear, force=True)
-    pybtex.plugin.register_plugin("pybtex.style.labels", "peo_author_year", AuthorYearLabels, force=True)
-    register_plugin("sphinxcontrib.bibtex.style.referencing", "peo_author_year", DutchAuthorYear, force=True)
-    pybtex.plugin.register_plugin("pybtex.style.formatting", "peo_plain", DutchPlain, force=True)
-
-
-def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Drop scripts listed twice on a page.
-
-    sphinx-thebe and sphinx-togglebutton each add their inline scripts twice under
-    Jupyter Book 1, so every page declared ``const THEBE_JS_URL`` twice and threw a
-    script error in the browser.
-    """
-    seen, unique = set(), []
-    for js in context.get("script_files", []):
-        key = (getattr(js, "filename", str(js)), tuple(sorted(getattr(js, "attributes", {}).items())))
-        if key not in seen:
-            seen.add(key)
-            unique.append(js)
-    context["script_files"] = unique
-
-
-def setup(app: Any) -> dict:
-    """Sphinx extension: apply ``generated/settings.json`` (announcement) to the theme.
-
-    Enabled in ``book/_config.yml`` with ``sphinx: extra_extensions: [peo.report.book]``. Also
-    registers the config value ``peo_search_bar_text`` (the theme's search placeholder)
-    and the Dutch citation styles ``peo_author_year`` and ``peo_plain``.
-    """
-    app.add_config_value("peo_search_bar_text", "", "html")
-    app.connect("config-inited", _apply_settings)
-    app.connect("html-page-context", _dedupe_scripts, priority=900)
-    _register_bibtex_styles()
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,12 +31,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from peo.report.book import SYNTHETIC_NOTICE, response_text
 from peo.report import format as fmt
 from peo.report.format import ci as format_ci
 from peo.report.format import fieldwork as format_fieldwork
 from peo.report.format import pct as format_pct
 from peo.errors import CodebookError
+from peo.survey.codebook import groups as cb_groups
+from peo.survey.wording import phrase
+from peo.report.summary import MAX_HEADLINES, SYNTHETIC_NOTICE, factsheet_alt_text, headlines, response_text
 
 __all__ = [
     "A4_INCHES",
@@ -60,7 +62,6 @@ FACTSHEET_SAVE_KWARGS: dict[str, dict] = {
     "png": {"format": "png", "dpi": 100, "metadata": {"Software": None}},
 }
 #: At most this many headline figures (the first ones of the key figures, all respondents).
-MAX_HEADLINES = 6
 
 # A fixed style for drawing and saving, so a user's matplotlibrc cannot change the bytes.
 _RC = {
@@ -130,15 +131,9 @@ def _wrap(text: Any, width: int, max_lines: int | None = None) -> str:
 
 
 def _headlines(key_figures: Mapping) -> list[Mapping]:
-    """Headline figures for all respondents that are not suppressed, in file order."""
-    out = []
-    for f in key_figures.get("figures") or []:
-        if f.get("suppressed") or _missing(f.get("share")):
-            continue
-        if f.get("group", "totaal") not in ("totaal", None):
-            continue
-        out.append(f)
-    return out[:MAX_HEADLINES]
+    """Headline figures for all respondents that are not suppressed, in file order (at most
+    :data:`MAX_HEADLINES`)."""
+    return headlines(key_figures, MAX_HEADLINES)
 
 
 def _group_labels(codebook: Any) -> dict[str, str]:
@@ -146,11 +141,14 @@ def _group_labels(codebook: Any) -> dict[str, str]:
     if codebook is None:
         return {}
     try:
-        item = codebook.group_item
+        return dict(cb_groups(codebook).labels["nl"])
     except CodebookError:  # no (single) group item: the plot shows the short values
         return {}
-    scale = item.response_scale
-    return {c.value or c.nl: c.nl for c in scale.codes} if scale is not None else {}
+
+
+def _t(key: str, **values: Any) -> str:
+    """A phrase of the factsheet (``peo/data/wording.yml``, section ``factsheet``)."""
+    return phrase("factsheet", key, **values)
 
 
 # ================================================================================ panels
@@ -160,7 +158,7 @@ def _likert_frame(table: pd.DataFrame, codebook: Any) -> tuple[list[tuple[str, s
     """Rows ``(item, label, [(code, label, share)...])``, the neutral code and n per item."""
     df = table.copy()
     if "group" in df.columns:
-        df = df[df["group"].astype("string") == "totaal"]
+        df = df[df["group"].astype("string") == cb_groups(codebook).total]
     need = {"item", "answer_code", "answer_label"}
     missing = need - set(df.columns)
     if missing:
@@ -207,11 +205,11 @@ def _draw_likert(ax, table: pd.DataFrame, codebook: Any) -> None:
     """
     rows, neutral, ns = _likert_frame(table, codebook)
     if not rows:
-        _empty(ax, "Geen antwoordverdeling beschikbaar.")
+        _empty(ax, _t("no_distribution"))
         return
     _, _, first = rows[0]
     k = len(first)
-    from peo.report.plots import likert_colours  # the book's checked colour-blind-safe palette (PuOr)
+    from peo.report.colours import likert_colours  # the book's checked colour-blind-safe palette (PuOr)
 
     colours = likert_colours(k)
     bar = {"height": 0.62, "edgecolor": "white", "linewidth": 0.4}
@@ -251,7 +249,7 @@ def _draw_likert(ax, table: pd.DataFrame, codebook: Any) -> None:
         ax.spines[side].set_visible(False)
     for y, (item, _label, _cats) in enumerate(rows):
         if ns.get(item) is not None:
-            ax.text(1.01, n_items - 1 - y, f"n = {_int(ns[item])}", transform=ax.get_yaxis_transform(),
+            ax.text(1.01, n_items - 1 - y, _t("n", n=_int(ns[item])), transform=ax.get_yaxis_transform(),
                     fontsize=6.5, color=_MUTED, va="center", ha="left")
     nc0 = neutral.get(rows[0][0])
     handles = [
@@ -266,7 +264,7 @@ def _draw_headline_bars(ax, key_figures: Mapping) -> None:
     """Fallback when no distribution table is given: the headline shares with their intervals."""
     figs = _headlines(key_figures)
     if not figs:
-        _empty(ax, "Geen kerncijfers beschikbaar.")
+        _empty(ax, _t("no_headlines"))
         return
     n = len(figs)
     for y, f in enumerate(figs):
@@ -293,12 +291,12 @@ def _draw_groups(ax, table: pd.DataFrame, codebook: Any) -> None:
             "The group table needs the columns item, group, share (and item_label, box_label, "
             "ci_low, ci_high): a box-share table per employer type."
         )
-    df = df[df["group"].astype("string") != "totaal"]
+    df = df[df["group"].astype("string") != cb_groups(codebook).total]
     if "suppressed" in df.columns:
         df = df[~df["suppressed"].fillna(False).astype(bool)]
     df = df[df["share"].notna()]
     if df.empty:
-        _empty(ax, "Geen verschillen te tonen (te weinig antwoorden per type werkgever).")
+        _empty(ax, _t("no_group_differences"))
         return
     keys = ["item"] + (["box"] if "box" in df.columns else [])
     rows = list(dict.fromkeys(tuple(k) for k in df[keys].astype(str).itertuples(index=False, name=None)))
@@ -306,7 +304,7 @@ def _draw_groups(ax, table: pd.DataFrame, codebook: Any) -> None:
     labels_by_group = _group_labels(codebook)
     n_rows = len(rows)
     step = 0.6 / max(len(groups), 1)
-    from peo.report.plots import group_colours  # the book's checked group palette (Okabe-Ito)
+    from peo.report.colours import group_colours  # the book's checked group palette (Okabe-Ito)
 
     palette = group_colours(groups)
     for j, g in enumerate(groups):
@@ -397,9 +395,9 @@ def factsheet(
         wave = str(kf.get("wave", ""))
         # --- title band
         fig.add_artist(Rectangle((0, 0.915), 1, 0.085, transform=fig.transFigure, color=_INK, zorder=0))
-        fig.text(0.06, 0.977, "PROFESSIONALERVARINGSONDERZOEK HAAGLANDEN  ·  FACTSHEET",
+        fig.text(0.06, 0.977, _t("banner"),
                  color="#cfe0f0", fontsize=8.5, fontweight="bold", va="center")
-        fig.text(0.06, 0.945, _wrap(kf.get("title") or f"PEO {wave}", 62, 2), color="white",
+        fig.text(0.06, 0.945, _wrap(kf.get("title") or _t("title_default", wave=wave), 62, 2), color="white",
                  fontsize=14.5, fontweight="bold", va="center", linespacing=1.15)
         y = 0.897
         # --- synthetic notice
@@ -410,14 +408,14 @@ def factsheet(
                            "linewidth": 0.8})
             y -= 0.032
         # --- fieldwork, theme, response
-        meta = [f"Meting {wave}  ·  veldwerk {format_fieldwork(kf.get('fieldwork'))}"]
+        meta = [_t("meta", wave=wave, fieldwork=format_fieldwork(kf.get("fieldwork")))]
         if kf.get("theme_nl"):
-            meta[0] += f"  ·  thema: {kf['theme_nl']}"
-        meta.append(f"Respons: {response_text(kf)}.")
+            meta[0] += _t("meta_theme", theme=kf["theme_nl"])
+        meta.append(_t("response", response=response_text(kf)))
         fig.text(0.06, y, "\n".join(meta), fontsize=9, color="#222222", va="top", linespacing=1.45)
         y -= 0.055
         # --- headline figures
-        fig.text(0.06, y, "Kerncijfers", fontsize=12, fontweight="bold", color=_INK, va="top")
+        fig.text(0.06, y, _t("key_figures"), fontsize=12, fontweight="bold", color=_INK, va="top")
         y -= 0.028
         heads = _headlines(kf)
         cell_h = 0.078
@@ -430,18 +428,19 @@ def factsheet(
             fig.text(x0 + 0.125, y0, _wrap(statement, 40, 4), fontsize=8, color="#222222", va="top",
                      linespacing=1.25)
             fig.text(x0, y0 - 0.045,
-                     f"{f.get('box_label', '')} · 95%-BI {format_ci(f.get('ci_low'), f.get('ci_high'))} · n = {_int(f.get('n'))}",
+                     _t("key_figure_detail", box_label=f.get("box_label", ""),
+                        ci=format_ci(f.get("ci_low"), f.get("ci_high")), n=_int(f.get("n"))),
                      fontsize=6.8, color=_MUTED, va="top")
         if not heads:
-            fig.text(0.06, y, "Voor deze meting zijn geen kerncijfers beschikbaar.", fontsize=9, color=_MUTED, va="top")
+            fig.text(0.06, y, _t("no_key_figures"), fontsize=9, color=_MUTED, va="top")
         rows_used = max(1, math.ceil(len(heads) / 2))
         y -= rows_used * cell_h + 0.012
         # --- Likert figure
         if likert_fig_table is not None:
-            fig.text(0.06, y, "Antwoordverdeling (alle professionals)", fontsize=12, fontweight="bold",
+            fig.text(0.06, y, _t("likert_heading"), fontsize=12, fontweight="bold",
                      color=_INK, va="top")
         else:
-            fig.text(0.06, y, "Kerncijfers met 95%-betrouwbaarheidsinterval", fontsize=12, fontweight="bold",
+            fig.text(0.06, y, _t("headline_bars_heading"), fontsize=12, fontweight="bold",
                      color=_INK, va="top")
         top = y - 0.03
         bottom = max(0.35, top - 0.2)
@@ -452,7 +451,7 @@ def factsheet(
             _draw_headline_bars(ax1, kf)
         y = bottom - 0.06
         # --- differences between employer types
-        fig.text(0.06, y, "Verschillen tussen typen werkgevers", fontsize=12, fontweight="bold", color=_INK,
+        fig.text(0.06, y, _t("differences_heading"), fontsize=12, fontweight="bold", color=_INK,
                  va="top")
         if group_table is not None:
             top = y - 0.03
@@ -461,57 +460,16 @@ def factsheet(
         else:
             diffs = [d.get("statement_nl") for d in kf.get("differences") or [] if d.get("statement_nl")]
             text = "\n".join("•  " + _wrap(d, 100, 3).replace("\n", "\n    ") for d in diffs[:6])
-            fig.text(0.06, y - 0.03, text or "Geen verschillen tussen typen werkgevers gerapporteerd.",
+            fig.text(0.06, y - 0.03, text or _t("no_differences"),
                      fontsize=8.5, color="#222222", va="top", linespacing=1.35)
         # --- footer
         threshold = kf.get("threshold")
-        footer = (
-            f"Bron: Professionalervaringsonderzoek (PEO) Haaglanden, meting {wave}; Kennisnetwerk Jeugd Haaglanden en "
-            "Platform Jeugdhulpprofessionals Haaglanden. Percentages afgerond; 95%-BI = betrouwbaarheidsinterval "
-            "volgens Wilson, dat alleen de steekproefonzekerheid beschrijft. Deelname is vrijwillig: de cijfers zijn "
-            "niet representatief in statistische zin en verbanden zeggen niets over oorzaak."
-        )
+        footer = _t("footer", wave=wave)
         if not _missing(threshold):
-            footer += f" Aantallen onder {_int(threshold)} worden niet getoond."
+            footer += " " + _t("footer_threshold", threshold=_int(threshold))
         fig.add_artist(Rectangle((0.06, 0.072), 0.88, 0.0008, transform=fig.transFigure, color="#999999"))
         fig.text(0.06, 0.062, _wrap(footer, 150), fontsize=6.5, color=_MUTED, va="top", linespacing=1.35)
     return fig
-
-
-def factsheet_alt_text(key_figures: Mapping) -> str:
-    """A text alternative of the factsheet (alt text of the preview, text version on the page).
-
-    Parameters
-    ----------
-    key_figures : mapping
-
-    Returns
-    -------
-    str
-        Dutch text on one line: title, fieldwork, response, headline figures (rounded
-        percentages with their statements), differences between employer types, and the
-        synthetic-data notice when the data are synthetic.
-    """
-    kf = key_figures
-    wave = str(kf.get("wave", ""))
-    parts = [f"Factsheet van {kf.get('title') or 'PEO ' + wave}."]
-    if kf.get("synthetic"):
-        parts.append(SYNTHETIC_NOTICE)
-    parts.append(f"Veldwerk {format_fieldwork(kf.get('fieldwork'))}. Respons: {response_text(kf)}.")
-    heads = _headlines(kf)
-    if heads:
-        items = []
-        for f in heads:
-            text = f.get("statement_nl") or f"{f.get('item_label', '')}: {f.get('box_label', '')}"
-            box = f" {f['box_label']}" if f.get("box_label") else ""
-            items.append(f"{format_pct(f.get('share'))}{box} (n = {_int(f.get('n'))}): {text}")
-        parts.append("Kerncijfers: " + " ".join(i if i.rstrip().endswith(".") else i + "." for i in items))
-    diffs = [d.get("statement_nl") for d in kf.get("differences") or [] if d.get("statement_nl")]
-    if diffs:
-        parts.append("Verschillen tussen typen werkgevers: " + " ".join(
-            d if d.rstrip().endswith(".") else d + "." for d in diffs))
-    parts.append("De figuren tonen de antwoordverdeling en de verschillen tussen typen werkgevers.")
-    return " ".join(" ".join(p.split()) for p in parts)
 
 
 def render_factsheet(fig: Figure) -> tuple[bytes, bytes]:

@@ -13,6 +13,7 @@ tables get a Frictionless ``datapackage.json`` all the same.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,15 @@ class MissingCode:
 
 
 @dataclass(frozen=True)
+class Total:
+    """The row of all respondents together in tables by group: its value and its labels."""
+
+    value: str
+    nl: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Box:
     """A group of codes reported together, such as "(helemaal) eens" for codes 4 and 5."""
 
@@ -83,6 +93,7 @@ class ResponseScale:
     min: float | None = None
     max: float | None = None
     bins: tuple[Bin, ...] = ()
+    total: Total | None = None
 
     @property
     def valid_codes(self) -> list[int]:
@@ -212,6 +223,11 @@ class Codebook:
             raise CodebookError("The codebook must have exactly one item with role 'group' (employer type).")
         return groups[0]
 
+    @property
+    def groups(self) -> Groups:
+        """The groups of every analysis: values, labels, order and the total (:func:`groups`)."""
+        return groups(self)
+
     def raw_columns(self) -> list[str]:
         """All raw columns the codebook expects, in order."""
         return [c for i in self.items for c in i.raw_columns]
@@ -301,6 +317,15 @@ def _parse_scale(name: str, d: dict, where: str) -> ResponseScale:
         if unknown:
             raise CodebookError(f"{bw}: codes {unknown} are not codes of the scale.")
         boxes[bname] = Box(bname, bcodes, str(_req(b, "nl", bw)), str(_req(b, "en", bw)))
+    total = None
+    if d.get("total") is not None:
+        tw = f"{w}, total"
+        if stype != "categorical":
+            raise CodebookError(f"{tw}: only a categorical scale (the group item's) can have a total.")
+        t = d["total"]
+        total = Total(str(_req(t, "value", tw)), str(_req(t, "nl", tw)), str(_req(t, "en", tw)))
+        if total.value in [c.value for c in codes]:
+            raise CodebookError(f"{tw}: the value {total.value!r} is also the value of a code; choose another.")
     neutral = d.get("neutral")
     if neutral is not None and neutral not in [c.code for c in codes]:
         raise CodebookError(f"{w}: the neutral code {neutral} is not a code of the scale.")
@@ -319,6 +344,7 @@ def _parse_scale(name: str, d: dict, where: str) -> ResponseScale:
         min=d.get("min"),
         max=d.get("max"),
         bins=bins,
+        total=total,
     )
 
 
@@ -448,6 +474,87 @@ def load_codebook(paths: list[Path] | Path) -> Codebook:
 
 
 # ------------------------------------------------------------------- labels and codes
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The groups of every table by employer type, as the codebook defines them.
+
+    ``values`` are the short values of the group item's codes in scale order (``GI``, ``JZ``,
+    ``LT``); ``total`` is the value of the row of all respondents (``totaal``). Labels are the
+    codes' labels and the total's label (``Totaal``).
+    """
+
+    values: tuple[str, ...]
+    labels: dict[str, dict[str, str]]  # lang -> value -> label
+    total: str
+
+    def label(self, group: Any, lang: str = "nl", short: bool = False) -> str:
+        """The reader's label of a group; ``short`` gives the short value (``GI``) for
+        employer types (the total keeps its label). An unknown group is shown as it is."""
+        group = str(group)
+        if short and group != self.total:
+            return group
+        return self.labels.get(lang, self.labels["nl"]).get(group, group)
+
+    def order(self, present: Any) -> list[str]:
+        """The groups in ``present`` in report order: the total first, then the codebook's
+        order, then any other group in the order given."""
+        present = list(dict.fromkeys(str(g) for g in present))
+        order = [self.total] if self.total in present else []
+        order += [g for g in self.values if g in present]
+        return order + [g for g in present if g not in order]
+
+
+def _groups_of(cb: Codebook, fallback: Total | None) -> Groups:
+    sc = cb.group_item.response_scale
+    if sc is None or not sc.codes:
+        raise CodebookError(f"The group item {cb.group_item.id!r} has no coded answer scale.")
+    total = sc.total or fallback
+    if total is None:
+        raise CodebookError(
+            f"The answer scale {sc.name!r} of the group item has no 'total' (value and labels of the row of all "
+            "respondents); add one as in codebooks/core.yml."
+        )
+    values = tuple(c.value if c.value else c.nl for c in sc.codes)
+    labels = {
+        lang: {**{v: getattr(c, lang) for v, c in zip(values, sc.codes)}, total.value: getattr(total, lang)}
+        for lang in ("nl", "en")
+    }
+    return Groups(values, labels, total.value)
+
+
+@functools.cache
+def _core_groups(path: Path) -> Groups:
+    return _groups_of(load_codebook(path), None)
+
+
+def groups(codebook: Codebook | None = None) -> Groups:
+    """The groups of every analysis (employer type): values, labels, order and the total.
+
+    The one place where code learns the group values, their order and labels and the value
+    and label of the total (``totaal``). Without a codebook, or when the codebook's group scale
+    gives no ``total``, the core codebook (``codebooks/core.yml`` of the repository, else the
+    one beside the package) is used.
+
+    Raises
+    ------
+    CodebookError
+        If the codebook has no single group item, or neither it nor the core codebook gives
+        a total.
+    """
+    core = None
+    if codebook is None or codebook.group_item.response_scale is None or codebook.group_item.response_scale.total is None:
+        from peo import paths
+
+        path = paths.codebook_dir() / "core.yml"
+        if not path.is_file():  # a repository copy without codebooks/: the package's own
+            path = paths.package_dir().parent / "codebooks" / "core.yml"
+        core = _core_groups(path)
+        if codebook is None:
+            return core
+    fallback = Total(core.total, core.labels["nl"][core.total], core.labels["en"][core.total]) if core else None
+    return _groups_of(codebook, fallback)
 
 
 def categories(item: Item, lang: str = "nl") -> list[str]:

@@ -1,0 +1,221 @@
+"""The generated appendix pages of the book: the codebook of each wave, the respondent flow,
+and the downloadable tables. Pure: data in, MyST Markdown out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from peo.errors import ConfigError
+from peo.report import format as fmt
+from peo.report.layout import GENERATED, order_waves, slug, wave_id
+from peo.report.markdown import code as _code
+from peo.report.markdown import md as _md
+from peo.report.markdown import page as _page
+from peo.report.markdown import role_text as _role_text
+from peo.report.markdown import table as _table
+
+__all__ = [
+    "DOWNLOAD_SUFFIXES",
+    "DATAPACKAGE",
+    "download_order",
+    "codebook_index_page",
+    "codebook_page",
+    "flow_page",
+    "downloads_page",
+]
+
+_format_int = fmt.integer
+_is_missing = fmt.is_missing
+
+#: Dutch wording of the exclusion reasons of ``flow.csv`` / ``exclusions.csv``.
+_REASONS_NL = {
+    "no_consent": "geen toestemming",
+    "incomplete": "niet afgerond",
+    "duplicate_id": "dubbel (zelfde id)",
+    "duplicate_pattern": "dubbel (zelfde antwoorden)",
+    "speeder": "te snel ingevuld",
+    "no_group": "geen type werkgever",
+}
+
+DOWNLOAD_SUFFIXES = (".csv",)
+
+DATAPACKAGE = "datapackage.json"
+
+
+def _yes_no(x: Any) -> str:
+    return "ja" if bool(x) and not _is_missing(x) else "nee"
+
+
+def codebook_index_page(waves: Iterable[Any]) -> str:
+    """The parent page ``generated/codebook.md`` with links to the codebook of each wave."""
+    lines = [
+        f"- {{doc}}`/{GENERATED}/codebook_{slug(wave_id(w))}`" for w in order_waves(waves)
+    ]
+    return _page(
+        "# Codeboek",
+        "Het codeboek beschrijft elke vraag: de tekst (een parafrase van de echte vragenlijst), de"
+        " antwoordmogelijkheden met hun codes, de codes voor ontbrekende antwoorden, de schaal"
+        " waartoe de vraag behoort en of de vraag omgekeerd is gesteld. Alle labels in tabellen en"
+        " figuren komen hieruit. Het codeboek staat als YAML in `codebooks/` (kernmodule) en"
+        " `data/raw/<meting>/` (themamodule); de pagina's hieronder zijn daaruit gegenereerd.",
+        "\n".join(lines),
+    )
+
+
+def codebook_page(codebook: Any, wave: Any) -> str:
+    """The codebook of one wave as MyST tables, one table per module (core, theme).
+
+    Columns: item id, question (Dutch), question (English), answers (codes and Dutch
+    labels), missing codes, construct (Dutch name) and whether the item is reverse-coded. The
+    rows come from :meth:`peo.survey.codebook.Codebook.to_frame`.
+
+    Parameters
+    ----------
+    codebook : peo.survey.codebook.Codebook
+    wave : Wave, mapping or str
+
+    Returns
+    -------
+    str
+        MyST Markdown.
+    """
+    wid = wave_id(wave)
+    frame = codebook.to_frame()
+    titles = {name: (nl, en) for name, nl, en in getattr(codebook, "titles", ())}
+    constructs = getattr(codebook, "constructs", {}) or {}
+    blocks = [
+        f"# Codeboek meting {_md(wid)}",
+        "Per module alle vragen van deze meting. *Omgekeerd*: een hoger antwoord betekent minder"
+        " van de schaal; bij het berekenen van schaalscores wordt zo'n vraag eerst omgekeerd."
+        " Ontbrekende codes tellen niet mee in aandelen en scores.",
+    ]
+    sources = list(dict.fromkeys([*titles.keys(), *frame["source"].tolist()])) if len(frame) else list(titles)
+    header = ["Item", "Vraag", "Question (English)", "Antwoorden", "Ontbrekend", "Schaal", "Omgekeerd"]
+    for source in sources:
+        part = frame[frame["source"] == source]
+        if part.empty:
+            continue
+        nl, en = titles.get(source, (source, source))
+        rows = []
+        for r in part.itertuples(index=False):
+            construct = constructs.get(r.construct)
+            construct_nl = construct.nl if construct is not None else (r.construct or "")
+            rows.append([
+                _code(r.item),
+                _md(r.text_nl),
+                _md(r.text_en),
+                _md(r.answers_nl),
+                _md(r.missing_nl) or "–",
+                _md(construct_nl) or "–",
+                _yes_no(r.reverse),
+            ])
+        blocks.append(f"## {_md(nl)}")
+        blocks.append(f"*{_md(en)}*; codeboek {_code(source)}, {len(rows)} vragen.")
+        blocks.append(_table(header, rows))
+    return _page(*blocks)
+
+
+def _reasons_nl(text: Any) -> str:
+    if _is_missing(text) or str(text).strip() in ("", "nan", "<NA>"):
+        return ""
+    out = str(text)
+    for code, label in _REASONS_NL.items():
+        out = re.sub(rf"\b{code}\b", label, out)
+    return out
+
+
+def flow_page(flows: Mapping[str, Any]) -> str:
+    """The respondent flow of every wave, newest first: step, n, excluded, reasons.
+
+    Only counts are shown, never respondents. Each table is a wave's ``flow.csv`` (columns
+    ``step``, ``label_nl``, ``n``, ``excluded``, ``reasons``; see ``docs/processed-data.md``).
+
+    Parameters
+    ----------
+    flows : mapping of wave id to pandas.DataFrame
+
+    Returns
+    -------
+    str
+        MyST Markdown.
+
+    Raises
+    ------
+    ConfigError
+        If a flow table lacks one of the columns ``n`` or ``excluded``.
+    """
+    blocks = [
+        "# Respondentenstroom",
+        "Per meting hoeveel vragenlijsten binnenkwamen en hoeveel professionals bij elke stap"
+        " overbleven: ontvangen, toestemming gegeven, afgerond, geldig, in de analyse. *Afgevallen* is"
+        " het aantal dat vóór die stap afviel, met de redenen. Alleen aantallen: welke respondenten"
+        " afvielen, staat in de verwerkte gegevens, die niet openbaar zijn.",
+    ]
+    for wid in sorted(flows, reverse=True):
+        df = flows[wid]
+        missing = [c for c in ("n", "excluded") if c not in df.columns]
+        if missing:
+            raise ConfigError(
+                f"The respondent flow of wave {wid!r} has no column(s) {', '.join(missing)}. "
+                "Rebuild the wave (python -m peo build --wave ...) so that flow.csv follows docs/processed-data.md."
+            )
+        rows = []
+        for r in df.to_dict("records"):
+            label = r.get("label_nl") if not _is_missing(r.get("label_nl")) else r.get("step", "")
+            rows.append([
+                _md(label),
+                _format_int(r.get("n")),
+                _format_int(r.get("excluded")),
+                _md(_reasons_nl(r.get("reasons"))) or "–",
+            ])
+        blocks.append(f"## Meting {_md(wid)}")
+        blocks.append(_table(["Stap", "Aantal", "Afgevallen", "Redenen"], rows, ["l", "r", "r", "l"]))
+    if not flows:
+        blocks.append("Er is nog geen meting verwerkt.")
+    return _page(*blocks)
+
+
+def download_order(files: Iterable[str]) -> list[str]:
+    files = sorted(set(files))
+    return ([DATAPACKAGE] if DATAPACKAGE in files else []) + [f for f in files if f != DATAPACKAGE]
+
+
+def downloads_page(waves: Iterable[Any], files: Mapping[str, Sequence[str]]) -> str:
+    """Download links to each wave's tables and ``datapackage.json`` (MyST ``{download}``).
+
+    The files are copied into ``generated/downloads/<wave>/`` by :func:`write_book_sources`;
+    only files that exist are listed, so ``-W`` has nothing to warn about.
+
+    Parameters
+    ----------
+    waves : iterable of Wave, mapping or str
+    files : mapping of wave id to file names
+        The files present in ``generated/downloads/<wave>/``.
+
+    Returns
+    -------
+    str
+        MyST Markdown.
+    """
+    blocks = [
+        "# Downloads",
+        "Elke tabel in dit rapport staat hier als CSV-bestand (UTF-8, komma als scheidingsteken,"
+        " punt als decimaalteken, aandelen tussen 0 en 1 en niet afgerond). `datapackage.json`"
+        " beschrijft per meting alle tabellen en hun kolommen (Frictionless Data Package). Cellen"
+        " onder de drempel voor kleine aantallen zijn leeg en gemarkeerd (`suppressed`); zie de"
+        " {doc}`methode </appendix/methods>`.",
+    ]
+    for w in order_waves(waves):
+        wid = wave_id(w)
+        names = download_order(files.get(wid, ()))
+        blocks.append(f"## Meting {_md(wid)}")
+        if names:
+            blocks.append("\n".join(
+                f"- {{download}}`{_role_text(n)} <downloads/{slug(wid)}/{n}>`" for n in names
+            ))
+        else:
+            blocks.append("Voor deze meting zijn geen tabellen gepubliceerd.")
+    return _page(*blocks)
