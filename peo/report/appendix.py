@@ -16,6 +16,7 @@ from peo.report.markdown import md as _md
 from peo.report.markdown import page as _page
 from peo.report.markdown import role_text as _role_text
 from peo.report.markdown import table as _table
+from peo.survey.wording import phrase, wording
 
 __all__ = [
     "DOWNLOAD_SUFFIXES",
@@ -31,14 +32,17 @@ _format_int = fmt.integer
 _is_missing = fmt.is_missing
 
 #: Dutch wording of the exclusion reasons of ``flow.csv`` / ``exclusions.csv``.
-_REASONS_NL = {
-    "no_consent": "geen toestemming",
-    "incomplete": "niet afgerond",
-    "duplicate_id": "dubbel (zelfde id)",
-    "duplicate_pattern": "dubbel (zelfde antwoorden)",
-    "speeder": "te snel ingevuld",
-    "no_group": "geen type werkgever",
-}
+_REASONS_NL: dict[str, str] = wording("book")["exclusion_reasons"]
+
+
+def _b(key: str, **values: Any) -> str:
+    """A phrase of the book pages (``peo/data/wording.yml``, section ``book``)."""
+    return phrase("book", key, **values)
+
+
+def _b_list(key: str) -> list[str]:
+    return list(wording("book")[key])
+
 
 DOWNLOAD_SUFFIXES = (".csv",)
 
@@ -46,7 +50,7 @@ DATAPACKAGE = "datapackage.json"
 
 
 def _yes_no(x: Any) -> str:
-    return "ja" if bool(x) and not _is_missing(x) else "nee"
+    return _b("yes") if bool(x) and not _is_missing(x) else _b("no")
 
 
 def codebook_index_page(waves: Iterable[Any]) -> str:
@@ -55,12 +59,8 @@ def codebook_index_page(waves: Iterable[Any]) -> str:
         f"- {{doc}}`/{GENERATED}/codebook_{slug(wave_id(w))}`" for w in order_waves(waves)
     ]
     return _page(
-        "# Codeboek",
-        "Het codeboek beschrijft elke vraag: de tekst (een parafrase van de echte vragenlijst), de"
-        " antwoordmogelijkheden met hun codes, de codes voor ontbrekende antwoorden, de schaal"
-        " waartoe de vraag behoort en of de vraag omgekeerd is gesteld. Alle labels in tabellen en"
-        " figuren komen hieruit. Het codeboek staat als YAML in `codebooks/` (kernmodule) en"
-        " `data/raw/<meting>/` (themamodule); de pagina's hieronder zijn daaruit gegenereerd.",
+        f"# {_b('codebook_title')}",
+        _b("codebook_intro"),
         "\n".join(lines),
     )
 
@@ -87,13 +87,11 @@ def codebook_page(codebook: Any, wave: Any) -> str:
     titles = {name: (nl, en) for name, nl, en in getattr(codebook, "titles", ())}
     constructs = getattr(codebook, "constructs", {}) or {}
     blocks = [
-        f"# Codeboek meting {_md(wid)}",
-        "Per module alle vragen van deze meting. *Omgekeerd*: een hoger antwoord betekent minder"
-        " van de schaal; bij het berekenen van schaalscores wordt zo'n vraag eerst omgekeerd."
-        " Ontbrekende codes tellen niet mee in aandelen en scores.",
+        f"# {_b('codebook_wave_title', wave=_md(wid))}",
+        _b("codebook_wave_intro"),
     ]
     sources = list(dict.fromkeys([*titles.keys(), *frame["source"].tolist()])) if len(frame) else list(titles)
-    header = ["Item", "Vraag", "Question (English)", "Antwoorden", "Ontbrekend", "Schaal", "Omgekeerd"]
+    header = list(_b_list("codebook_columns"))
     for source in sources:
         part = frame[frame["source"] == source]
         if part.empty:
@@ -113,7 +111,7 @@ def codebook_page(codebook: Any, wave: Any) -> str:
                 _yes_no(r.reverse),
             ])
         blocks.append(f"## {_md(nl)}")
-        blocks.append(f"*{_md(en)}*; codeboek {_code(source)}, {len(rows)} vragen.")
+        blocks.append(_b("codebook_module", title_en=_md(en), source=_code(source), k=len(rows)))
         blocks.append(_table(header, rows))
     return _page(*blocks)
 
@@ -148,11 +146,8 @@ def flow_page(flows: Mapping[str, Any]) -> str:
         If a flow table lacks one of the columns ``n`` or ``excluded``.
     """
     blocks = [
-        "# Respondentenstroom",
-        "Per meting hoeveel vragenlijsten binnenkwamen en hoeveel professionals bij elke stap"
-        " overbleven: ontvangen, toestemming gegeven, afgerond, geldig, in de analyse. *Afgevallen* is"
-        " het aantal dat vóór die stap afviel, met de redenen. Alleen aantallen: welke respondenten"
-        " afvielen, staat in de verwerkte gegevens, die niet openbaar zijn.",
+        f"# {_b('flow_title')}",
+        _b("flow_intro"),
     ]
     for wid in sorted(flows, reverse=True):
         df = flows[wid]
@@ -171,10 +166,10 @@ def flow_page(flows: Mapping[str, Any]) -> str:
                 _format_int(r.get("excluded")),
                 _md(_reasons_nl(r.get("reasons"))) or "–",
             ])
-        blocks.append(f"## Meting {_md(wid)}")
-        blocks.append(_table(["Stap", "Aantal", "Afgevallen", "Redenen"], rows, ["l", "r", "r", "l"]))
+        blocks.append(f"## {_b('wave_heading', wave=_md(wid))}")
+        blocks.append(_table(list(_b_list("flow_columns")), rows, ["l", "r", "r", "l"]))
     if not flows:
-        blocks.append("Er is nog geen meting verwerkt.")
+        blocks.append(_b("flow_none"))
     return _page(*blocks)
 
 
@@ -201,21 +196,17 @@ def downloads_page(waves: Iterable[Any], files: Mapping[str, Sequence[str]]) -> 
         MyST Markdown.
     """
     blocks = [
-        "# Downloads",
-        "Elke tabel in dit rapport staat hier als CSV-bestand (UTF-8, komma als scheidingsteken,"
-        " punt als decimaalteken, aandelen tussen 0 en 1 en niet afgerond). `datapackage.json`"
-        " beschrijft per meting alle tabellen en hun kolommen (Frictionless Data Package). Cellen"
-        " onder de drempel voor kleine aantallen zijn leeg en gemarkeerd (`suppressed`); zie de"
-        " {doc}`methode </appendix/methods>`.",
+        f"# {_b('downloads_title')}",
+        _b("downloads_intro"),
     ]
     for w in order_waves(waves):
         wid = wave_id(w)
         names = download_order(files.get(wid, ()))
-        blocks.append(f"## Meting {_md(wid)}")
+        blocks.append(f"## {_b('wave_heading', wave=_md(wid))}")
         if names:
             blocks.append("\n".join(
                 f"- {{download}}`{_role_text(n)} <downloads/{slug(wid)}/{n}>`" for n in names
             ))
         else:
-            blocks.append("Voor deze meting zijn geen tabellen gepubliceerd.")
+            blocks.append(_b("wave_no_tables"))
     return _page(*blocks)

@@ -26,6 +26,7 @@ from peo.report.markdown import page as _page
 from peo.report.markdown import role_text as _role_text
 from peo.report.markdown import table as _table
 from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, key_findings, response_text
+from peo.survey.wording import phrase
 
 __all__ = ["landing_page", "wave_index_page", "factsheet_page"]
 
@@ -33,22 +34,12 @@ _format_int = fmt.integer
 _is_missing = fmt.is_missing
 format_fieldwork = fmt.fieldwork
 
-_PEO_INTRO = """\
-Het *Professionalervaringsonderzoek* (PEO) is een korte online vragenlijst voor
-jeugdhulpprofessionals in de regio Haaglanden (Den Haag en omliggende gemeenten). Het
-Kennisnetwerk Jeugd Haaglanden en het Platform Jeugdhulpprofessionals Haaglanden zetten de
-vragenlijst ongeveer elk half jaar uit. Elke meting heeft twee delen:
 
-1. een **kernmodule** die elke meting terugkomt, over de ervaren *professionele ruimte*: de
-   ruimte die een professional heeft om goed werk te doen, zoals ruimte om te investeren in de
-   relatie met cliënten, om te doen wat nodig is en voor reflectie en intervisie, en de
-   samenhang daarvan met werkplezier, werkdruk en het voornemen om in de jeugdhulp te blijven;
-2. een **themamodule** die per meting wisselt.
+def _b(key: str, **values: Any) -> str:
+    """A phrase of the book pages (``peo/data/wording.yml``, section ``book``)."""
+    return phrase("book", key, **values)
 
-De deelnemers werken bij drie typen werkgevers, de indeling van elke analyse: gecertificeerde
-instellingen (GI), aanbieders van specialistische jeugdhulp (JZ) en lokale teams (LT). Deelname
-is vrijwillig; de uitkomsten zijn daarom niet representatief in statistische zin, en verbanden
-beschrijven samenhang, geen oorzaak. Zie de {doc}`methode </appendix/methods>`."""
+_PEO_INTRO = phrase("book", "peo_intro")
 
 
 def _response_sentence(key_figures: Mapping) -> str:
@@ -88,25 +79,23 @@ def landing_page(
     kf = key_figures_latest
     key_figures_by_wave = key_figures_by_wave or {}
     wid = str(kf.get("wave", ""))
-    blocks = ["# Professionalervaringsonderzoek Haaglanden"]
+    blocks = [f"# {_b('landing_title')}"]
     if kf.get("synthetic"):
         blocks.append(f":::{{warning}}\n{_md(SYNTHETIC_NOTICE)}\n:::")
     blocks.append(_PEO_INTRO)
-    title = _md(kf.get("title") or f"PEO {wid}")
-    blocks.append(f"## Belangrijkste uitkomsten van de laatste meting ({_md(wid)})")
+    title = _md(kf.get("title") or _b("title_default", wave=wid))
+    blocks.append(f"## {_b('landing_findings', wave=_md(wid))}")
     intro = (
-        f"*{title}*. Veldwerk {format_fieldwork(kf.get('fieldwork'))}; {_response_sentence(kf)}."
+        _b("landing_intro", title=title, fieldwork=format_fieldwork(kf.get("fieldwork")),
+           response=_response_sentence(kf))
     )
     if kf.get("theme_nl"):
-        intro += f" Thema van de themamodule: {_md(kf['theme_nl'])}."
-    intro += (
-        " Percentages zijn afgerond; tussen haakjes het 95%-betrouwbaarheidsinterval (BI) en het"
-        " aantal professionals met een geldig antwoord."
-    )
+        intro += " " + _b("landing_theme", theme=_md(kf["theme_nl"]))
+    intro += " " + _b("landing_reading")
     blocks.append(intro)
     blocks.extend(key_findings(kf))
     if wid:
-        blocks.append(f"Meer in het hoofdstuk {{doc}}`{_role_text(kf.get('title') or wid)} </{wave_doc(wid, 'index')}>`.")
+        blocks.append(_b("landing_more", title=_role_text(kf.get("title") or wid), doc=wave_doc(wid, "index")))
     lines = []
     for w in order_waves(waves):
         i = wave_id(w)
@@ -115,17 +104,13 @@ def landing_page(
         extras = []
         theme = wkf.get("theme_nl") or wave_attr(w, "theme_nl")
         if theme:
-            extras.append(f"thema: {_md(theme)}")
+            extras.append(_b("landing_wave_theme", theme=_md(theme)))
         analysed = (wkf.get("response") or {}).get("analysed")
         if not _is_missing(analysed):
-            extras.append(f"n = {_format_int(analysed)}")
+            extras.append(_b("n", n=_format_int(analysed)))
         lines.append(item + (f" ({'; '.join(extras)})" if extras else ""))
-    blocks.append("## Metingen\n\n" + "\n".join(lines))
-    blocks.append(
-        "De ontwikkeling over de metingen heen staat in het hoofdstuk Trends; hoe de cijfers tot stand"
-        " komen in de {doc}`methode </appendix/methods>`, en hoe dit rapport opnieuw te bouwen is in"
-        " {doc}`/generated/reproduce`."
-    )
+    blocks.append(f"## {_b('landing_waves')}\n\n" + "\n".join(lines))
+    blocks.append(_b("landing_pointers"))
     return _page(*blocks)
 
 
@@ -167,45 +152,41 @@ def wave_index_page(
     blocks = [f"# {_md(wave_title(wave, kf))}"]
     theme = kf.get("theme_nl") or wave_attr(wave, "theme_nl")
     facts = [
-        f"- **Meting:** {_md(wid)}",
-        f"- **Veldwerk:** {format_fieldwork(kf.get('fieldwork'))}",
+        _b("fact_wave", wave=_md(wid)),
+        _b("fact_fieldwork", fieldwork=format_fieldwork(kf.get("fieldwork"))),
     ]
     if theme:
-        facts.append(f"- **Thema van de themamodule:** {_md(theme)}")
-    facts.append(f"- **Respons:** {_response_sentence(kf)}")
+        facts.append(_b("fact_theme", theme=_md(theme)))
+    facts.append(_b("fact_response", response=_response_sentence(kf)))
     if not _is_missing(kf.get("threshold")):
         facts.append(
-            f"- **Drempel voor kleine aantallen:** {_format_int(kf['threshold'])} per cel (zie de {{doc}}`methode </appendix/methods>`)"
+            _b("fact_threshold", threshold=_format_int(kf["threshold"]))
         )
     blocks.append("\n".join(facts))
     by_group = resp.get("by_group") or {}
     if by_group:
         rows = [[_md(g), _format_int(n)] for g, n in by_group.items()]
-        blocks.append(_table(["Type werkgever", "Aantal in de analyse"], rows, ["l", "r"]))
+        blocks.append(_table([_b("col_group"), _b("col_analysed")], rows, ["l", "r"]))
     blocks.append(
-        f"Hoe deze aantallen tot stand komen (wie afviel en waarom), staat in de bijlage {{doc}}`/generated/flow`."
+        _b("wave_flow_pointer")
     )
-    blocks.append("## Factsheet")
-    blocks.append(
-        f"De uitkomsten op één A4-pagina: {{download}}`factsheet {_role_text(wid)} (pdf) <{FACTSHEET_PDF}>`"
-        f" en de {{doc}}`tekstversie <factsheet>`."
-    )
+    blocks.append(f"## {_b('wave_factsheet_heading')}")
+    blocks.append(_b("wave_factsheet", wave=_role_text(wid), pdf=FACTSHEET_PDF))
     blocks.append(f"```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(_alt_text(kf))}\n:width: 320px\n```")
-    blocks.append("## Inhoud van dit hoofdstuk")
+    blocks.append(f"## {_b('wave_contents')}")
     names = list(chapters) if chapters is not None else list(WAVE_NOTEBOOKS)
     blocks.append("\n".join(f"- {{doc}}`{name}`" for name in names) + "\n- {doc}`factsheet`")
-    blocks.append("## Tabellen")
+    blocks.append(f"## {_b('wave_tables_heading')}")
     if tables:
         links = [
             f"- {{download}}`{_role_text(name)} <../../{GENERATED}/downloads/{slug(wid)}/{name}>`"
             for name in download_order(tables)
         ]
         blocks.append(
-            "Alle tabellen van deze meting als CSV, beschreven in `datapackage.json`"
-            " (alle metingen: {doc}`/generated/downloads`):\n\n" + "\n".join(links)
+            _b("wave_tables") + "\n\n" + "\n".join(links)
         )
     else:
-        blocks.append("Voor deze meting zijn geen tabellen gepubliceerd.")
+        blocks.append(_b("wave_no_tables"))
     return _page(*blocks)
 
 
@@ -230,10 +211,9 @@ def factsheet_page(wave: Any, key_figures: Mapping) -> str:
     wid = wave_id(wave)
     alt = _alt_text(key_figures)
     return _page(
-        f"# Factsheet {_md(wid)}",
-        f"De factsheet van deze meting op één A4-pagina, om te downloaden en te printen:"
-        f" {{download}}`factsheet {_role_text(wid)} (pdf) <{FACTSHEET_PDF}>`.",
+        f"# {_b('factsheet_title', wave=_md(wid))}",
+        _b("factsheet_intro", wave=_role_text(wid), pdf=FACTSHEET_PDF),
         f"```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(alt)}\n:width: 100%\n```",
-        "## Tekstversie",
+        f"## {_b('factsheet_text_version')}",
         _md(alt),
     )

@@ -20,6 +20,7 @@ from peo.report.layout import order_waves, wave_id
 from peo.report.markdown import code as _code
 from peo.report.markdown import page as _page
 from peo.report.markdown import table as _table
+from peo.survey.wording import phrase, wording
 
 __all__ = ["reproduce_info", "reproduce_page"]
 
@@ -125,11 +126,13 @@ def reproduce_info(root: str | os.PathLike) -> dict:
     }
 
 
-_DATE_SOURCE_NL = {
-    "SOURCE_DATE_EPOCH": "uit de omgevingsvariabele `SOURCE_DATE_EPOCH`",
-    "git": "de datum van de laatste git-commit",
-    "today": "de datum van de build (geen `SOURCE_DATE_EPOCH` en geen git)",
-}
+#: How the build date was found, in Dutch.
+_DATE_SOURCE_NL: dict[str, str] = wording("reproduce")["date_sources"]
+
+
+def _r(key: str, **values: Any) -> str:
+    """A phrase of the "Reproduceren" page (``peo/data/wording.yml``, section ``reproduce``)."""
+    return phrase("reproduce", key, **values)
 
 
 def reproduce_page(info: Mapping, waves: Iterable[Any] = ()) -> str:
@@ -148,50 +151,32 @@ def reproduce_page(info: Mapping, waves: Iterable[Any] = ()) -> str:
         MyST Markdown.
     """
     dirty = info.get("dirty")
-    commit = _code(info.get("commit", "onbekend"))
+    unknown = _r("unknown")
+    commit = _code(info.get("commit", unknown))
     if dirty is True:
-        commit += " (met lokale wijzigingen die niet in deze commit staan)"
+        commit += " " + _r("dirty")
+    date_source = _DATE_SOURCE_NL.get(info.get("build_date_source"), unknown)
     rows = [
-        ["Git-commit", commit],
-        ["SHA-256 van `requirements.lock`", _code(info.get("lock_sha256", "onbekend"))],
-        [
-            "Builddatum",
-            f"{format_date_nl(info.get('build_date'))} ({_DATE_SOURCE_NL.get(info.get('build_date_source'), 'onbekend')})",
-        ],
+        [_r("row_commit"), commit],
+        [_r("row_lock"), _code(info.get("lock_sha256", unknown))],
+        [_r("row_date"), _r("date", date=format_date_nl(info.get("build_date")), source=date_source)],
     ]
     blocks = [
-        "# Reproduceren",
-        "Dit rapport is volledig gebouwd uit de ruwe exports in `data/raw/`, de codeboeken, de"
-        " notebooks en het pakket `peo`, met de exacte pakketversies uit `requirements.lock`. Met"
-        " dezelfde invoer levert een nieuwe build dezelfde tabellen, cijfers en pagina's op.",
-        _table(["Onderdeel", "Waarde"], rows),
-        "## Ruwe gegevens",
+        f"# {_r('title')}",
+        _r("intro"),
+        _table(list(wording("reproduce")["columns"]), rows),
+        f"## {_r('raw_heading')}",
     ]
     checksums = info.get("raw_checksums") or []
     if checksums:
-        blocks.append(
-            "Controlegetallen (SHA-256) van de ruwe exports, uit `data/raw/MANIFEST.sha256`."
-            " Controleren kan met `make verify`, of zonder Python met"
-            " `cd data/raw && sha256sum -c MANIFEST.sha256`."
-        )
-        blocks.append(_table(["Bestand", "SHA-256"], [[_code(r["path"]), _code(r["sha256"])] for r in checksums]))
+        blocks.append(_r("checksums"))
+        blocks.append(_table(list(wording("reproduce")["checksum_columns"]),
+                             [[_code(r["path"]), _code(r["sha256"])] for r in checksums]))
     else:
-        blocks.append(
-            "Er is (nog) geen `data/raw/MANIFEST.sha256`; leg de controlegetallen vast met `make manifest`."
-        )
+        blocks.append(_r("no_manifest"))
     ids = [wave_id(w) for w in order_waves(waves)]
-    example = ids[0] if ids else "<meting>"
-    blocks.append("## Opnieuw bouwen")
-    blocks.append(
-        "Vanaf een verse kopie van de repository (Python 3.11):\n\n"
-        "```bash\n"
-        "make book        # omgeving opzetten en alles bouwen uit de metingen in data/raw\n"
-        "make test        # alle tests, ook de end-to-end-build\n"
-        f"python -m peo build --wave {example}   # alleen deze meting opnieuw\n"
-        "```"
-    )
-    blocks.append(
-        "`make help` toont alle andere opdrachten. Het gebouwde rapport staat in"
-        " `book/_build/html/` en is statische HTML."
-    )
+    example = ids[0] if ids else _r("wave_placeholder")
+    blocks.append(f"## {_r('rebuild_heading')}")
+    blocks.append(_r("rebuild", wave=example))
+    blocks.append(_r("help"))
     return _page(*blocks)

@@ -15,6 +15,7 @@ from peo.report.layout import METHODS_DOC
 from peo.report.markdown import md as _md
 from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import phrase
+from peo.survey.wording import wording as _wording
 
 __all__ = ["SYNTHETIC_NOTICE", "MAX_HEADLINES", "response_text", "headlines", "key_findings", "factsheet_alt_text"]
 
@@ -33,6 +34,11 @@ _missing = fmt.is_missing
 _int = fmt.integer
 
 
+def _b(key: str, **values: Any) -> str:
+    """A phrase of the book pages (``peo/data/wording.yml``, section ``book``)."""
+    return phrase("book", key, **values)
+
+
 def _t(key: str, **values: Any) -> str:
     """A phrase of the factsheet (``peo/data/wording.yml``, section ``factsheet``)."""
     return phrase("factsheet", key, **values)
@@ -43,16 +49,16 @@ def _figure_line(fig: Mapping, threshold: Any = None) -> str:
         label = _md(fig.get("item_label", fig.get("item", "")))
         box = f" ({_md(fig['box_label'])})" if fig.get("box_label") else ""
         rule = (
-            f"een aantal ligt onder de drempel van {_format_int(threshold)}"
-            if not _is_missing(threshold) else "te weinig antwoorden"
+            _b("hidden_below_threshold", threshold=_format_int(threshold))
+            if not _is_missing(threshold) else _b("hidden_too_few")
         )
-        return f"- {label}{box}: niet getoond, {rule} (zie de {{doc}}`methode </{METHODS_DOC}>`)."
+        return _b("figure_hidden", label=label, box=box, rule=rule, methods=METHODS_DOC)
     pct = format_pct(fig.get("share"))
     ci = format_ci(fig.get("ci_low"), fig.get("ci_high"))
     n = _format_int(fig.get("n"))
     statement = _md(fig.get("statement_nl") or f"{fig.get('item_label', '')}: {fig.get('box_label', '')}")
     box = f" {_md(fig['box_label'])}" if fig.get("box_label") else ""
-    return f"- **{pct}**{box} (95%-BI {ci}; n = {n}): {statement}"
+    return _b("figure_line", pct=pct, box=box, ci=ci, n=n, statement=statement)
 
 
 def _statement_items(rows: Iterable[Mapping], extra=None) -> list[str]:
@@ -70,15 +76,13 @@ def _statement_items(rows: Iterable[Mapping], extra=None) -> list[str]:
 
 
 def _association_suffix(r: Mapping) -> str:
-    measure = {"spearman": "Spearmans ρ", "odds_ratio": "odds ratio", "or": "odds ratio"}.get(
-        str(r.get("measure", "")).lower(), _md(r.get("measure", ""))
-    )
+    measure = _wording("book")["measures"].get(str(r.get("measure", "")).lower(), _md(r.get("measure", "")))
     if _is_missing(r.get("estimate")):
         return ""
     ci = ""
     if not _is_missing(r.get("ci_low")) and not _is_missing(r.get("ci_high")):
-        ci = f"; 95%-BI {format_decimal(r['ci_low'])} tot {format_decimal(r['ci_high'])}"
-    return f" ({measure} = {format_decimal(r['estimate'])}{ci})"
+        ci = _b("association_ci", low=format_decimal(r["ci_low"]), high=format_decimal(r["ci_high"]))
+    return _b("association_suffix", measure=measure, estimate=format_decimal(r["estimate"]), ci=ci)
 
 
 def key_findings(key_figures: Mapping, heading_level: int = 2) -> list[str]:
@@ -86,13 +90,13 @@ def key_findings(key_figures: Mapping, heading_level: int = 2) -> list[str]:
     threshold = key_figures.get("threshold")
     blocks = []
     figs = [_figure_line(f, threshold) for f in key_figures.get("figures") or []]
-    blocks.append("\n".join(figs) if figs else "Voor deze meting zijn geen kerncijfers beschikbaar.")
+    blocks.append("\n".join(figs) if figs else _b("no_key_figures"))
     diffs = _statement_items(key_figures.get("differences") or [])
     if diffs:
-        blocks.append(f"{h}# Verschillen tussen typen werkgevers\n\n" + "\n".join(diffs))
+        blocks.append(f"{h}# {_b('differences_heading')}\n\n" + "\n".join(diffs))
     assoc = _statement_items(key_figures.get("associations") or [], _association_suffix)
     if assoc:
-        blocks.append(f"{h}# Samenhang met werkplezier, werkdruk en blijven\n\n" + "\n".join(assoc))
+        blocks.append(f"{h}# {_b('associations_heading')}\n\n" + "\n".join(assoc))
     return blocks
 
 
@@ -103,11 +107,11 @@ def response_text(key_figures: Mapping) -> str:
     """
     resp = key_figures.get("response") or {}
     by_group = resp.get("by_group") or {}
-    text = f"{_format_int(resp.get('analysed'))} professionals in de analyse"
+    text = _b("response_analysed", n=_format_int(resp.get("analysed")))
     if by_group:
         text += " (" + ", ".join(f"{g} {_format_int(n)}" for g, n in by_group.items()) + ")"
     if not _is_missing(resp.get("received")):
-        text += f", van {_format_int(resp.get('received'))} ontvangen vragenlijsten"
+        text += _b("response_received", n=_format_int(resp.get("received")))
     return text
 
 
