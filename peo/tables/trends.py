@@ -26,6 +26,8 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 
 from peo.tables import disclosure
 from peo.report import format as fmt
+from peo.survey.codebook import groups
+from peo.survey.wording import wording
 from peo import paths
 from peo.survey.config import list_waves
 from peo.errors import PeoError
@@ -181,18 +183,21 @@ def changes_frame(change: pd.DataFrame) -> pd.DataFrame:
     Rounding happens here, for display only; :func:`changes` keeps the exact values.
     """
     pct, pts = fmt.pct, fmt.points
-
+    words = wording("trends")
+    col = words["columns"]
+    g = groups()
     return pd.DataFrame(
         {
-            "Vraag": change["item_label"] + ": " + change["box_label"],
-            "Groep": change["group"].str.replace("totaal", "Totaal"),
-            "Metingen": change["wave_from"].astype(str) + " → " + change["wave_to"].astype(str),
-            "Van": change["share_from"].map(pct),
-            "Naar": change["share_to"].map(pct),
-            "Verschil (procentpunten)": change["diff"].map(pts),
-            "95%-interval (Newcombe)": [
-                "–" if pd.isna(lo) else f"{pts(lo)} tot {pts(hi)}" for lo, hi in zip(change["ci_low"], change["ci_high"])
+            col["question"]: change["item_label"] + ": " + change["box_label"],
+            col["group"]: change["group"].map(lambda v: v if v != g.total else g.label(v)),
+            col["waves"]: change["wave_from"].astype(str) + " → " + change["wave_to"].astype(str),
+            col["from"]: change["share_from"].map(pct),
+            col["to"]: change["share_to"].map(pct),
+            col["diff"]: change["diff"].map(pts),
+            col["ci"]: [
+                fmt.MISSING if pd.isna(lo) else words["interval"].format(low=pts(lo), high=pts(hi))
+                for lo, hi in zip(change["ci_low"], change["ci_high"])
             ],
-            "Opmerking": change["note"],
+            col["note"]: change["note"],
         }
     ).reset_index(drop=True)
