@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from peo.survey.codebook import Codebook, Item
+from peo.survey.codebook import Codebook, Item, groups
 from peo.errors import CodebookError
 from peo.stats.reliability import (
     NOTE_NO_VALID,
@@ -37,8 +37,8 @@ from peo.stats.reliability import (
     require_column,
 )
 
-#: Name of the group of all respondents.
-TOTAL = "totaal"
+#: Name of the group of all respondents (``totaal``, from the codebook).
+TOTAL = groups().total
 #: Level of the Wilson intervals (the tables promise 95%).
 CONFIDENCE = 0.95
 

@@ -85,6 +85,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
 from scipy.optimize import linprog
 
+from peo.survey.codebook import groups
 from peo.survey.config import DEFAULT_THRESHOLD
 from peo.errors import DisclosureError
 
@@ -102,8 +103,8 @@ __all__ = [
     "publish",
 ]
 
-#: The value of the group column for "all respondents".
-TOTAL_GROUP = "totaal"
+#: The value of the group column for "all respondents" (``totaal``, from the codebook).
+TOTAL_GROUP = groups().total
 #: Column names that stand for the employer type (besides a ``group`` column of GI/JZ/LT).
 EMPLOYER_TYPE = ("employer_type",)
 #: Codebook ids that must never be crossed with employer type (``<id>_...`` included).

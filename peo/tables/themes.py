@@ -259,7 +259,7 @@ def _theme_order(coded: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
     return ids, labels
 
 
-def theme_counts(coded: pd.DataFrame, groups: pd.Series, *, total_label: str = "totaal") -> pd.DataFrame:
+def theme_counts(coded: pd.DataFrame, groups: pd.Series, *, total_label: str | None = None) -> pd.DataFrame:
     """Count the respondents who mention each theme, per employer type and in total.
 
     The counts are raw: small cells are suppressed by ``peo.tables.disclosure``, not here.
@@ -272,8 +272,8 @@ def theme_counts(coded: pd.DataFrame, groups: pd.Series, *, total_label: str = "
         Employer type per respondent, indexed by ``pid`` (categorical ``GI``/``JZ``/``LT``
         keeps its category order; otherwise sorted). Respondents without a group count in
         the total only.
-    total_label : str, default "totaal"
-        Group label of the all-respondents rows.
+    total_label : str, optional
+        Group value of the all-respondents rows; default the codebook's total (``totaal``).
 
     Returns
     -------
@@ -290,6 +290,10 @@ def theme_counts(coded: pd.DataFrame, groups: pd.Series, *, total_label: str = "
         If ``coded`` lacks the columns of :func:`code_themes`.
     """
     _check_coded(coded, "theme_counts")
+    if total_label is None:
+        from peo.survey.codebook import groups as codebook_groups
+
+        total_label = codebook_groups().total
     theme_ids, labels = _theme_order(coded)
     if isinstance(groups.dtype, pd.CategoricalDtype):
         group_order = [str(g) for g in groups.cat.categories]
