@@ -60,6 +60,14 @@ class Box(Closed):
     en: Label = Field(description="English label of the box.")
 
 
+class Total(Closed):
+    """The row of all respondents together in tables by group (the group item's scale only)."""
+
+    value: Identifier = Field(description="Its value in the published tables' group column (totaal).")
+    nl: Label = Field(description="Dutch label (Totaal).")
+    en: Label = Field(description="English label (Total).")
+
+
 class Bin(Closed):
     """A class of a numeric answer: values below ``upper`` (and at or above the previous one)."""
 
@@ -84,6 +92,9 @@ class ResponseScale(Closed):
     min: Number | None = Field(None, description="Smallest allowed value (numeric scales; required there).")
     max: Number | None = Field(None, description="Largest allowed value (numeric scales; required there).")
     bins: list[Bin] = Field(default_factory=list, description="Classes for presenting a numeric answer, in increasing order.")
+    total: Total | None = Field(
+        None, description="The group item's scale: value and labels of the row of all respondents (categorical only)."
+    )
 
     @field_validator("codes")
     @classmethod
@@ -155,6 +166,16 @@ class ResponseScale(Closed):
     def _numeric_range(self) -> "ResponseScale":
         if self.type == "numeric" and (self.min is None or self.max is None):
             raise problem("missing_range", "min and max", "a numeric scale needs 'min' and 'max'")
+        return self
+
+    @model_validator(mode="after")
+    def _total(self) -> "ResponseScale":
+        if self.total is None:
+            return self
+        if self.type != "categorical":
+            raise problem("total", "a total on a categorical scale only", f"a {self.type} scale has a total")
+        if self.total.value in [c.value for c in self.codes]:
+            raise problem("total", "a value no code uses", f"the total's value {self.total.value!r} is also a code's value")
         return self
 
 
