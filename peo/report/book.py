@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from peo.errors import ConfigError
+from peo.report import format as fmt
 from peo.report.appendix import (
     DATAPACKAGE,
     DOWNLOAD_SUFFIXES,
@@ -111,6 +112,14 @@ _DOWNLOAD_SUFFIXES = DOWNLOAD_SUFFIXES
 _DATAPACKAGE = DATAPACKAGE
 #: The pipeline names a wave's book folder with this (peo.report.layout.slug).
 _slug = slug
+# Numbers are formatted by peo.report.format (one rounding rule); these names stay importable
+# from here for code written against them before that module existed. New code: use
+# ``from peo.report import format as fmt`` (fmt.pct, fmt.ci, fmt.decimal, fmt.fieldwork).
+format_pct = fmt.pct
+format_ci = fmt.ci
+format_decimal = fmt.decimal
+format_date_nl = fmt.date_nl
+format_fieldwork = fmt.fieldwork
 
 def hide_code_cells(nb: Any, tag: str = "hide-input") -> Any:
     """Tag every code cell of a notebook so that the book shows its code behind a toggle.
