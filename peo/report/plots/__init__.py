@@ -23,7 +23,7 @@ Conventions shared by every function:
   shown or closed, so a notebook decides what to display and the pipeline what to write;
 * every label comes from the codebook or from the table (Dutch); the few fixed Dutch
   phrases of the figures ("geen geldige antwoorden", "te weinig respondenten", axis
-  titles) are data in :data:`TEXT_NL`;
+  titles) are data in ``peo/data/wording.yml`` (section ``plots``, :data:`TEXT_NL`);
 * a group (or a group for one item) whose cells are flagged ``suppressed`` is left out,
   and a note under the plot says so: "Niet getoond: LT (te weinig respondenten)";
 * ``fig.peo_alt_text`` holds a Dutch sentence with what the figure shows and its key

@@ -1,7 +1,7 @@
 """Presentation for readers: the protected tables, figures and statements as a notebook shows them.
 
 The analysis notebooks (``02_professional_space`` ... ``05_open_answers``) compute with
-:mod:`peo.tables.analysis`, draw with :mod:`peo.report.plots` and show the result with the functions
+:mod:`peo.tables`, draw with :mod:`peo.report.plots` and show the result with the functions
 here. Nothing here computes a statistic: every number shown is a number of a published
 (protected) table, only *formatted* here (Dutch column names, whole percentages, a decimal
 comma). Rounding happens only here, for display, with :func:`peo.report.format.pct`
@@ -28,7 +28,7 @@ What this module shows and how
     of an answer is read as Markdown or HTML.
 
 The fixed Dutch words of the tables and sentences are data in :data:`COLUMNS_NL`,
-:data:`VALUES_NL`, :data:`ITEM_TYPES_NL` and :data:`TEXT_NL`; the rest comes from the
+:data:`VALUES_NL`, :data:`ITEM_TYPES_NL` and :data:`TEXT_NL` (``peo/data/wording.yml``, section ``present``); the rest comes from the
 codebook and the tables.
 
 The functions are grouped by kind in the modules of this package (:mod:`.tables`,
