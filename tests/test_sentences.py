@@ -119,7 +119,7 @@ def demo_2021(tmp_path_factory):
         from peo.tables.results import write_results
 
         folder = write_results("2021")
-        codebook = load_wave("2021").codebook
+        codebook = load_wave("2021").codebook()
     finally:
         mp.undo()
     tables = {p.stem: pd.read_csv(p) for p in folder.glob("*.csv")}

@@ -97,7 +97,7 @@ def reproduce_info(root: str | os.PathLike) -> dict:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            date = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            date = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise ConfigError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970; unset it or fix it."
@@ -108,7 +108,7 @@ def reproduce_info(root: str | os.PathLike) -> dict:
         parsed = None
         if git_date:
             try:
-                parsed = dt.datetime.fromisoformat(git_date).astimezone(dt.timezone.utc).date()
+                parsed = dt.datetime.fromisoformat(git_date).astimezone(dt.UTC).date()
             except ValueError:
                 parsed = None
         if parsed is not None:
