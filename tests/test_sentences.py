@@ -30,7 +30,7 @@ CORE = REPO / "codebooks" / "core.yml"
 
 #: "95%" in "95%-interval" / "95%-BI" names the interval, it is not a share.
 _NOT_A_SHARE = re.compile(r"95%[-‑]?(?:interval|BI|betrouwbaarheidsinterval)|95%-")
-_RANGE = re.compile(r"(\d+)–(\d+)%")
+_RANGE = re.compile(r"(\d+)%?–(\d+)%")
 _PCT = re.compile(r"(?<![\d–])(\d+)%")
 
 
