@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("build", help="run the notebooks for every wave and build the book")
     s.add_argument("--wave", action="append", help="wave id (repeatable); default: every wave")
     s.add_argument("--force", action="store_true", help="rerun every step even if nothing changed")
-    s.add_argument("--jobs", type=int, default=None, help="waves run side by side (default: cores)")
+    s.add_argument("--jobs", type=int, default=None, help="waves run side by side (default: twice the cores)")
     s.add_argument("--no-book", action="store_true", help="run the wave notebooks only")
     s.set_defaults(func=_cmd_build)
 

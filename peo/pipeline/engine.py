@@ -172,6 +172,13 @@ def _steps_key(wave_steps: Sequence[Any] | None, global_steps: Sequence[Any] | N
     return hashlib.sha256(json.dumps(lists, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def _default_jobs() -> int:
+    """Waves side by side by default: twice the cores. Every wave alternates between its
+    kernel, its step processes and waiting for them, and with one job per core the last of
+    three waves runs alone on a 2-core machine (benchmarks: one job per wave, 32 s against 38 s)."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def _write_last_build(build_dir: Path, report: BuildReport) -> None:
     (build_dir / LAST_BUILD_FILE).write_text(json.dumps(report.records, indent=1) + "\n", encoding="utf-8")
 
@@ -219,7 +226,7 @@ def build(
     force : bool, default False
         Rerun every step of the build, changed or not.
     jobs : int, optional
-        Waves run side by side (default: the number of cores).
+        Waves run side by side (default: twice the number of cores).
     book : bool, default True
         Run the global steps (trends and book). False: the wave steps only.
     wave_steps, global_steps : sequence of Step, optional
@@ -319,7 +326,7 @@ def _full_build(root: Path, waves: Sequence[str] | None, *, force: bool, jobs: i
                                   outputs={j.key: builder.outputs(j) for j in all_jobs})
             for entry, job in zip(snap["jobs"], all_jobs):
                 entry["kind"] = job.step.kind
-        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs or os.cpu_count() or 1, len(selected))),
+        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs or _default_jobs(), len(selected))),
                                   thread_name_prefix="peo-wave")
         try:
             list(pool.map(builder.run_wave, selected))
