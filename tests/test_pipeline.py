@@ -528,6 +528,7 @@ def test_an_unchanged_build_is_decided_from_the_snapshot_alone(project, monkeypa
     assert statuses(report.records) == {("2001", "results"): "skipped", ("2002", "results"): "skipped",
                                         (None, "book"): "skipped"}
     assert out.count("skipped (unchanged)") == 3
+    assert "2001: codebooks " in out and "codebook.yml" in out  # as the full build says
     assert project.last_build() == report.records
     report, _ = project.build(waves=["2002"], book=False, **kw)  # a part of an unchanged build
     assert statuses(report.records) == {("2002", "results"): "skipped"}

@@ -183,10 +183,14 @@ def _write_last_build(build_dir: Path, report: BuildReport) -> None:
     (build_dir / LAST_BUILD_FILE).write_text(json.dumps(report.records, indent=1) + "\n", encoding="utf-8")
 
 
-def _nothing_to_do(root: Path, jobs: list[dict], stream: TextIO, live: bool) -> BuildReport:
+def _nothing_to_do(root: Path, jobs: list[dict], codebooks: dict[str, list[str]], stream: TextIO,
+                   live: bool) -> BuildReport:
     """Report every step of an unchanged build as skipped (standard library only)."""
     t0 = time.monotonic()
     build_dir = root / BUILD_DIR
+    for wave, paths_ in codebooks.items():  # as the full build says which files describe each wave
+        if any(j["wave"] == wave for j in jobs):
+            print(f"{wave}: codebooks " + ", ".join(paths_), file=stream)
     with _exclusive(build_dir):
         progress = Progress([(j["key"], j["wave"] or state.GLOBAL_LABEL, j["step"]) for j in jobs], stream, live)
         try:
@@ -266,7 +270,7 @@ def build(
     if not force:
         unchanged = state.unchanged(root, saved["snapshot"], saved["steps"], steps=steps_key, book=book, waves=waves)
         if unchanged is not None:
-            return _nothing_to_do(root, unchanged, stream, live)
+            return _nothing_to_do(root, unchanged, saved["snapshot"].get("codebooks", {}), stream, live)
     return _full_build(root, waves, force=force, jobs=jobs, book=book, wave_steps=wave_steps,
                        global_steps=global_steps, stream=stream, live=live, steps_key=steps_key,
                        recorded=saved["steps"])
@@ -326,6 +330,7 @@ def _full_build(root: Path, waves: Sequence[str] | None, *, force: bool, jobs: i
                                   outputs={j.key: builder.outputs(j) for j in all_jobs})
             for entry, job in zip(snap["jobs"], all_jobs):
                 entry["kind"] = job.step.kind
+            snap["codebooks"] = {w.id: [str(p) for p in w.codebook_paths] for w in all_waves}
         pool = ThreadPoolExecutor(max_workers=max(1, min(jobs or _default_jobs(), len(selected))),
                                   thread_name_prefix="peo-wave")
         try:
