@@ -63,5 +63,9 @@ class DisclosureError(PeoError):
     """A table was about to be published without passing disclosure control."""
 
 
+class PackageError(PeoError):
+    """A wave's published data package lacks a table, or a table does not match its metadata."""
+
+
 class ManifestError(PeoError):
     """A raw file changed, appeared or disappeared since ``data/raw/MANIFEST.sha256``."""

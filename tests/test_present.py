@@ -350,8 +350,9 @@ def test_by_space_and_reliability_statements():
 def test_wave_summary_hides_small_groups(core):
     wave = SimpleNamespace(title="PEO test_meting", fieldwork_start=dt.date(2022, 2, 14),
                            fieldwork_end=dt.date(2022, 4, 1), theme_nl="Werkdruk", synthetic=True)
-    resp = pd.DataFrame({"employer_type": ["GI"] * 12 + ["JZ"] * 3 + ["LT"] * 20})
-    data = SimpleNamespace(wave=wave, codebook=core, respondents=resp, threshold=10)
+    # as a data package has them (key_figures.json): a group below the threshold is None
+    data = SimpleNamespace(wave=wave, codebook=core, group_counts={"GI": 12, "JZ": None, "LT": 20}, n_analysed=35,
+                           threshold=10)
     text = _md_text(present.wave_summary(data, with_theme=True))
     assert "**PEO test\\_meting**" in text
     assert "14 februari tot en met 1 april 2022" in text

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from peo.io import sha256
 from peo.survey.config import Wave
+from peo.tables import disclosure
 
-__all__ = ["COLUMN_DOCS", "datapackage", "field_schema"]
+__all__ = ["CODEBOOK_DIR", "COLUMN_DOCS", "PEO_KEY", "datapackage", "field_schema"]
 
 #: Descriptions of the published columns (Frictionless ``datapackage.json``).
 COLUMN_DOCS = {
@@ -35,6 +39,7 @@ COLUMN_DOCS = {
 
 
 def field_schema(name: str, dtype) -> dict:
+    """The Frictionless field of a column: its type (documented, else from the dtype) and description."""
     kind, doc = COLUMN_DOCS.get(name, (None, ""))
     if kind is None:
         if pd.api.types.is_bool_dtype(dtype):
@@ -48,21 +53,69 @@ def field_schema(name: str, dtype) -> dict:
     return {"name": name, "type": kind, "description": doc} if doc else {"name": name, "type": kind}
 
 
-def datapackage(wave: Wave, tables: dict[str, pd.DataFrame]) -> dict:
-    """A Frictionless Data Package descriptor for the published tables of a wave."""
+#: Folder of the package that holds the codebooks the tables were made with.
+CODEBOOK_DIR = "codebook"
+#: Descriptor key of the package's own metadata (Frictionless allows extra properties).
+PEO_KEY = "peo"
+
+
+def _resource(name: str, table: pd.DataFrame, folder: Path) -> dict:
+    path = folder / f"{name}.csv"
+    return {
+        "name": name.replace("_", "-"),
+        "path": path.name,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{sha256(path)}",
+        "schema": {"fields": [field_schema(str(c), table[c].dtype) for c in table.columns]},
+    }
+
+
+def datapackage(
+    wave: Wave,
+    tables: dict[str, disclosure.ProtectedTable],
+    folder: Path,
+    *,
+    quotes: dict[str, pd.DataFrame] | None = None,
+    codebooks: list[str] = (),
+    themes: str | None = None,
+) -> dict:
+    """A Frictionless Data Package descriptor for the published tables of a wave.
+
+    Every resource carries its size and SHA-256 (``bytes``, ``hash``) and, under
+    ``peo:protection``, the metadata of its disclosure control (:func:`peo.tables.disclosure.protection`:
+    threshold, the columns that are counts of respondents, ...), so that
+    :func:`peo.tables.package.load_package` restores each table as the sealed table the results
+    step wrote. Quote files (``quotes_<item>.csv``, de-identified example answers) are
+    resources of kind ``quotes``. The ``peo`` property names the wave, its threshold and the
+    codebooks copied into the package.
+
+    Parameters
+    ----------
+    wave : Wave
+    tables : dict of str to ProtectedTable
+        The published tables by name, already written as ``<name>.csv`` in ``folder``.
+    folder : Path
+        The folder being written.
+    quotes : dict of str to DataFrame, optional
+        Example quotes per open item, written as ``quotes_<item>.csv``.
+    codebooks, themes : paths relative to ``folder``
+        The codebook files (in merge order) and the theme codebook of the open answers.
+    """
     resources = []
     for name, table in sorted(tables.items()):
-        resources.append(
-            {
-                "name": name.replace("_", "-"),
-                "path": f"{name}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {"fields": [field_schema(str(c), table[c].dtype) for c in table.columns]},
-            }
-        )
+        res = _resource(name, table, folder)
+        res["peo:kind"] = "table"
+        res["peo:protection"] = disclosure.protection(table)
+        resources.append(res)
+    for item, frame in sorted((quotes or {}).items()):
+        res = _resource(f"quotes_{item}", frame, folder)
+        res["peo:kind"] = "quotes"
+        res["peo:item"] = item
+        resources.append(res)
     return {
         "profile": "tabular-data-package",
         "name": f"peo-{wave.id}",
@@ -73,6 +126,12 @@ def datapackage(wave: Wave, tables: dict[str, pd.DataFrame]) -> dict:
             + (" Let op: synthetische demonstratiegegevens." if wave.synthetic else "")
         ),
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+        PEO_KEY: {
+            "wave": wave.id,
+            "threshold": int(wave.threshold),
+            "codebooks": list(codebooks),
+            "themes": themes,
+            "key_figures": "key_figures.json",
+        },
         "resources": resources,
     }
-

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from peo.errors import PeoError
-from peo.stats.shares import distribution, wilson_interval
-from peo.survey.codebook import Code, Codebook, ResponseScale
+from peo.stats.shares import box_shares, wilson_interval
+from peo.survey.codebook import Box, Code, Codebook, ResponseScale
 from peo.tables import disclosure
 from peo.tables.wavedata import GROUP, TOTAL, WaveData, wording
 
-__all__ = ["collapse_scale", "collapsed_codebook", "headlines", "likert_tables", "with_shares"]
+__all__ = ["REST", "collapse_scale", "collapsed_codebook", "headlines", "likert_tables", "with_shares"]
 
 def _box_order(scale: ResponseScale) -> list[tuple[str, tuple[int, ...], str, str]]:
     """The categories of a collapsed scale, in scale order: (name, codes, nl, en)."""
@@ -83,51 +83,57 @@ def with_shares(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _distribution_rows(data: WaveData, items: list[str], dist: pd.DataFrame) -> pd.DataFrame:
-    """Counts of the collapsed answers (see :func:`collapse_scale`) per item and group of ``dist``."""
-    rows = []
-    for item_id in items:
-        item = data.codebook.item(item_id)
-        part = dist[dist["item"] == item_id]
-        for group, g in part.groupby("group", sort=False):
-            n = int(g["n"].iloc[0])
-            for code, (name, codes, nl, _en) in enumerate(_box_order(item.response_scale), start=1):
-                rows.append(
-                    {
-                        "item": item_id,
-                        "item_label": item.short_nl,
-                        "group": group,
-                        "answer_code": code,
-                        "answer_label": nl,
-                        "box": name,
-                        "n": n,
-                        "count": int(g.loc[g["answer_code"].isin(codes), "count"].sum()),
-                        "note": str(g["note"].iloc[0]) if "note" in g else "",
-                    }
-                )
-    cols = ["item", "item_label", "group", "answer_code", "answer_label", "box", "n", "count", "note"]
-    return pd.DataFrame(rows, columns=cols)
+#: Name of the box "every other valid answer" beside an item's headline box.
+REST = "rest"
 
 
-def _headline_rows(data: WaveData, items: list[str], dist: pd.DataFrame) -> pd.DataFrame:
-    """Per item and group of ``dist`` (``totaal`` and each employer type): the headline box and the rest."""
-    rest_label = wording()["rest_label"]
-    rows = []
+def _categories_codebook(codebook: Codebook, item_id: str) -> Codebook:
+    """A one-item codebook whose answer scale has a box for every published category.
+
+    The boxes are the collapsed categories of :func:`collapse_scale` (the scale's boxes,
+    the neutral answer, any other answer) and, for an item with a headline box, ``rest``:
+    every valid answer outside the headline box. :func:`peo.stats.shares.box_shares` (the
+    function tested against Newcombe's reference intervals) then counts each of them.
+    """
+    item = codebook.item(item_id)
+    scale = item.response_scale
+    boxes = {name: Box(name, codes, nl, en) for name, codes, nl, en in _box_order(scale)}
+    if item.headline:
+        head = scale.boxes[item.headline]
+        rest = tuple(c for c in scale.valid_codes if c not in head.codes)
+        boxes[REST] = Box(REST, rest, wording()["rest_label"], REST)
+    wide = dataclasses.replace(scale, boxes=boxes)
+    return dataclasses.replace(codebook, items=(dataclasses.replace(item, response_scale=wide),),
+                               scales={scale.name: wide})
+
+
+def _distribution_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
+    """All respondents' answers collapsed to the categories of :func:`collapse_scale`, with shares."""
+    parts = []
     for item_id in items:
-        item = data.codebook.item(item_id)
-        if not item.headline:
+        cb = _categories_codebook(data.codebook, item_id)
+        for code, (name, *_labels) in enumerate(_box_order(data.codebook.item(item_id).response_scale), start=1):
+            part = box_shares(data.respondents, cb, item_id, box=name).rename(columns={"box_label": "answer_label"})
+            part.insert(3, "answer_code", code)
+            parts.append(part)
+    cols = ["item", "item_label", "group", "answer_code", "answer_label", "box", "n", "count", "share", "ci_low",
+            "ci_high", "note"]
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def _headline_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
+    """Per item, in total and per employer type: the headline box and the rest, with shares."""
+    parts = []
+    for item_id in items:
+        if not data.codebook.item(item_id).headline:
             continue
-        box = item.response_scale.boxes[item.headline]
-        part = dist[dist["item"] == item_id]
-        for group, g in part.groupby("group", sort=False):
-            n = int(g["n"].iloc[0])
-            count = int(g.loc[g["answer_code"].isin(box.codes), "count"].sum())
-            note = str(g["note"].iloc[0]) if "note" in g else ""
-            for name, label, c in ((box.name, box.nl, count), ("rest", rest_label, n - count)):
-                rows.append({"item": item_id, "item_label": item.short_nl, "box": name, "box_label": label,
-                             "group": group, "n": n, "count": c, "note": note})
-    cols = ["item", "item_label", "box", "box_label", "group", "n", "count", "note"]
-    return pd.DataFrame(rows, columns=cols)
+        cb = _categories_codebook(data.codebook, item_id)
+        head = box_shares(data.respondents, cb, item_id, by=GROUP)
+        rest = box_shares(data.respondents, cb, item_id, box=REST, by=GROUP)
+        both = pd.concat([head, rest], keys=[0, 1], names=["_part", "_row"]).reset_index()
+        parts.append(both.sort_values(["_row", "_part"], kind="stable").drop(columns=["_part", "_row"]))
+    cols = ["item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high", "note"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
 def _hide(table: pd.DataFrame, keys: set, key_cols: tuple[str, ...]) -> pd.DataFrame:
@@ -171,10 +177,8 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
     """
     if not items:
         raise PeoError("likert_tables: no items given (a bug in the caller).")
-    # One count per item, answer and group serves both tables: the total is its "totaal" rows.
-    counts = distribution(data.respondents, data.codebook, items, by=GROUP)
-    dist_raw = with_shares(_distribution_rows(data, items, counts[counts["group"] == TOTAL]))
-    grp_raw = with_shares(_headline_rows(data, items, counts))
+    dist_raw = _distribution_rows(data, items)
+    grp_raw = _headline_rows(data, items)
     hide_dist: set = set()
     hide_grp: set = set()
     heads = {i: data.codebook.item(i).headline for i in items}
@@ -204,4 +208,4 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
 
 def headlines(by_group: pd.DataFrame) -> pd.DataFrame:
     """The headline-box rows of a ``by_group`` table (for figures and key figures)."""
-    return by_group[by_group["box"] != "rest"].reset_index(drop=True)
+    return by_group[by_group["box"] != REST].reset_index(drop=True)

@@ -1,41 +1,63 @@
-"""The results step of a wave: every published table computed once, protected and written."""
+"""The results step of a wave: every published table computed once, protected and written.
+
+:func:`write_results` is the only place where a wave's published numbers are computed from
+respondent data. It writes the wave's data package, ``data/processed/<wave>/tables/``:
+
+- one CSV per table (through :func:`peo.tables.disclosure.publish`, after disclosure control);
+- ``quotes_<item>.csv``: the de-identified example quotes of each open item (only for themes
+  whose count is shown);
+- ``codebook/``: copies of the codebooks the tables were made with (public files);
+- ``datapackage.json``: the Frictionless descriptor with each table's checksum and protection
+  metadata (:func:`peo.tables.datapackage.datapackage`);
+- ``key_figures.json`` and the factsheet (``factsheet.pdf``, ``factsheet.png``).
+
+The analysis notebooks read this package (:mod:`peo.tables.package`) and compute nothing again.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from peo import paths
+from peo.io import atomic_dir, write_csv
 from peo.tables import disclosure
-from peo.tables.datapackage import datapackage
+from peo.tables.datapackage import CODEBOOK_DIR, datapackage
 from peo.tables.keyfigures import key_figures
 from peo.tables.likert import headlines
-from peo.tables.sections import all_sections, write_deidentified
+from peo.tables.sections import all_sections
 from peo.tables.wavedata import Section, load_wave_data
 
 __all__ = ["write_results"]
 
+#: Name of the theme codebook of the open answers inside a package's ``codebook/`` folder.
+THEMES_FILE = "open_themes.yml"
+
 
 def write_results(wave_id: str) -> Path:
-    """Compute every table of a wave and publish it under ``data/processed/<wave>/tables/``.
+    """Compute every table of a wave and publish its data package under ``data/processed/<wave>/tables/``.
 
-    Writes one CSV per table (through :func:`peo.tables.disclosure.publish`), ``datapackage.json``
-    and ``key_figures.json``; then the factsheet (``factsheet.pdf`` and ``factsheet.png``).
     The folder is written to a temporary place and moved in whole.
 
     Returns
     -------
     Path
         The tables folder.
-    """
-    from peo.io import atomic_dir
 
+    Raises
+    ------
+    PeoError
+        If the wave has not been cleaned yet.
+    DisclosureError
+        If a table would publish a cell below the threshold.
+    """
     data = load_wave_data(wave_id)
-    write_deidentified(data)
     sections = all_sections(data)
     tables = {name: t for sec in sections.values() for name, t in sec.tables.items()}
+    quotes = sections["open_answers"].quotes
     flow_path = paths.processed_dir(data.id) / "flow.csv"
     flow = pd.read_csv(flow_path) if flow_path.is_file() else None
     kf = key_figures(data, sections["professional_space"], sections["outcomes"], flow)
@@ -44,12 +66,37 @@ def write_results(wave_id: str) -> Path:
         tmp = Path(tmp)
         for name, table in tables.items():
             disclosure.publish(table, tmp / f"{name}.csv")
-        (tmp / "datapackage.json").write_text(
-            json.dumps(datapackage(data.wave, tables), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        for item, frame in quotes.items():
+            write_csv(frame, tmp / f"quotes_{item}.csv")
+        codebooks = _copy_codebooks(data.wave.codebook_paths, tmp)
+        themes = _copy_themes(tmp)
+        descriptor = datapackage(data.wave, tables, tmp, quotes=quotes, codebooks=codebooks, themes=themes)
+        (tmp / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                              encoding="utf-8")
         (tmp / "key_figures.json").write_text(json.dumps(kf, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _write_factsheet(kf, sections, tmp)
     return target
+
+
+def _copy_codebooks(sources, folder: Path) -> list[str]:
+    """Copy the wave's codebook files into ``codebook/`` (numbered: they merge in this order)."""
+    (folder / CODEBOOK_DIR).mkdir()
+    names = []
+    for k, src in enumerate(sources, start=1):
+        name = f"{CODEBOOK_DIR}/{k}_{Path(src).name}"
+        shutil.copyfile(src, folder / name)
+        names.append(name)
+    return names
+
+
+def _copy_themes(folder: Path) -> str | None:
+    """Copy the theme codebook of the open answers, if the repository has one."""
+    src = paths.codebook_dir() / THEMES_FILE
+    if not src.is_file():
+        return None
+    name = f"{CODEBOOK_DIR}/{THEMES_FILE}"
+    shutil.copyfile(src, folder / name)
+    return name
 
 
 def _write_factsheet(kf: dict, sections: dict[str, Section], folder: Path) -> None:

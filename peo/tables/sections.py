@@ -13,23 +13,20 @@ effects, and intervals describe sampling error only.
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from peo import paths
 from peo.errors import PeoError
 from peo.stats.multicomp import adjust_family
 from peo.stats.shares import distribution, multi_shares, numeric_summary
 from peo.survey.codebook import Codebook, Item
 from peo.tables import disclosure
 from peo.tables.likert import collapsed_codebook, likert_tables, with_shares
-from peo.tables.wavedata import GROUP, THEME_TYPES, Section, WaveData, wording
+from peo.tables.wavedata import GROUP, THEME_TYPES, TOTAL, Section, WaveData, wording
 
 __all__ = [
     "SECTIONS", "all_sections", "group_tests", "open_answers", "ordinal_models", "outcomes",
-    "professional_space", "space_levels", "theme", "write_deidentified",
+    "professional_space", "space_levels", "theme",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -244,8 +241,10 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
 
     Tables: ``open_<item>`` per open item (theme, theme_label, group, n_answers → ``n``,
     count, share, Wilson interval). The de-identified example quotes are in
-    :attr:`Section.quotes`: they are shown in the book, never written as a table; the
-    de-identification mapping is discarded here.
+    :attr:`Section.quotes` (columns ``theme``, ``theme_label``, ``quote``); a theme whose total
+    count is hidden keeps one row with an empty quote. The results step publishes them as
+    ``quotes_<item>.csv``.
+    The answers are de-identified here, once per wave; the mapping is discarded here.
     """
     from peo.tables.text import code_themes, deidentify, example_quotes, theme_counts
 
@@ -260,7 +259,7 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
     all_texts = _open_texts(data, items)
     if all_texts is None:
         return sec
-    deid_all = _deidentified(data, all_texts, deidentify)
+    deid_all = deidentify(all_texts).text  # the private mapping is dropped here, never published
     for item in items:
         deid = deid_all.xs(item.id, level="item")
         if deid.empty:
@@ -270,14 +269,18 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
         counts.insert(0, "item", item.id)
         counts.insert(1, "item_label", item.short_nl)
         counts = with_shares(counts.drop(columns=["share"]))
-        sec.tables[f"open_{item.id}"] = disclosure.protect(
-            counts, threshold=data.threshold, cells=("item", "theme"), keep=("theme_label",),
-        )
-        sec.quotes[item.id] = example_quotes(deid, coded, per_theme=per_theme)
+        table = disclosure.protect(counts, threshold=data.threshold, cells=("item", "theme"), keep=("theme_label",))
+        sec.tables[f"open_{item.id}"] = table
+        total = table[table["group"].astype(str) == TOTAL]
+        hidden = set(total.loc[total["suppressed"] | total["share"].isna(), "theme"].astype(str))
+        quotes = example_quotes(deid, coded, per_theme=per_theme)
+        # A theme whose count is hidden keeps one row without its quote: the book says that its
+        # examples are withheld, and no quote of it reaches the package.
+        withheld = quotes["theme"].astype(str).isin(hidden)
+        quotes = quotes[~withheld | ~quotes["theme"].duplicated()].copy()
+        quotes.loc[quotes["theme"].astype(str).isin(hidden), "quote"] = ""
+        sec.quotes[item.id] = quotes.reset_index(drop=True)
     return sec
-
-
-DEID_CACHE = "open_answers_deidentified.parquet"
 
 
 def _open_texts(data: WaveData, items: list[Item]) -> pd.Series | None:
@@ -289,59 +292,6 @@ def _open_texts(data: WaveData, items: list[Item]) -> pd.Series | None:
         stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
             [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
     return pd.concat(stacked) if stacked else None
-
-
-def _deid_key(texts: pd.Series) -> str:
-    """A digest of the open answers and of everything that decides their de-identification."""
-    import hashlib
-
-    h = hashlib.sha256()
-    from peo.tables.deid import SOURCES  # everything that decides the de-identification
-
-    for part in SOURCES:
-        h.update(part.read_bytes())
-    for (item, pid), text in texts.items():
-        h.update(f"{item}\x1f{pid}\x1f{text}\x1e".encode())
-    return h.hexdigest()
-
-
-def _deidentified(data: WaveData, texts: pd.Series, deidentify) -> pd.Series:
-    """De-identified open answers of a wave, cached next to the cleaned data.
-
-    De-identification takes about ten seconds per process (deduce loads its lookup tables),
-    and both the results step and the open-answers notebook need it. The results step
-    (:func:`write_results`) stores the de-identified texts, not the mapping, in
-    ``data/processed/<wave>/open_answers_deidentified.parquet`` (never published) with a
-    digest of the answers and of the de-identification code and lookup list; a reader
-    uses the cache only when that digest matches.
-    """
-    key = _deid_key(texts)
-    path = paths.processed_dir(data.id) / DEID_CACHE
-    if path.is_file():
-        cached = pd.read_parquet(path)
-        if len(cached) and cached["key"].iloc[0] == key:
-            return pd.Series(cached["text"].to_numpy(), index=pd.MultiIndex.from_frame(cached[["item", "pid"]]),
-                             dtype="string")
-    return deidentify(texts).text  # the private mapping is dropped here, never published
-
-
-def write_deidentified(data: WaveData) -> Path | None:
-    """Write the de-identification cache of a wave (see :func:`_deidentified`)."""
-    from peo.io import write_parquet
-    from peo.tables.text import deidentify
-
-    items = [i for i in data.codebook.by_type("open") if i.id in data.respondents]
-    texts = _open_texts(data, items)
-    if texts is None:
-        return None
-    deid = deidentify(texts).text
-    frame = deid.rename("text").reset_index()
-    frame["key"] = _deid_key(texts)
-    path = paths.processed_dir(data.id) / DEID_CACHE
-    tmp = path.with_name(path.name + ".tmp")
-    write_parquet(frame, tmp)
-    tmp.replace(path)
-    return path
 
 
 SECTIONS = {

@@ -282,7 +282,8 @@ def wave_summary(data, with_theme: bool = False) -> Any:
 
     Parameters
     ----------
-    data : peo.tables.analysis.WaveData
+    data : peo.tables.package.Package
+        The wave's data package (``wave``, ``codebook``, ``group_counts``, ``n_analysed``, ``threshold``).
     with_theme : bool, default False
         Also name the theme of the wave's thematic module.
 
@@ -290,19 +291,19 @@ def wave_summary(data, with_theme: bool = False) -> Any:
     -------
     IPython.display.Markdown
     """
-    from peo.tables.wavedata import GROUP
     from peo.report.format import fieldwork as format_fieldwork
 
     w = data.wave
     cb = data.codebook
-    counts = data.respondents[GROUP].astype("string").value_counts()
+    counts = data.group_counts  # employer type -> respondents, None below the threshold
     parts = []
-    for g in _group_order([g for g in categories(cb.group_item) if g in counts.index] or counts.index, cb):
-        n = int(counts.get(g, 0))
-        parts.append(TEXT_NL["summary_group"].format(group=g, n=n if n >= data.threshold else fmt.MISSING))
+    for g in _group_order([g for g in categories(cb.group_item) if g in counts] or list(counts), cb):
+        n = counts.get(g)
+        shown = n is not None and n >= data.threshold
+        parts.append(TEXT_NL["summary_group"].format(group=g, n=int(n) if shown else fmt.MISSING))
     text = TEXT_NL["summary"].format(
         title=md_escape(w.title), fieldwork=md_escape(format_fieldwork({"start": w.fieldwork_start, "end": w.fieldwork_end})),
-        n=len(data.respondents), groups=", ".join(parts), threshold=data.threshold,
+        n=data.n_analysed, groups=", ".join(parts), threshold=data.threshold,
     )
     if with_theme and w.theme_nl:
         text += " " + TEXT_NL["summary_theme"].format(theme=md_escape(w.theme_nl))
