@@ -32,6 +32,13 @@ from peo import paths
 from peo.survey.config import list_waves
 from peo.errors import PeoError
 
+__all__ = [
+    "SOURCE_TABLES", "TOTAL", "TREND_DIR", "changes", "changes_frame", "detectable_change", "detectable_statement",
+    "headline_trend", "published", "role_items", "write_results",
+]
+
+#: The value of the group column for all respondents.
+TOTAL = disclosure.TOTAL_GROUP
 #: The published tables a trend is built from (headline box per employer type and in total).
 SOURCE_TABLES = ("space_by_group", "outcome_by_group")
 TREND_DIR = "trends"
@@ -76,6 +83,37 @@ def headline_trend(waves: list[str] | None = None) -> pd.DataFrame:
             "suppressed"]
     df["suppressed"] = df["suppressed"].astype(str).str.lower().eq("true")
     return df[cols].reset_index(drop=True)
+
+
+def role_items(role: str, waves: list[str] | None = None) -> list[str]:
+    """Ids of the items with a codebook role (``core``, ``outcome``), in codebook order.
+
+    Read from the codebooks in the waves' published data packages (every wave's items, the
+    first wave's order first), so that the trend chapter names no item itself.
+
+    Raises
+    ------
+    PackageError
+        If a wave has no data package (build it first).
+    """
+    from peo.tables.package import load_package, package_dir
+
+    waves = waves if waves is not None else [w.id for w in list_waves()]
+    ids: dict[str, None] = {}
+    for wid in waves:
+        for item in load_package(package_dir(wid)).codebook.by_role(role):
+            ids.setdefault(item.id, None)
+    return list(ids)
+
+
+def detectable_statement(trend: pd.DataFrame) -> str:
+    """The Dutch sentence on the smallest change detectable with the typical number of respondents."""
+    from peo.report.book import format_decimal
+    from peo.survey.wording import phrase
+
+    n_typical = int(trend.loc[trend["group"] == disclosure.TOTAL_GROUP, "n"].median())
+    points = format_decimal(100 * detectable_change(n_typical), 0)
+    return phrase("trends", "detectable", n=n_typical, points=points)
 
 
 def changes(trend: pd.DataFrame) -> pd.DataFrame:
