@@ -4,12 +4,15 @@ Fast tests read the source notebooks: no outputs, one ``parameters`` cell with d
 run as they are, the ``peo`` kernel, fixed cell ids, thin code cells, no dollar math.
 
 The slow tests work in a copy of ``data/raw``, ``codebooks`` and ``notebooks`` in a
-temporary folder (``PEO_ROOT``): they clean the demo waves 2022 and 2023, write the 2022
-results, and then run, two at a time,
+temporary folder (``PEO_ROOT``): they clean the demo waves 2022 and 2023 and write their
+results (the data packages), and then run, two at a time,
 
-* each notebook under papermill for 2022, and 04/05 also for 2023 (mostly open answers);
-* ``pytest --nbval-lax`` on the four notebooks (one subprocess);
-* 04_theme for a copy of 2022 whose thematic codebook gained an item type nobody handles.
+* each notebook under papermill for 2022, and 04/05 also for 2023 (mostly open answers), each
+  in an empty folder that holds only a copy of the wave's data package and the notebook, with
+  ``PEO_ROOT`` pointing at an empty folder: a chapter reruns from the published package alone;
+* ``pytest --nbval-lax`` on the four notebooks (one subprocess, in the copied repository);
+* 04_theme on a copy of the 2022 package whose thematic codebook gained an item type nobody
+  handles, and 02 on a copy that lacks a table.
 
 They check that the runs succeed, that every figure is an image with alt text, that hidden
 cells are explained, and that no output holds an identifying detail planted in the demo
@@ -45,6 +48,9 @@ NOTEBOOKS = {
 #: (notebook, wave) runs under papermill; 02 and 03 need the key figures, written for 2022.
 RUNS = [(nb, "2022") for nb in NOTEBOOKS] + [("04_theme", "2023"), ("05_open_answers", "2023")]
 BAD_WAVE = "2099"
+#: A copy of the 2022 package without one of the tables 02_professional_space needs.
+INCOMPLETE = "incomplete"
+MISSING_TABLE = "space_tests"
 PII_FILE = REPO / "peo" / "data" / "demo_pii.yml"
 PII_KINDS = ("persons", "emails", "phones", "places", "organisations")
 PID = re.compile(r"\b(19|20)\d\d-\d{3,}\b")
@@ -138,7 +144,7 @@ def _outputs_text(nb) -> str:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Clean 2022 and 2023 in a copy, write the 2022 results, run every notebook job."""
+    """Clean 2022 and 2023 in a copy, write their data packages, run every notebook job."""
     tmp = tmp_path_factory.mktemp("analysis_notebooks")
     root = tmp / "root"
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
@@ -147,43 +153,52 @@ def runs(tmp_path_factory):
     notebooks.mkdir()
     for name in NOTEBOOKS:
         shutil.copy2(REPO / "notebooks" / f"{name}.ipynb", notebooks / f"{name}.ipynb")
-    # A copy of 2022 as a wave of its own, cleaned with a valid codebook; afterwards its
-    # thematic codebook gains an item type that nothing handles.
-    bad = root / "data" / "raw" / BAD_WAVE
-    shutil.copytree(root / "data" / "raw" / "2022", bad)
-    wave_yml = bad / "wave.yml"
-    wave_yml.write_text(re.sub(r'(?m)^id: "2022"', f'id: "{BAD_WAVE}"', wave_yml.read_text(encoding="utf-8")),
-                        encoding="utf-8")
     env = {**os.environ, "PEO_ROOT": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     py = sys.executable
     setup = [
-        _run([py, "-m", "peo", "clean", "--wave", "2022", "--wave", "2023", "--wave", BAD_WAVE], env, REPO),
-        _run([py, "-c", "from peo.tables.results import write_results; write_results('2022')"], env, REPO),
+        _run([py, "-m", "peo", "clean", "--wave", "2022", "--wave", "2023"], env, REPO),
+        _run([py, "-c", "from peo.tables.results import write_results as w; w('2022'); w('2023')"], env, REPO),
     ]
     for r in setup:
         assert r.returncode == 0, r.output
-    with (bad / "theme.yml").open("a", encoding="utf-8") as fh:
+    packages = {w: root / "data" / "processed" / w / "tables" for w in ("2022", "2023")}
+    # Two damaged copies of the 2022 package: one whose thematic codebook gained an item type
+    # that nothing handles, one without a table that 02_professional_space needs.
+    bad = packages[BAD_WAVE] = tmp / "bad_package"
+    shutil.copytree(packages["2022"], bad)
+    theme_yml = next(p for p in (bad / "codebook").iterdir() if p.name.endswith("theme.yml"))
+    with theme_yml.open("a", encoding="utf-8") as fh:
         fh.write(
             "  - id: t99_rank\n    role: theme\n    type: ranking\n    short_nl: Rangorde\n"
             "    short_en: Ranking\n    text_nl: Zet in volgorde.\n    text_en: Put in order.\n"
         )
+    incomplete = packages[INCOMPLETE] = tmp / "incomplete_package"
+    shutil.copytree(packages["2022"], incomplete)
+    (incomplete / f"{MISSING_TABLE}.csv").unlink()
 
-    out = tmp / "out"
-    out.mkdir()
+    isolated = tmp / "isolated"
     jobs = {}
 
     def papermill(name: str, wave: str) -> Run:
-        target = out / f"{name}_{wave}.ipynb"
-        args = [py, "-m", "papermill", str(notebooks / f"{name}.ipynb"), str(target), "-p", "wave", wave,
-                "--no-progress-bar", "--cwd", str(notebooks)]
-        return _run(args, env, REPO, target)
+        """Run a notebook in an empty folder with only a copy of the package: no data/raw, no processed data."""
+        here = isolated / f"{name}_{wave}"
+        here.mkdir(parents=True)
+        shutil.copytree(packages[wave], here / "package")
+        shutil.copy2(REPO / "notebooks" / f"{name}.ipynb", here / f"{name}.ipynb")
+        (here / "empty").mkdir()
+        target = here / f"{name}_{wave}_out.ipynb"
+        args = [py, "-m", "papermill", str(here / f"{name}.ipynb"), str(target), "-p", "wave",
+                "2022" if wave in (BAD_WAVE, INCOMPLETE) else wave, "-p", "package", str(here / "package"),
+                "--no-progress-bar", "--cwd", str(here)]
+        return _run(args, {**env, "PEO_ROOT": str(here / "empty")}, here, target)
 
     nbval = [py, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", "--rootdir", str(notebooks),
              *[str(notebooks / f"{n}.ipynb") for n in NOTEBOOKS]]
     # Longest first, two at a time (the machine has two cores).
     order = [("nbval", None), ("05_open_answers", "2022"), ("05_open_answers", "2023"), ("03_outcomes", "2022"),
-             ("02_professional_space", "2022"), ("04_theme", "2022"), ("04_theme", "2023"), ("04_theme", BAD_WAVE)]
+             ("02_professional_space", "2022"), ("04_theme", "2022"), ("04_theme", "2023"), ("04_theme", BAD_WAVE),
+             ("02_professional_space", INCOMPLETE)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         for name, wave in order:
             if name == "nbval":
@@ -192,6 +207,7 @@ def runs(tmp_path_factory):
                 jobs[(name, wave)] = pool.submit(papermill, name, wave)
         results = {key: job.result() for key, job in jobs.items()}
     results["root"] = root
+    results["isolated"] = isolated
     return results
 
 
@@ -278,6 +294,26 @@ def test_unknown_item_type_gives_a_clear_message(runs):
     run = runs[("04_theme", BAD_WAVE)]
     assert run.returncode != 0
     assert "unknown type 'ranking'" in run.output and "use one of" in run.output
+
+
+@pytest.mark.slow
+def test_chapter_notebooks_rerun_from_the_data_package_alone(runs):
+    """Each run above had only the package and the notebook: no raw export, no processed personal data."""
+    for (name, wave) in RUNS:
+        here = runs["isolated"] / f"{name}_{wave}"
+        assert runs[(name, wave)].returncode == 0, runs[(name, wave)].output[-3000:]
+        files = {p.relative_to(here).parts[0] for p in here.rglob("*")}
+        assert files == {"package", "empty", f"{name}.ipynb", f"{name}_{wave}_out.ipynb"}, files
+        assert not list((here / "empty").iterdir())
+        assert not [p for p in here.rglob("*") if p.suffix in (".parquet", ".sav", ".xlsx") or "raw" in p.parts]
+
+
+@pytest.mark.slow
+def test_a_package_without_a_needed_table_names_the_package_and_the_table(runs):
+    run = runs[("02_professional_space", INCOMPLETE)]
+    assert run.returncode != 0
+    assert "PackageError" in run.output and "peo-2022" in run.output
+    assert f"table '{MISSING_TABLE}'" in run.output and f"{MISSING_TABLE}.csv is missing" in run.output
 
 
 @pytest.mark.slow
