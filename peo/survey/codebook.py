@@ -366,13 +366,16 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def load_codebook(paths: list[Path] | Path) -> Codebook:
+def load_codebook(paths: list[Path] | Path, codebook_dir: Path | None = None) -> Codebook:
     """Read and merge one or more codebook files.
 
     Parameters
     ----------
     paths : list of Path or Path
         Codebook YAML files, in order (core module first).
+    codebook_dir : Path, optional
+        Folder whose ``open_themes.yml`` the open items' codings must be in; default
+        ``codebooks/`` (a wave's data package passes its own copy).
 
     Returns
     -------
@@ -387,7 +390,7 @@ def load_codebook(paths: list[Path] | Path) -> Codebook:
     if isinstance(paths, (str, Path)):
         paths = [Path(paths)]
     # Every problem of every file at once (peo.survey.schema), before the parsing below.
-    schema.raise_for(schema.check_codebooks([Path(p) for p in paths])[1])
+    schema.raise_for(schema.check_codebooks([Path(p) for p in paths], codebook_dir)[1])
     scales: dict[str, ResponseScale] = {}
     constructs: dict[str, Construct] = {}
     items: list[Item] = []

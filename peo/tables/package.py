@@ -27,7 +27,7 @@ from peo.errors import DisclosureError, PackageError
 from peo.io import sha256
 from peo.survey.codebook import Codebook, load_codebook
 from peo.tables import disclosure
-from peo.tables.datapackage import PEO_KEY
+from peo.tables.datapackage import CODEBOOK_DIR, PEO_KEY
 from peo.tables.likert import collapsed_codebook
 from peo.tables.wavedata import Section
 
@@ -151,7 +151,8 @@ class Package:
         if missing:
             raise PackageError(f"Data package {self.name} lacks its codebook file(s) {', '.join(missing)}. "
                                + _REBUILD.format(wave=self.wave_id))
-        return load_codebook(files)
+        # open items are checked against the theme codebook copied beside them, not the repository's
+        return load_codebook(files, codebook_dir=self.folder / CODEBOOK_DIR)
 
     @cached_property
     def collapsed_codebook(self) -> Codebook:

@@ -70,6 +70,6 @@ class Section:
     tables: dict[str, disclosure.ProtectedTable] = field(default_factory=dict)
     codebook: Codebook | None = None
     notes: list[str] = field(default_factory=list)
-    #: De-identified example quotes per open item (:func:`open_answers`): shown in the book,
-    #: never written as a table.
+    #: De-identified example quotes per open item (:func:`peo.tables.sections.open_answers`),
+    #: published as ``quotes_<item>.csv`` in the wave's data package.
     quotes: dict[str, pd.DataFrame] = field(default_factory=dict)
