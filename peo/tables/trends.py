@@ -108,11 +108,10 @@ def role_items(role: str, waves: list[str] | None = None) -> list[str]:
 
 def detectable_statement(trend: pd.DataFrame) -> str:
     """The Dutch sentence on the smallest change detectable with the typical number of respondents."""
-    from peo.report.book import format_decimal
     from peo.survey.wording import phrase
 
-    n_typical = int(trend.loc[trend["group"] == disclosure.TOTAL_GROUP, "n"].median())
-    points = format_decimal(100 * detectable_change(n_typical), 0)
+    n_typical = int(trend.loc[trend["group"] == TOTAL, "n"].median())
+    points = fmt.decimal(100 * detectable_change(n_typical), 0)
     return phrase("trends", "detectable", n=n_typical, points=points)
 
 
