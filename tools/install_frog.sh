@@ -13,6 +13,8 @@ command -v frog >/dev/null || missing+=(frog)
 [ -f /usr/share/frog/nld/frog.cfg ] || missing+=(frogdata)
 command -v ucto >/dev/null || missing+=(ucto)
 [ -d /usr/share/ucto ] && ls /usr/share/ucto/tokconfig-nld* >/dev/null 2>&1 || missing+=(uctodata)
+# poppler's pdftotext: the publication check reads the text of every published PDF.
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -23,4 +25,4 @@ else
 fi
 echo "ner: installing ${missing[*]} from Debian (once)"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends frog frogdata ucto uctodata >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
