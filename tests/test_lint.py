@@ -77,7 +77,7 @@ def test_a_notebook_committed_with_outputs_fails_the_check(tmp_path):
 
 
 def test_lint_errors_private_keys_and_large_files_fail(tmp_path):
-    key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----\n"
+    key = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEow\n-----END RSA " + "PRIVATE KEY-----\n"  # split: this file is scanned too
     res = _run_hooks(tmp_path, {
         "peo/unused.py": "import os\n",
         "deploy/id_rsa": key,
