@@ -131,14 +131,16 @@ def test_reliability_reverse_codes_and_deletes_listwise():
     row = table.iloc[0]
     assert row["construct_label"] == "Aspecten van professionele ruimte (regio 2016)"
     assert (row["n"], row["k"], row["missing_policy"]) == (110, 8, "listwise")
-    # The same as alpha on the reverse-coded complete rows.
+    # The same as alpha on the reverse-coded complete rows: raw, and standardized (z-scores).
     complete = item_scores(df, CB, "aspects").dropna()
-    assert row["alpha"] == pytest.approx(pg.cronbach_alpha(complete)[0])
+    assert row["alpha_raw"] == pytest.approx(pg.cronbach_alpha(complete)[0])
+    z = (complete - complete.mean()) / complete.std(ddof=1)
+    assert row["alpha"] == pytest.approx(pg.cronbach_alpha(z)[0]) and row["footing"] == "standardized"
     assert row["alpha_ci_low"] < row["alpha"] < row["alpha_ci_high"]
     assert 0 < row["omega"] < 1
     # Without reverse coding the rules item would lower alpha.
     unreversed = complete.assign(asp_rules=6 - complete["asp_rules"])
-    assert pg.cronbach_alpha(unreversed)[0] < row["alpha"]
+    assert pg.cronbach_alpha(unreversed)[0] < row["alpha_raw"]
 
 
 def test_reliability_without_answers_gives_a_note():
@@ -163,3 +165,13 @@ def test_numeric_values_refuse_unordered_categorical_items():
     df = pd.DataFrame({"employer_type": pd.Categorical(["GI", "JZ"], categories=["GI", "JZ", "LT"], ordered=True)})
     with pytest.raises(CodebookError, match="categorical"):
         numeric_values(df, CB, "employer_type")
+
+
+def test_standardized_alpha_matches_r_psych_std_alpha():
+    # R: psych::alpha(x)$total on the congeneric data of the omega test (written to CSV):
+    #    raw_alpha = 0.5826419070, std.alpha = 0.7420546933; psych::omega(x, nfactors = 1,
+    #    fm = "ml")$omega.tot = 0.7494456776 (the closed form 6.76 / 9.02 above).
+    x = _exact_congeneric([0.8, 0.7, 0.6, 0.5])
+    assert cronbach_alpha(x)["alpha"] == pytest.approx(0.5826419070, abs=1e-9)
+    assert cronbach_alpha(x, standardized=True)["alpha"] == pytest.approx(0.7420546933, abs=1e-9)
+    assert omega_total(x)["omega"] == pytest.approx(0.7494456776, abs=1e-6)

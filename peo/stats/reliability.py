@@ -40,6 +40,8 @@ from peo.errors import CodebookError, ValidationError
 CODED_TYPES = ("likert", "categorical")
 #: How :func:`reliability` treats respondents with a missing item (see its docstring).
 MISSING_POLICY = "listwise"
+#: Alpha and omega in the reliability table both describe the standardized items.
+FOOTING = "standardized"
 #: Level of the interval of Cronbach's alpha.
 CONFIDENCE = 0.95
 #: Seed of the random starting values of the one-factor ML fit, so omega is reproducible.
@@ -299,8 +301,13 @@ def scale_scores(
 # --------------------------------------------------------------------- reliability
 
 
-def cronbach_alpha(data: pd.DataFrame, ci: float = CONFIDENCE) -> dict:
+def cronbach_alpha(data: pd.DataFrame, ci: float = CONFIDENCE, standardized: bool = False) -> dict:
     """Cronbach's alpha with Feldt's interval, after listwise deletion.
+
+    With ``standardized=True`` the items are z-scored (after the deletion) first, which gives
+    standardized alpha, ``k r / (1 + (k - 1) r)`` with ``r`` the mean inter-item
+    correlation: R ``psych::alpha``'s ``std.alpha``, on the same footing as
+    :func:`omega_total` (which factors the correlation matrix).
 
     Alpha itself comes from ``pingouin.cronbach_alpha(data, nan_policy="listwise")``. The
     interval is Feldt's F-based interval, the same as pingouin's, computed here from
@@ -315,6 +322,8 @@ def cronbach_alpha(data: pd.DataFrame, ci: float = CONFIDENCE) -> dict:
         One numeric column per item, one row per respondent.
     ci : float
         Confidence level of the interval.
+    standardized : bool
+        Alpha of the standardized items (see above) instead of the raw items.
 
     Returns
     -------
@@ -327,10 +336,15 @@ def cronbach_alpha(data: pd.DataFrame, ci: float = CONFIDENCE) -> dict:
     Checked against pingouin's documented examples, which pingouin checked against R
     ``psych::alpha``: the ``cronbach_alpha`` dataset (alpha 0.5917, interval
     0.195 to 0.840) and ``cronbach_wide_missing`` with ``use="complete.obs"``
-    (alpha 0.8017). See ``tests/test_reliability.py``.
+    (alpha 0.8017); standardized alpha against R ``psych::alpha(x)$total$std.alpha`` on the
+    congeneric data of the omega test (0.7420546933). See ``tests/test_reliability.py``.
     """
     data = data.astype("float64").dropna(how="any")
     n, k = data.shape
+    if standardized and n > 1:
+        sd = data.std(ddof=1)
+        if (sd > 0).all():
+            data = (data - data.mean()) / sd
     out = {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": int(n), "k": int(k), "note": ""}
     if n == 0:
         out["note"] = NOTE_NO_VALID
@@ -419,6 +433,12 @@ def omega_total(data: pd.DataFrame) -> dict:
 def reliability(df: pd.DataFrame, codebook: Codebook, construct: str | Iterable[str]) -> pd.DataFrame:
     """Cronbach's alpha (with 95% interval) and McDonald's omega of one or more constructs.
 
+    Alpha and omega are on the same footing: both describe the **standardized** items (alpha
+    from the z-scored items, R's ``std.alpha``; omega from a factor model of the correlation
+    matrix, R's ``psych::omega`` default). Raw alpha, the usual figure for a score that is the
+    plain mean of the items, is reported beside them (``alpha_raw``); with items on one
+    five-point scale the two differ little.
+
     Items are reverse coded where the codebook says so (:func:`item_scores`). Missing
     answers are handled **listwise**: only respondents who answered every item of the
     construct count, for alpha, its interval and omega alike. Pairwise deletion (pingouin's
@@ -442,9 +462,11 @@ def reliability(df: pd.DataFrame, codebook: Codebook, construct: str | Iterable[
 
         - ``construct``, ``construct_label`` (Dutch);
         - ``n``: respondents who answered all items; ``k``: number of items;
-        - ``alpha``, ``alpha_ci_low``, ``alpha_ci_high``: Cronbach's alpha and its 95%
-          Feldt interval (:func:`cronbach_alpha`);
-        - ``omega``: McDonald's omega total (:func:`omega_total`);
+        - ``alpha``, ``alpha_ci_low``, ``alpha_ci_high``: standardized Cronbach's alpha and
+          its 95% Feldt interval (:func:`cronbach_alpha` with ``standardized=True``);
+        - ``omega``: McDonald's omega total of the standardized items (:func:`omega_total`);
+        - ``alpha_raw``: Cronbach's alpha of the raw items;
+        - ``footing``: ``"standardized"`` (alpha and omega);
         - ``missing_policy``: ``"listwise"``;
         - ``note``: Dutch remarks ("geen geldige antwoorden", ...), empty when all is well.
 
@@ -465,7 +487,8 @@ def reliability(df: pd.DataFrame, codebook: Codebook, construct: str | Iterable[
     rows = []
     for cid in as_list(construct):
         scores = item_scores(df, codebook, cid)
-        a = cronbach_alpha(scores)
+        a = cronbach_alpha(scores, standardized=True)
+        raw = cronbach_alpha(scores)
         o = omega_total(scores)
         notes = [x for x in (a["note"], o["note"]) if x]
         rows.append(
@@ -478,10 +501,12 @@ def reliability(df: pd.DataFrame, codebook: Codebook, construct: str | Iterable[
                 "alpha_ci_low": a["ci_low"],
                 "alpha_ci_high": a["ci_high"],
                 "omega": o["omega"],
+                "alpha_raw": raw["alpha"],
+                "footing": FOOTING,
                 "missing_policy": MISSING_POLICY,
                 "note": "; ".join(dict.fromkeys(notes)),
             }
         )
     cols = ["construct", "construct_label", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high",
-            "omega", "missing_policy", "note"]
+            "omega", "alpha_raw", "footing", "missing_policy", "note"]
     return pd.DataFrame(rows, columns=cols).astype({"n": "int64", "k": "int64"})
