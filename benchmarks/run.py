@@ -104,12 +104,14 @@ def run(cmd: list[str], *, root: Path, logfile: Path, extra_env: dict | None = N
     grandchildren it waited for (notebook kernels, the results process, jupyter-book).
     """
     env = dict(os.environ)
-    env.update({
-        "PEO_ROOT": str(root),
-        "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "CI": "1",
-        "PYTHONHASHSEED": "0",
-    })
+    env.update(
+        {
+            "PEO_ROOT": str(root),
+            "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])]),
+            "CI": "1",
+            "PYTHONHASHSEED": "0",
+        }
+    )
     env.update(extra_env or {})
     logfile.parent.mkdir(parents=True, exist_ok=True)
     load_before = loadavg()
@@ -129,7 +131,9 @@ def run(cmd: list[str], *, root: Path, logfile: Path, extra_env: dict | None = N
     }
     if proc.returncode != 0:
         tail = logfile.read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
-        raise RuntimeError(f"{' '.join(cmd[:4])} ... failed (exit {proc.returncode}); see {logfile}:\n" + "\n".join(tail))
+        raise RuntimeError(
+            f"{' '.join(cmd[:4])} ... failed (exit {proc.returncode}); see {logfile}:\n" + "\n".join(tail)
+        )
     return out
 
 
@@ -156,6 +160,7 @@ def make_root(dst: Path, *, book: bool = True, notebooks: bool = True) -> Path:
     if notebooks:
         shutil.copytree(REPO / "notebooks", dst / "notebooks", ignore=IGNORE)
     if book:
+
         def ignore(folder: str, names: list[str]) -> set[str]:
             skip = set(IGNORE(folder, names))
             if Path(folder) == REPO / "book":
@@ -239,15 +244,22 @@ def bench_builds(work: Path, env_epoch: str) -> dict:
 
     log(f"rebuild, nothing changed ({NOOP_RUNS} times) ...")
     noops = [run(cmd, root=root, logfile=logs / f"build_noop_{i}.log", extra_env=extra) for i in range(NOOP_RUNS)]
-    noop = {**min(noops, key=lambda r: abs(r["seconds"] - statistics.median(x["seconds"] for x in noops))),
-            "seconds": round(statistics.median(r["seconds"] for r in noops), 3),
-            "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in noops), 3),
-            "runs_seconds": [r["seconds"] for r in noops]}
+    noop = {
+        **min(noops, key=lambda r: abs(r["seconds"] - statistics.median(x["seconds"] for x in noops))),
+        "seconds": round(statistics.median(r["seconds"] for r in noops), 3),
+        "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in noops), 3),
+        "runs_seconds": [r["seconds"] for r in noops],
+    }
     noop_records = build_records(root)
     run([PY, "-X", "importtime", *cmd[1:]], root=root, logfile=logs / "build_noop_importtime.log", extra_env=extra)
-    imported = sorted({line.rsplit("|", 1)[-1].strip().split(".")[0]
-                       for line in (logs / "build_noop_importtime.log").read_text(encoding="utf-8").splitlines()
-                       if line.startswith("import time:") and "|" in line} - {"package"})
+    imported = sorted(
+        {
+            line.rsplit("|", 1)[-1].strip().split(".")[0]
+            for line in (logs / "build_noop_importtime.log").read_text(encoding="utf-8").splitlines()
+            if line.startswith("import time:") and "|" in line
+        }
+        - {"package"}
+    )
     log(f"  median {noop['seconds']:.2f} s")
 
     theme = root / "data" / "raw" / CHANGED_WAVE / "theme.yml"
@@ -360,8 +372,15 @@ def bench_scale(work: Path, source: Path, sizes: list[int]) -> list[dict]:
         shutil.copytree(source / "codebooks", root / "codebooks")
         shutil.copytree(source / "peo", root / "peo", ignore=IGNORE)
         log(f"scale {n:,}: generating a synthetic wave from demo wave {SCALE_TEMPLATE} ...")
-        gen = python(_GENERATE, str(root / "data" / "raw"), SCALE_TEMPLATE, str(n), str(SCALE_SEED),
-                     root=source, logfile=logs / f"scale_{n}_generate.log")
+        gen = python(
+            _GENERATE,
+            str(root / "data" / "raw"),
+            SCALE_TEMPLATE,
+            str(n),
+            str(SCALE_SEED),
+            root=source,
+            logfile=logs / f"scale_{n}_generate.log",
+        )
         wave = wave_ids(root)[0]
         log(f"scale {n:,}: clean_wave ...")
         cl = python(_CLEAN, wave, root=root, logfile=logs / f"scale_{n}_clean.log")
@@ -378,17 +397,19 @@ def bench_scale(work: Path, source: Path, sizes: list[int]) -> list[dict]:
         export_bytes = sum(p.stat().st_size for p in (root / "data" / "raw").rglob("*") if p.is_file())
         seconds = round(cl["seconds"] + res["seconds"], 2)
         peak = max(cl["peak_memory_mb"], res["peak_memory_mb"])
-        out.append({
-            "n_responses": n,
-            "n_analysed": flow.get("analysed"),
-            "export_mb": round(export_bytes / 2**20, 1),
-            "generate_seconds": gen["seconds"],
-            "clean": cl,
-            "results": res,
-            "seconds": seconds,
-            "peak_memory_mb": peak,
-            "deidentify": {**deid, "process_seconds": deid_run["seconds"]},
-        })
+        out.append(
+            {
+                "n_responses": n,
+                "n_analysed": flow.get("analysed"),
+                "export_mb": round(export_bytes / 2**20, 1),
+                "generate_seconds": gen["seconds"],
+                "clean": cl,
+                "results": res,
+                "seconds": seconds,
+                "peak_memory_mb": peak,
+                "deidentify": {**deid, "process_seconds": deid_run["seconds"]},
+            }
+        )
         shutil.rmtree(root / "data", ignore_errors=True)  # 100,000 rows of personal-looking data: not kept
     return out
 
@@ -465,14 +486,22 @@ def bench_plain(work: Path, build: dict) -> dict:
 
     log("fixed costs: a notebook kernel, the imports of a notebook, loading deduce ...")
     kernel_file = work / "kernel.json"
-    python(_TRIVIAL_NOTEBOOK, str(kernel_file), str(work / "trivial.ipynb"), str(work / "trivial_out.ipynb"),
-           root=root, logfile=logs / "kernel.log")
+    python(
+        _TRIVIAL_NOTEBOOK,
+        str(kernel_file),
+        str(work / "trivial.ipynb"),
+        str(work / "trivial_out.ipynb"),
+        root=root,
+        logfile=logs / "kernel.log",
+    )
     kernel = json.loads(kernel_file.read_text())
     fixed = {
         "python_startup_seconds": _median_run("pass", root=root, logfile=logs / "startup.log"),
         "import_notebook_modules_seconds": _median_run(
-            "import matplotlib.pyplot\nfrom peo.tables import wavedata\nfrom peo.report import plots, present", root=root,
-            logfile=logs / "imports.log"),
+            "import matplotlib.pyplot\nfrom peo.tables import wavedata\nfrom peo.report import plots, present",
+            root=root,
+            logfile=logs / "imports.log",
+        ),
         "notebook_kernel_start_and_stop_seconds": kernel["seconds"],
         "notebook_kernel": kernel["kernel"],
         "load_deduce_seconds": _deduce_load(root, work, logs),
@@ -485,8 +514,12 @@ def bench_plain(work: Path, build: dict) -> dict:
     jobs = len(waves)
     log(f"full build again with --jobs {jobs} (one job per wave), for comparison ...")
     root_j = make_root(work / "build-root-jobs")
-    per_wave = run([PY, "-m", "peo", "build", "--jobs", str(jobs)], root=root_j, logfile=logs / "build_jobs.log",
-                   extra_env={"SOURCE_DATE_EPOCH": str(int(time.time()))})
+    per_wave = run(
+        [PY, "-m", "peo", "build", "--jobs", str(jobs)],
+        root=root_j,
+        logfile=logs / "build_jobs.log",
+        extra_env={"SOURCE_DATE_EPOCH": str(int(time.time()))},
+    )
     book_j = sum(r["seconds"] for r in build_records(root_j) if r["step"] == "book")
     per_wave_seconds = round(per_wave["seconds"] - book_j, 2)
     log(f"  {per_wave['seconds']:.1f} s")
@@ -519,7 +552,9 @@ def bench_plain(work: Path, build: dict) -> dict:
         "fixed_cost_estimate_seconds": round(
             n_notebooks * (fixed["notebook_kernel_start_and_stop_seconds"] + fixed["import_notebook_modules_seconds"])
             + n_python * (fixed["python_startup_seconds"] + fixed["import_notebook_modules_seconds"])
-            + len(waves) * fixed["load_deduce_seconds"], 1),
+            + len(waves) * fixed["load_deduce_seconds"],
+            1,
+        ),
     }
 
 
@@ -549,11 +584,13 @@ def verdicts(res: dict) -> dict:
     b = res.get("build")
     if b:
         out["full_build"] = {
-            "value": b["full"]["seconds"], "target": f"< {TARGETS['full_build_seconds_before']} s (before issue 8)",
+            "value": b["full"]["seconds"],
+            "target": f"< {TARGETS['full_build_seconds_before']} s (before issue 8)",
             "met": b["full"]["seconds"] < TARGETS["full_build_seconds_before"],
         }
         out["noop_rebuild"] = {
-            "value": b["noop_share_of_full"], "target": f"<= {TARGETS['noop_rebuild_share_of_full_max']}",
+            "value": b["noop_share_of_full"],
+            "target": f"<= {TARGETS['noop_rebuild_share_of_full_max']}",
             "met": b["noop_share_of_full"] <= TARGETS["noop_rebuild_share_of_full_max"] and all(b["checks"].values()),
         }
     for s in res.get("scale", []):
@@ -567,13 +604,15 @@ def verdicts(res: dict) -> dict:
     p = res.get("notebook_vs_plain")
     if p:
         out["notebook_over_plain"] = {
-            "value": p["ratio_wall"], "target": f"<= {TARGETS['notebook_over_plain_max']}",
+            "value": p["ratio_wall"],
+            "target": f"<= {TARGETS['notebook_over_plain_max']}",
             "met": p["ratio_wall"] <= TARGETS["notebook_over_plain_max"],
         }
     t = res.get("make_test")
     if t:
         out["make_test"] = {
-            "value": t["seconds"], "target": f"<= {TARGETS['make_test_seconds_max']:g} s",
+            "value": t["seconds"],
+            "target": f"<= {TARGETS['make_test_seconds_max']:g} s",
             "met": t["exit_code"] == 0 and t["seconds"] <= TARGETS["make_test_seconds_max"],
         }
     return out
@@ -622,8 +661,7 @@ def summary(res: dict) -> str:
             f"   with --jobs {p['with_one_job_per_wave']['jobs']} (one job per wave):"
             f" {p['with_one_job_per_wave']['notebook_pipeline_seconds']:.1f} s, ratio"
             f" {p['with_one_job_per_wave']['ratio_wall']:.2f}",
-            "   build steps (s, summed over waves): "
-            + ", ".join(f"{k} {v}" for k, v in nb["step_seconds"].items()),
+            "   build steps (s, summed over waves): " + ", ".join(f"{k} {v}" for k, v in nb["step_seconds"].items()),
             f"   fixed costs: kernel start+stop {fx['notebook_kernel_start_and_stop_seconds']} s, notebook imports"
             f" {fx['import_notebook_modules_seconds']} s, deduce load {fx['load_deduce_seconds']} s;"
             f" {nb['notebooks']} notebooks + {nb['python_processes']} python steps ~ {p['fixed_cost_estimate_seconds']} s"
@@ -643,12 +681,18 @@ def summary(res: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmarks of the peo pipeline (results in benchmarks/results.json).")
     ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="scale-run sizes (responses)")
-    ap.add_argument("--skip", choices=["build", "scale", "plain"], nargs="*", default=[],
-                    help="parts to leave out (plain needs build)")
+    ap.add_argument(
+        "--skip",
+        choices=["build", "scale", "plain"],
+        nargs="*",
+        default=[],
+        help="parts to leave out (plain needs build)",
+    )
     ap.add_argument("--out", type=Path, default=RESULTS, help="where the results go (default benchmarks/results.json)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary roots and logs")
-    ap.add_argument("--make-test", action="store_true",
-                    help="also time `make test` in the working tree (about eight minutes)")
+    ap.add_argument(
+        "--make-test", action="store_true", help="also time `make test` in the working tree (about eight minutes)"
+    )
     args = ap.parse_args(argv)
 
     started = time.monotonic()

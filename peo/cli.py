@@ -135,7 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", help="folder to scan (default: book/_build/html and data/processed)")
     s.set_defaults(func=_cmd_check_publication)
 
-    s = sub.add_parser("schema-docs", help="write docs/configuration.md and docs/schema/ from the configuration schemas")
+    s = sub.add_parser(
+        "schema-docs", help="write docs/configuration.md and docs/schema/ from the configuration schemas"
+    )
     s.add_argument("--check", action="store_true", help="only compare: exit 1 when the committed files are out of date")
     s.set_defaults(func=_cmd_schema_docs)
 

@@ -233,7 +233,11 @@ def run_build(root: Path, *args: str, timeout: int = 1200) -> subprocess.Complet
     """Run ``python -m peo build`` in ``root`` and return the finished process."""
     return subprocess.run(
         [sys.executable, "-m", "peo", "build", *args],
-        cwd=root, env=build_env(root), capture_output=True, text=True, timeout=timeout,
+        cwd=root,
+        env=build_env(root),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

@@ -17,35 +17,176 @@ from dataclasses import dataclass
 # Parts. First names are common Dutch and Dutch-Moroccan/Turkish names (deduce knows most of
 # them; that is the point of a first-name list), surnames are built from parts so that most
 # are on no list.
-FIRST = ["ilse", "sanne", "ahmed", "fleur", "daan", "noor", "youssef", "lotte", "bram", "yara", "emre",
-         "femke", "joost", "anouk", "mehmet", "iris", "thijs", "latifa", "ruben", "esra", "wouter",
-         "marloes", "kevin", "naima", "bas", "eline", "hamza", "inge", "sven", "ayse"]
-SUR_PARTS_A = ["Van", "Ver", "Bos", "Berg", "Kool", "Mol", "Brink", "Dijk", "Hout", "Rijn", "Smeer", "Vel",
-               "Graaf", "Kamp", "Stoel", "Wal", "Klein", "Groot", "Zand", "Mees"]
-SUR_PARTS_B = ["man", "huis", "hoven", "stra", "inga", "ink", "ers", "beek", "kens", "tjes", "ing", "sma",
-               "lo", "werf", "steeg"]
+FIRST = [
+    "ilse",
+    "sanne",
+    "ahmed",
+    "fleur",
+    "daan",
+    "noor",
+    "youssef",
+    "lotte",
+    "bram",
+    "yara",
+    "emre",
+    "femke",
+    "joost",
+    "anouk",
+    "mehmet",
+    "iris",
+    "thijs",
+    "latifa",
+    "ruben",
+    "esra",
+    "wouter",
+    "marloes",
+    "kevin",
+    "naima",
+    "bas",
+    "eline",
+    "hamza",
+    "inge",
+    "sven",
+    "ayse",
+]
+SUR_PARTS_A = [
+    "Van",
+    "Ver",
+    "Bos",
+    "Berg",
+    "Kool",
+    "Mol",
+    "Brink",
+    "Dijk",
+    "Hout",
+    "Rijn",
+    "Smeer",
+    "Vel",
+    "Graaf",
+    "Kamp",
+    "Stoel",
+    "Wal",
+    "Klein",
+    "Groot",
+    "Zand",
+    "Mees",
+]
+SUR_PARTS_B = [
+    "man",
+    "huis",
+    "hoven",
+    "stra",
+    "inga",
+    "ink",
+    "ers",
+    "beek",
+    "kens",
+    "tjes",
+    "ing",
+    "sma",
+    "lo",
+    "werf",
+    "steeg",
+]
 TURKISH_SUR = ["Yildiz", "Demir", "Kaya", "Ozturk", "Aydin", "El Idrissi", "Bouzid", "Amrani", "Benali"]
 PARTICLES = ["", "", "de ", "van ", "van der ", "van den ", "ter "]
-PLACE_A = ["Vlier", "Linde", "Eiken", "Berken", "Klaver", "Rozen", "Laak", "Duiven", "Water", "Bloem",
-           "Vogel", "Heide", "Harnas", "Vruchten", "Bomen", "Schilders", "Zeehelden", "Regenten", "Molen",
-           "Kraaien", "Spoor", "Bloemen", "Wilgen", "Appel", "Ganzen"]
+PLACE_A = [
+    "Vlier",
+    "Linde",
+    "Eiken",
+    "Berken",
+    "Klaver",
+    "Rozen",
+    "Laak",
+    "Duiven",
+    "Water",
+    "Bloem",
+    "Vogel",
+    "Heide",
+    "Harnas",
+    "Vruchten",
+    "Bomen",
+    "Schilders",
+    "Zeehelden",
+    "Regenten",
+    "Molen",
+    "Kraaien",
+    "Spoor",
+    "Bloemen",
+    "Wilgen",
+    "Appel",
+    "Ganzen",
+]
 PLACE_B = ["wijk", "buurt", "polder", "haven", "kwartier", "park", "hof", "dorp", "veld"]
 STREET_B = ["straat", "laan", "weg", "plein", "kade", "gracht", "singel"]
-NOUNS = ["Zeester", "Vlinder", "Regenboog", "Kameleon", "Zonnebloem", "Wervelwind", "Vuurtoren", "Klimop",
-         "Eekhoorn", "Dolfijn", "Kompas", "Lichtbaken", "Ooievaar", "Walvis", "Zwaluw", "Parel", "Anker"]
-PAINTERS = ["Picasso", "Rembrandt", "Vermeer", "Mondriaan", "Escher", "Hals", "Appel", "Steen", "Erasmus",
-            "Spinoza", "Huygens", "Comenius", "Montessori", "Dalton"]
+NOUNS = [
+    "Zeester",
+    "Vlinder",
+    "Regenboog",
+    "Kameleon",
+    "Zonnebloem",
+    "Wervelwind",
+    "Vuurtoren",
+    "Klimop",
+    "Eekhoorn",
+    "Dolfijn",
+    "Kompas",
+    "Lichtbaken",
+    "Ooievaar",
+    "Walvis",
+    "Zwaluw",
+    "Parel",
+    "Anker",
+]
+PAINTERS = [
+    "Picasso",
+    "Rembrandt",
+    "Vermeer",
+    "Mondriaan",
+    "Escher",
+    "Hals",
+    "Appel",
+    "Steen",
+    "Erasmus",
+    "Spinoza",
+    "Huygens",
+    "Comenius",
+    "Montessori",
+    "Dalton",
+]
 SCHOOL_AFTER = ["Lyceum", "College", "Gymnasium", "Scholengemeenschap"]
 SCHOOL_BEFORE = ["basisschool", "Basisschool", "kindcentrum", "school"]
 TEAM_WORD = ["Team", "team", "Gezinsteam", "gezinsteam", "Wijkteam", "Jeugdteam", "leefgroep"]
 ORG_HEAD = ["Stichting", "stichting", "Praktijk", "praktijk"]
 ORG_TAIL = ["Zorg", "Jeugdzorg", "Groep", "Instituut"]
-CUES = ["collega", "mijn collega", "teamleider", "onze gedragswetenschapper", "cliënt", "moeder", "jongere",
-        "mijn leidinggevende", "stagiaire", "mevrouw"]
+CUES = [
+    "collega",
+    "mijn collega",
+    "teamleider",
+    "onze gedragswetenschapper",
+    "cliënt",
+    "moeder",
+    "jongere",
+    "mijn leidinggevende",
+    "stagiaire",
+    "mevrouw",
+]
 DOMAINS_A = ["jeugd", "zorg", "wijk", "team", "gezin", "hulp", "kind"]
 DOMAINS_B = ["plus", "punt", "net", "kracht", "huis", "web"]
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 # Sentences; {x} is the detail. Some start with it (a capital at the start of a sentence).
 CONTEXTS = [
@@ -111,7 +252,7 @@ def _digits(rng: random.Random, n: int) -> str:
 def _group(rng: random.Random, digits: str, sizes: list[int]) -> str:
     out, i = [], 0
     for s in sizes:
-        out.append(digits[i:i + s])
+        out.append(digits[i : i + s])
         i += s
     return rng.choice([" ", "-", ""]).join(out)
 
@@ -178,12 +319,34 @@ def make_detail(kind: str, rng: random.Random) -> Planted:
     raise ValueError(kind)
 
 
-KINDS = ("person_full", "person_lower_after_cue", "person_capital_after_cue", "email", "phone_mobile",
-         "phone_landline", "postcode", "date_of_birth", "case_number", "street_address", "neighbourhood",
-         "team", "school", "organisation")
+KINDS = (
+    "person_full",
+    "person_lower_after_cue",
+    "person_capital_after_cue",
+    "email",
+    "phone_mobile",
+    "phone_landline",
+    "postcode",
+    "date_of_birth",
+    "case_number",
+    "street_address",
+    "neighbourhood",
+    "team",
+    "school",
+    "organisation",
+)
 #: Kinds for which the target is 100%: names, contact details and numbers.
-STRICT = ("person_full", "person_lower_after_cue", "person_capital_after_cue", "email", "phone_mobile",
-          "phone_landline", "postcode", "date_of_birth", "case_number")
+STRICT = (
+    "person_full",
+    "person_lower_after_cue",
+    "person_capital_after_cue",
+    "email",
+    "phone_mobile",
+    "phone_landline",
+    "postcode",
+    "date_of_birth",
+    "case_number",
+)
 
 
 def generate(seed: int = 11, per_kind: int = 20, n_clean: int = 200) -> tuple[list[tuple[str, Planted]], list[str]]:

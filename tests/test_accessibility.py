@@ -70,8 +70,10 @@ LONG_ALT = "Staafdiagram: aandeel professionals met genoeg professionele ruimte,
 
 def page(body: str, lang: str | None = "nl", head: str = "", title: str = "Pagina") -> str:
     lang_attr = f' lang="{lang}"' if lang else ""
-    return (f"<!DOCTYPE html><html{lang_attr}><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
-            f"<body><main><h1>{title}</h1>{body}</main></body></html>")
+    return (
+        f"<!DOCTYPE html><html{lang_attr}><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+        f"<body><main><h1>{title}</h1>{body}</main></body></html>"
+    )
 
 
 # -------------------------------------------------------------------- the Node project
@@ -101,8 +103,11 @@ def test_palettes_pass_the_colour_blindness_simulation():
     checked = {c.lower() for c in check["colour_1"]} | {c.lower() for c in check["colour_2"]}
     assert checked <= set(a11y.allowed_colours())
     extra = set(a11y.allowed_colours()) - checked - set(a11y.LAYOUT_COLOURS)
-    assert extra <= {plots.GROUP_PALETTE["single"].lower(), plots.GROUP_PALETTE["interval"].lower(),
-                     *(c.lower() for c in plots.GROUP_PALETTE["sequence"])}
+    assert extra <= {
+        plots.GROUP_PALETTE["single"].lower(),
+        plots.GROUP_PALETTE["interval"].lower(),
+        *(c.lower() for c in plots.GROUP_PALETTE["sequence"]),
+    }
 
 
 def test_layout_colours_carry_readable_text():
@@ -133,8 +138,15 @@ def test_is_file_name(alt, expected):
 
 
 def test_list_pages_skips_theme_folders(tmp_path):
-    for rel in ["index.html", "waves/2022/index.html", "search.html", "_static/x.html", "_sources/a.html",
-                "_images/b.html", ".doctrees/c.html"]:
+    for rel in [
+        "index.html",
+        "waves/2022/index.html",
+        "search.html",
+        "_static/x.html",
+        "_sources/a.html",
+        "_images/b.html",
+        ".doctrees/c.html",
+    ]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("<html></html>")
     assert a11y.list_pages(tmp_path) == ["index.html", "search.html", "waves/2022/index.html"]
@@ -153,21 +165,45 @@ def test_serve_answers_on_loopback_and_stops(tmp_path):
 
 def seen(**page_fields) -> dict:
     """What the browser reports for one page (the shape check.js writes)."""
-    p = {"page": "p.html", "url": "http://127.0.0.1:1/p.html", "status": 200, "lang": "nl", "title": "P",
-         "images": [], "figures_svg": [], "violations": [], "remote_requests": [], "failed_requests": [],
-         "page_errors": [], "error": None}
+    p = {
+        "page": "p.html",
+        "url": "http://127.0.0.1:1/p.html",
+        "status": 200,
+        "lang": "nl",
+        "title": "P",
+        "images": [],
+        "figures_svg": [],
+        "violations": [],
+        "remote_requests": [],
+        "failed_requests": [],
+        "page_errors": [],
+        "error": None,
+    }
     p.update(page_fields)
     return {"chromium": "test", "axe": "test", "color_schemes": ["light", "dark"], "pages": [p], "seconds": 0.1}
 
 
 def img(src: str, alt: str | None, in_main: bool = True) -> dict:
-    return {"src": src, "alt": alt, "has_alt": alt is not None, "role": None, "aria_hidden": False,
-            "in_main": in_main, "width": 600, "height": 400}
+    return {
+        "src": src,
+        "alt": alt,
+        "has_alt": alt is not None,
+        "role": None,
+        "aria_hidden": False,
+        "in_main": in_main,
+        "width": 600,
+        "height": 400,
+    }
 
 
 def axe_violation(rule: str, impact: str, target: str, scheme: str = "light") -> dict:
-    return {"id": rule, "impact": impact, "help": f"help {rule}", "color_scheme": scheme,
-            "nodes": [{"target": [target], "impact": impact, "summary": "Fix it"}]}
+    return {
+        "id": rule,
+        "impact": impact,
+        "help": f"help {rule}",
+        "color_scheme": scheme,
+        "nodes": [{"target": [target], "impact": impact, "summary": "Fix it"}],
+    }
 
 
 def failing(found) -> set[tuple[str, str]]:
@@ -175,23 +211,31 @@ def failing(found) -> set[tuple[str, str]]:
 
 
 def test_findings_fail_on_serious_and_critical_axe_violations_only():
-    found = a11y.findings(seen(violations=[
-        axe_violation("color-contrast", "serious", ".a"),
-        axe_violation("aria-required-children", "critical", ".b"),
-        axe_violation("region", "moderate", ".c"),
-        axe_violation("aria-deprecated-role", "minor", ".d"),
-        # the same element failing in dark mode too is reported once; a new one with the scheme
-        axe_violation("color-contrast", "serious", ".a", "dark"),
-        axe_violation("color-contrast", "serious", ".e", "dark"),
-    ]))
-    assert failing(found) == {("color-contrast", ".a"), ("aria-required-children", ".b"),
-                              ("color-contrast (dark)", ".e")}
+    found = a11y.findings(
+        seen(
+            violations=[
+                axe_violation("color-contrast", "serious", ".a"),
+                axe_violation("aria-required-children", "critical", ".b"),
+                axe_violation("region", "moderate", ".c"),
+                axe_violation("aria-deprecated-role", "minor", ".d"),
+                # the same element failing in dark mode too is reported once; a new one with the scheme
+                axe_violation("color-contrast", "serious", ".a", "dark"),
+                axe_violation("color-contrast", "serious", ".e", "dark"),
+            ]
+        )
+    )
+    assert failing(found) == {
+        ("color-contrast", ".a"),
+        ("aria-required-children", ".b"),
+        ("color-contrast (dark)", ".e"),
+    }
     assert set(found.loc[~found["fails"], "rule"]) == {"region", "aria-deprecated-role"}
     assert list(found.columns) == a11y.FINDING_COLUMNS
 
 
-@pytest.mark.parametrize("lang, ok", [("nl", True), ("nl-NL", True), ("NL", True), ("en", False), ("nld", False),
-                                      ("", False), (None, False)])
+@pytest.mark.parametrize(
+    "lang, ok", [("nl", True), ("nl-NL", True), ("NL", True), ("en", False), ("nld", False), ("", False), (None, False)]
+)
 def test_findings_require_dutch(lang, ok):
     found = a11y.findings(seen(lang=lang))
     assert (("html-lang-nl", "html") not in failing(found)) is ok
@@ -199,35 +243,46 @@ def test_findings_require_dutch(lang, ok):
 
 def test_findings_on_images():
     data_uri = "data:image/png;base64," + base64.b64encode(b"\x89PNG fake").decode()
-    found = a11y.findings(seen(images=[
-        img("http://127.0.0.1:1/_images/a.png", LONG_ALT),                 # good figure
-        img("http://127.0.0.1:1/_images/b.png", None),                     # no alt
-        img("http://127.0.0.1:1/_images/c.png", "   "),                    # empty alt
-        img("http://127.0.0.1:1/_images/d.png", "../../_images/d.png"),    # docutils' fallback
-        img("http://127.0.0.1:1/_images/e.png", "Figuur 1"),               # too short for a figure
-        img(data_uri, "Werkdruk"),                                         # inline figure, too short
-        img("http://127.0.0.1:1/_static/logo.png", "Logo PEO", in_main=False),  # not a figure: short is fine
-    ]))
+    found = a11y.findings(
+        seen(
+            images=[
+                img("http://127.0.0.1:1/_images/a.png", LONG_ALT),  # good figure
+                img("http://127.0.0.1:1/_images/b.png", None),  # no alt
+                img("http://127.0.0.1:1/_images/c.png", "   "),  # empty alt
+                img("http://127.0.0.1:1/_images/d.png", "../../_images/d.png"),  # docutils' fallback
+                img("http://127.0.0.1:1/_images/e.png", "Figuur 1"),  # too short for a figure
+                img(data_uri, "Werkdruk"),  # inline figure, too short
+                img("http://127.0.0.1:1/_static/logo.png", "Logo PEO", in_main=False),  # not a figure: short is fine
+            ]
+        )
+    )
     assert failing(found) == {
-        ("img-alt-missing", "_images/b.png"), ("img-alt-missing", "_images/c.png"),
-        ("image-alt-file-name", "_images/d.png"), ("figure-alt-length", "_images/e.png"),
+        ("img-alt-missing", "_images/b.png"),
+        ("img-alt-missing", "_images/c.png"),
+        ("image-alt-file-name", "_images/d.png"),
+        ("figure-alt-length", "_images/e.png"),
         ("figure-alt-length", "inline image/png, image 6 on the page"),
     }
 
 
 def test_findings_on_requests_loading_and_scripts():
-    found = a11y.findings(seen(
-        remote_requests=["https://unpkg.com/thebe.js", "https://unpkg.com/thebe.js", "http://127.0.0.2:9/x.css"],
-        failed_requests=[{"url": "http://127.0.0.1:1/_static/missing.css", "reason": "HTTP 404"}],
-        page_errors=["Identifier 'X' has already been declared"],
-        figures_svg=[{"role": "img", "label": "Grafiek", "aria_hidden": False, "width": 400, "height": 300}],
-    ))
+    found = a11y.findings(
+        seen(
+            remote_requests=["https://unpkg.com/thebe.js", "https://unpkg.com/thebe.js", "http://127.0.0.2:9/x.css"],
+            failed_requests=[{"url": "http://127.0.0.1:1/_static/missing.css", "reason": "HTTP 404"}],
+            page_errors=["Identifier 'X' has already been declared"],
+            figures_svg=[{"role": "img", "label": "Grafiek", "aria_hidden": False, "width": 400, "height": 300}],
+        )
+    )
     # Issue 11: every page threw "Identifier 'THEBE_JS_URL' has already been declared";
     # a script error now fails the check.
-    assert failing(found) == {("remote-request", "https://unpkg.com/thebe.js"),
-                              ("remote-request", "http://127.0.0.2:9/x.css"),
-                              ("missing-resource", "_static/missing.css"), ("svg-figure-label", "svg"),
-                              ("script-error", "http://127.0.0.1:1/p.html")}
+    assert failing(found) == {
+        ("remote-request", "https://unpkg.com/thebe.js"),
+        ("remote-request", "http://127.0.0.2:9/x.css"),
+        ("missing-resource", "_static/missing.css"),
+        ("svg-figure-label", "svg"),
+        ("script-error", "http://127.0.0.1:1/p.html"),
+    }
     script = found[found["rule"] == "script-error"]
     assert len(script) == 1 and script["fails"].all()
     broken = a11y.findings(seen(error="Navigation timeout of 30000 ms exceeded"))
@@ -239,13 +294,15 @@ def test_colour_check_passes_the_palettes_and_fails_default_colours(tmp_path):
     (tmp_path / "good.png").write_bytes(png(GOOD_COLOURS, band=plots.GROUP_PALETTE["sequence"][2]))
     (tmp_path / "bad.png").write_bytes(png(BAD_COLOURS + GOOD_COLOURS[:2]))
     inline_bad = "data:image/png;base64," + base64.b64encode(png(["#ff7f0e", "#9467bd"])).decode()
-    result = seen(images=[
-        img("http://127.0.0.1:1/good.png", LONG_ALT),
-        img("http://127.0.0.1:1/bad.png", LONG_ALT),
-        img("http://127.0.0.1:1/bad.png", LONG_ALT),  # the same file twice: reported once
-        img(inline_bad, LONG_ALT),
-        img("http://127.0.0.1:1/missing.png", LONG_ALT),  # reported by the browser check, not here
-    ])
+    result = seen(
+        images=[
+            img("http://127.0.0.1:1/good.png", LONG_ALT),
+            img("http://127.0.0.1:1/bad.png", LONG_ALT),
+            img("http://127.0.0.1:1/bad.png", LONG_ALT),  # the same file twice: reported once
+            img(inline_bad, LONG_ALT),
+            img("http://127.0.0.1:1/missing.png", LONG_ALT),  # reported by the browser check, not here
+        ]
+    )
     found = a11y.colour_findings(tmp_path, result)
     assert set(found["check"]) == {"figure-colour"} and found["fails"].all()
     flagged = {(r.target, r.detail.split()[0]) for r in found.itertuples()}
@@ -365,8 +422,12 @@ def test_demo_book_is_accessible(built_demo):
 
 
 def test_console_error_and_sideways_scrolling_at_375_px_fail():
-    found = a11y.findings(seen(console_errors=["Failed to load resource: net::ERR_FAILED"],
-                               overflow={"width": 375, "scroll_width": 640, "elements": ["table.docutils"]}))
+    found = a11y.findings(
+        seen(
+            console_errors=["Failed to load resource: net::ERR_FAILED"],
+            overflow={"width": 375, "scroll_width": 640, "elements": ["table.docutils"]},
+        )
+    )
     rules = set(found.loc[found["fails"], "rule"])
     assert {"script-error", "horizontal-scroll"} <= rules
     ok = a11y.findings(seen(overflow={"width": 375, "scroll_width": 375, "elements": []}))

@@ -47,34 +47,69 @@ def key_figures(wid: str = "2022", synthetic: bool = True) -> dict:
         "response": {"received": 163, "analysed": 151, "by_group": {"GI": 52, "JZ": 49, "LT": 50}},
         "figures": [
             {
-                "id": "ps_general.agree.totaal", "item": "ps_general",
-                "item_label": "In het algemeen genoeg ruimte", "box": "agree", "box_label": "(helemaal) eens",
-                "group": "totaal", "n": 148, "count": 133, "share": 0.8986, "ci_low": 0.8372, "ci_high": 0.9378,
+                "id": "ps_general.agree.totaal",
+                "item": "ps_general",
+                "item_label": "In het algemeen genoeg ruimte",
+                "box": "agree",
+                "box_label": "(helemaal) eens",
+                "group": "totaal",
+                "n": 148,
+                "count": 133,
+                "share": 0.8986,
+                "ci_low": 0.8372,
+                "ci_high": 0.9378,
                 "suppressed": False,
                 "statement_nl": "9 op de 10 professionals vinden dat zij in het algemeen genoeg professionele ruimte hebben.",
             },
             {
-                "id": "ps_relation.disagree.totaal", "item": "ps_relation",
-                "item_label": "Ruimte voor de relatie met cliënten", "box": "disagree",
-                "box_label": "(helemaal) oneens", "group": "totaal", "n": 149, "count": 70, "share": 0.4698,
-                "ci_low": 0.3915, "ci_high": 0.5495, "suppressed": False,
+                "id": "ps_relation.disagree.totaal",
+                "item": "ps_relation",
+                "item_label": "Ruimte voor de relatie met cliënten",
+                "box": "disagree",
+                "box_label": "(helemaal) oneens",
+                "group": "totaal",
+                "n": 149,
+                "count": 70,
+                "share": 0.4698,
+                "ci_low": 0.3915,
+                "ci_high": 0.5495,
+                "suppressed": False,
                 "statement_nl": "Bijna de helft heeft onvoldoende ruimte om te investeren in de relatie met cliënten.",
             },
             {
-                "id": "ps_reflection.disagree.totaal", "item": "ps_reflection",
-                "item_label": "Ruimte voor reflectie en intervisie", "box": "disagree",
-                "box_label": "(helemaal) oneens", "group": "totaal", "n": 8, "count": None, "share": None,
-                "ci_low": None, "ci_high": None, "suppressed": True, "statement_nl": "",
+                "id": "ps_reflection.disagree.totaal",
+                "item": "ps_reflection",
+                "item_label": "Ruimte voor reflectie en intervisie",
+                "box": "disagree",
+                "box_label": "(helemaal) oneens",
+                "group": "totaal",
+                "n": 8,
+                "count": None,
+                "share": None,
+                "ci_low": None,
+                "ci_high": None,
+                "suppressed": True,
+                "statement_nl": "",
             },
         ],
         "differences": [
-            {"item": "ps_relation", "box": "disagree", "highest_group": "GI",
-             "statement_nl": "Medewerkers van GI's missen het vaakst ruimte voor de relatie met cliënten."},
+            {
+                "item": "ps_relation",
+                "box": "disagree",
+                "highest_group": "GI",
+                "statement_nl": "Medewerkers van GI's missen het vaakst ruimte voor de relatie met cliënten.",
+            },
         ],
         "associations": [
-            {"outcome": "work_pleasure", "measure": "spearman", "estimate": 0.3512, "ci_low": 0.2049,
-             "ci_high": 0.4824, "direction": "positief",
-             "statement_nl": "Meer ervaren ruimte gaat samen met meer werkplezier."},
+            {
+                "outcome": "work_pleasure",
+                "measure": "spearman",
+                "estimate": 0.3512,
+                "ci_low": 0.2049,
+                "ci_high": 0.4824,
+                "direction": "positief",
+                "statement_nl": "Meer ervaren ruimte gaat samen met meer werkplezier.",
+            },
         ],
     }
 
@@ -110,17 +145,25 @@ def test_toc_lists_every_wave_chapter_and_the_appendices():
     for c in report:
         wid = c["file"].split("/")[1]
         assert [s["file"] for s in c["sections"]] == [
-            *(f"waves/{wid}/{nb}" for nb in layout.WAVE_NOTEBOOKS), f"waves/{wid}/factsheet"
+            *(f"waves/{wid}/{nb}" for nb in layout.WAVE_NOTEBOOKS),
+            f"waves/{wid}/factsheet",
         ]
     assert data["parts"][1]["chapters"] == [{"file": "waves/trends"}]
     appendix = [c["file"] for c in data["parts"][2]["chapters"]]
     assert appendix == [
-        "appendix/methods", "generated/codebook", "generated/flow", "generated/downloads",
-        "generated/reproduce", "appendix/bibliography",
+        "appendix/methods",
+        "generated/codebook",
+        "generated/flow",
+        "generated/downloads",
+        "generated/reproduce",
+        "appendix/bibliography",
     ]
     codebooks = data["parts"][2]["chapters"][1]["sections"]
-    assert [s["file"] for s in codebooks] == ["generated/codebook_2023", "generated/codebook_2022",
-                                              "generated/codebook_2021"]
+    assert [s["file"] for s in codebooks] == [
+        "generated/codebook_2023",
+        "generated/codebook_2022",
+        "generated/codebook_2021",
+    ]
 
 
 def test_toc_refuses_duplicate_and_missing_waves():
@@ -140,7 +183,10 @@ def test_landing_page_numbers_equal_the_key_figures():
     assert "151 professionals in de analyse (GI 52, JZ 49, LT 50), van 163 ontvangen" in text
     assert "14 februari tot en met 1 april 2022" in text
     # the suppressed figure shows no number, only the threshold
-    assert "Ruimte voor reflectie en intervisie ((helemaal) oneens): niet getoond, een aantal ligt onder de drempel van 10" in text
+    assert (
+        "Ruimte voor reflectie en intervisie ((helemaal) oneens): niet getoond, een aantal ligt onder de drempel van 10"
+        in text
+    )
     # statements and the association estimate with a decimal comma
     assert "Medewerkers van GI's missen het vaakst ruimte voor de relatie met cliënten." in text
     assert "meer werkplezier (Spearmans ρ = 0,35; 95%-BI 0,20 tot 0,48)." in text
@@ -166,7 +212,10 @@ def test_announcement_present_iff_synthetic():
     assert sphinx_ext.announcement([wave("2021", False), wave("2022", True)]) == summary.SYNTHETIC_NOTICE
     assert sphinx_ext.announcement([wave("2021", False), wave("2022", False)]) == ""
     # synthetic key figures count too
-    assert sphinx_ext.announcement([wave("2022", False)], {"2022": key_figures(synthetic=True)}) == summary.SYNTHETIC_NOTICE
+    assert (
+        sphinx_ext.announcement([wave("2022", False)], {"2022": key_figures(synthetic=True)})
+        == summary.SYNTHETIC_NOTICE
+    )
     on = json.loads(sphinx_ext.settings([wave("2022", True)]))
     off = json.loads(sphinx_ext.settings([wave("2022", False)], {"2022": key_figures(synthetic=False)}))
     assert on["announcement"] == summary.SYNTHETIC_NOTICE and off["announcement"] == ""
@@ -259,11 +308,13 @@ def test_reproduce_info_uses_the_git_commit_of_the_repository(monkeypatch):
 
 
 def test_hide_code_cells_tags_code_only_and_is_idempotent():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Titel"),
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_code_cell("y = 2", metadata={"tags": ["remove-input"]}),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Titel"),
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell("y = 2", metadata={"tags": ["remove-input"]}),
+        ]
+    )
     book.hide_code_cells(book.hide_code_cells(nb))
     assert "tags" not in nb.cells[0].metadata
     assert nb.cells[1].metadata["tags"] == ["hide-input"]
@@ -284,14 +335,27 @@ def test_every_reference_is_cited_and_every_citation_exists():
     assert cited == keys
     # the literature named in DOMAIN.md, by family name and year
     text = (REPO / "book" / "references.bib").read_text(encoding="utf-8")
-    for who, year in [("Vermeulen", 2017), ("Berens and Abrahamse", 2017), ("Kwaliteitskader Jeugd", 2016),
-                      ("{Van der Pas} and {Van der Voet}", 2016), ("Eilander and Nootboom", 2016),
-                      ("Eilander and Nootboom", 2017), ("Steijn and {Van der Voet}", 2016),
-                      ("Steijn and {Van der Voet}", 2017), ("Westerhof", 2016), ("Bunt and Stavenuiter", 2016),
-                      ("Bunt and Stavenuiter", 2017), ("{Van der Voet} and Steijn and Kuipers", 2016),
-                      ("{Van den Bemd} and Waasdorp", 2017), ("Beroepscode {NVO}", 2009),
-                      ("Beroepscode {NIP}", 2014), ("Beroepscode voor de Maatschappelijk Werker", 2014),
-                      ("Berger and Kleine", 2014), ("Nootboom and Eilander", 2017), ("9789083280103", 2022)]:
+    for who, year in [
+        ("Vermeulen", 2017),
+        ("Berens and Abrahamse", 2017),
+        ("Kwaliteitskader Jeugd", 2016),
+        ("{Van der Pas} and {Van der Voet}", 2016),
+        ("Eilander and Nootboom", 2016),
+        ("Eilander and Nootboom", 2017),
+        ("Steijn and {Van der Voet}", 2016),
+        ("Steijn and {Van der Voet}", 2017),
+        ("Westerhof", 2016),
+        ("Bunt and Stavenuiter", 2016),
+        ("Bunt and Stavenuiter", 2017),
+        ("{Van der Voet} and Steijn and Kuipers", 2016),
+        ("{Van den Bemd} and Waasdorp", 2017),
+        ("Beroepscode {NVO}", 2009),
+        ("Beroepscode {NIP}", 2014),
+        ("Beroepscode voor de Maatschappelijk Werker", 2014),
+        ("Berger and Kleine", 2014),
+        ("Nootboom and Eilander", 2017),
+        ("9789083280103", 2022),
+    ]:
         entry = next((e for e in text.split("\n@") if who in e and f"{{{year}}}" in e), None)
         assert entry is not None, (who, year)
 
@@ -312,13 +376,16 @@ def make_fake_repo(root: Path, waves, synthetic: bool = True) -> dict:
     )
 
     def notebook(path: Path, title: str) -> None:
-        nb = nbformat.v4.new_notebook(cells=[
-            nbformat.v4.new_markdown_cell(f"# {title}\n\nDe uitkomsten in het kort."),
-            nbformat.v4.new_code_cell(
-                "print('aandeel eens: 90%')", execution_count=1,
-                outputs=[nbformat.v4.new_output("stream", name="stdout", text="aandeel eens: 90%\n")],
-            ),
-        ])
+        nb = nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_markdown_cell(f"# {title}\n\nDe uitkomsten in het kort."),
+                nbformat.v4.new_code_cell(
+                    "print('aandeel eens: 90%')",
+                    execution_count=1,
+                    outputs=[nbformat.v4.new_output("stream", name="stdout", text="aandeel eens: 90%\n")],
+                ),
+            ]
+        )
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         book.hide_code_cells(nb)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -342,15 +409,30 @@ def test_write_book_sources_is_deterministic_and_removes_stale_files(tmp_path, c
     stale = tmp_path / "book" / "generated" / "codebook_2019.md"
     stale.parent.mkdir(parents=True)
     stale.write_text("# oud\n")
-    args = (tmp_path, waves, {w.id: key_figures(w.id) for w in waves}, {w.id: flow() for w in waves},
-            {w.id: core_codebook for w in waves})
+    args = (
+        tmp_path,
+        waves,
+        {w.id: key_figures(w.id) for w in waves},
+        {w.id: flow() for w in waves},
+        {w.id: core_codebook for w in waves},
+    )
     written = book.write_book_sources(*args)
     first = {p: p.read_bytes() for p in written}
     assert not stale.exists()
     b = tmp_path / "book"
-    for rel in ["_toc.yml", "index.md", "waves/2022/index.md", "waves/2022/factsheet.md", "waves/2022/factsheet.pdf",
-                "waves/2022/factsheet.png", "generated/codebook_2021.md", "generated/flow.md",
-                "generated/downloads/2022/datapackage.json", "generated/reproduce.md", "generated/settings.json"]:
+    for rel in [
+        "_toc.yml",
+        "index.md",
+        "waves/2022/index.md",
+        "waves/2022/factsheet.md",
+        "waves/2022/factsheet.pdf",
+        "waves/2022/factsheet.png",
+        "generated/codebook_2021.md",
+        "generated/flow.md",
+        "generated/downloads/2022/datapackage.json",
+        "generated/reproduce.md",
+        "generated/settings.json",
+    ]:
         assert (b / rel) in first, rel
     second = book.write_book_sources(*args)
     assert {p: p.read_bytes() for p in second} == first
@@ -370,13 +452,18 @@ def test_minimal_book_builds_without_warnings(tmp_path, core_codebook, monkeypat
     waves = [wave("2021"), wave("2022")]
     make_fake_repo(tmp_path, waves)
     book.write_book_sources(
-        tmp_path, waves, {w.id: key_figures(w.id) for w in waves}, {w.id: flow() for w in waves},
+        tmp_path,
+        waves,
+        {w.id: key_figures(w.id) for w in waves},
+        {w.id: flow() for w in waves},
         {w.id: core_codebook for w in waves},
     )
     jb = Path(sys.executable).parent / "jupyter-book"
     proc = subprocess.run(
         [str(jb), "build", str(tmp_path / "book"), "-n", "-W", "--keep-going"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     html_dir = tmp_path / "book" / "_build" / "html"

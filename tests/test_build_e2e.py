@@ -67,8 +67,13 @@ def test_every_wave_has_its_chapter_tables_and_factsheet(built_demo):
         assert (built_demo / "book" / "waves" / wave / "factsheet.png").read_bytes().startswith(b"\x89PNG")
         assert (html / "waves" / wave / "factsheet.html").is_file()
     assert (html / "waves" / "trends.html").is_file()
-    for page in ("generated/flow.html", "generated/reproduce.html", "generated/downloads.html",
-                 "appendix/methods.html", "appendix/bibliography.html"):
+    for page in (
+        "generated/flow.html",
+        "generated/reproduce.html",
+        "generated/downloads.html",
+        "appendix/methods.html",
+        "appendix/bibliography.html",
+    ):
         assert (html / page).is_file(), page
 
 
@@ -109,14 +114,23 @@ def test_incremental_rebuilds(built_demo, tmp_path):
 
     # Nothing changed: nothing runs, in particular no notebook; and the build decides so with
     # the standard library alone (python -X importtime lists every module imported).
-    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "peo", "build"], cwd=root,
-                         env=build_env(root), capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "peo", "build"],
+        cwd=root,
+        env=build_env(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     statuses = {r["status"] for r in _last_build(root)}
     assert statuses == {"skipped"}, _last_build(root)
     assert len(_last_build(root)) == 3 * len(WAVE_STEPS) + 3
-    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in res.stderr.splitlines()
-                if line.startswith("import time:")}
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in res.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     assert "peo" in imported
     assert not imported & {"pandas", "numpy", "nbformat", "papermill", "jupyter_client", "yaml", "matplotlib"}
 

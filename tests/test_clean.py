@@ -83,10 +83,22 @@ def wave(tmp_path):
 def row(n: int, **changes) -> dict:
     """A valid raw row (text, as from a CSV), distinct for each n."""
     r = {
-        "rid": f"R{n:03d}", "consent": "1", "finished": "True", "duration": "600",
-        "ip": f"10.0.0.{n}", "email": f"persoon{n}@example.nl", "start": "", "end": "",
-        "employer_type": str(1 + n % 3), "q1": "4", "q2": str(1 + n % 5), "years": str(n),
-        "causes_1": "1", "causes_2": "", "causes_3": "", "remark": f"opmerking {n}",
+        "rid": f"R{n:03d}",
+        "consent": "1",
+        "finished": "True",
+        "duration": "600",
+        "ip": f"10.0.0.{n}",
+        "email": f"persoon{n}@example.nl",
+        "start": "",
+        "end": "",
+        "employer_type": str(1 + n % 3),
+        "q1": "4",
+        "q2": str(1 + n % 5),
+        "years": str(n),
+        "causes_1": "1",
+        "causes_2": "",
+        "causes_3": "",
+        "remark": f"opmerking {n}",
     }
     r.update(changes)
     return r
@@ -211,7 +223,9 @@ def test_speeder_from_duration_column(codebook, wave):
 
 
 def test_speeder_from_start_and_end_times(codebook, wave):
-    w = dataclasses.replace(wave, columns=dataclasses.replace(wave.columns, duration=None, started="start", ended="end"))
+    w = dataclasses.replace(
+        wave, columns=dataclasses.replace(wave.columns, duration=None, started="start", ended="end")
+    )
     res = clean_frame(
         frame(
             row(1, start="2022-02-14 09:00:00", end="2022-02-14 09:10:00"),
@@ -242,8 +256,15 @@ def test_flow_adds_up_with_every_reason(tmp_path, wave):
     cb = _codebook(tmp_path, group_required=False)
     twin = {k: v for k, v in row(1).items() if k not in ADMIN}
     raw = frame(
-        row(1), row(2, consent="0"), row(3, finished="0"), row(4, rid="R001"), row(5, **twin),
-        row(6, duration="30"), row(7, employer_type=""), row(8), row(9, q2="7"),
+        row(1),
+        row(2, consent="0"),
+        row(3, finished="0"),
+        row(4, rid="R001"),
+        row(5, **twin),
+        row(6, duration="30"),
+        row(7, employer_type=""),
+        row(8),
+        row(9, q2="7"),
     )
     res = clean_frame(raw, cb, wave)
     flow = res.flow.set_index("step")
@@ -283,7 +304,13 @@ def test_out_of_range_code_is_set_missing(codebook, wave):
     assert len(res.respondents) == 2
     assert pd.isna(res.respondents.loc[0, "q2"])
     rc = _recode(res, "q2")
-    assert (rc["pid"], rc["raw_row"], rc["value"], rc["action"], rc["reason"]) == ("T-0001", 2, "7", "set_missing", "out_of_range")
+    assert (rc["pid"], rc["raw_row"], rc["value"], rc["action"], rc["reason"]) == (
+        "T-0001",
+        2,
+        "7",
+        "set_missing",
+        "out_of_range",
+    )
     assert "1, 2, 3, 4, 5" in rc["expected"]
 
 
@@ -320,8 +347,17 @@ def test_a_wave_with_0_analysed_respondents_is_refused(codebook, wave):
 
 def test_an_answer_mapping_error_stops_the_cleaning(codebook, wave):
     raw = frame(row(1), row(2))
-    raw.attrs["answer_problems"] = [{"file": "x.csv", "row": None, "column": "q1", "value": "Heel eens",
-                                     "problem": "unmatched_label", "expected": "a label", "severity": "error"}]
+    raw.attrs["answer_problems"] = [
+        {
+            "file": "x.csv",
+            "row": None,
+            "column": "q1",
+            "value": "Heel eens",
+            "problem": "unmatched_label",
+            "expected": "a label",
+            "severity": "error",
+        }
+    ]
     with pytest.raises(ValidationError, match="column 'q1', value 'Heel eens': unmatched_label"):
         clean_frame(raw, codebook, wave)
 
@@ -380,12 +416,22 @@ def test_numeric_export_as_from_spss(codebook, wave):
     """A .sav export gives numbers (floats, NaN for blanks) rather than text."""
     raw = pd.DataFrame(
         {
-            "rid": [1.0, 2.0, 2.0, 4.0], "consent": [1.0, 1.0, 1.0, 0.0], "finished": [1.0, 1.0, 1.0, 1.0],
-            "duration": [300.0, 50.0, 300.0, 300.0], "ip": ["x"] * 4, "email": ["y"] * 4,
-            "start": [np.nan] * 4, "end": [np.nan] * 4,
-            "employer_type": [1.0, 2.0, 3.0, 1.0], "q1": [4.0, 5.0, 8.0, 1.0], "q2": [6.0, np.nan, 2.0, 1.0],
-            "years": [3.0, 4.0, 99.0, 1.0], "causes_1": [1.0, 0.0, np.nan, 1.0], "causes_2": [0.0, 1.0, np.nan, 0.0],
-            "causes_3": [0.0, 0.0, np.nan, 0.0], "remark": ["", "a", "b", "c"],
+            "rid": [1.0, 2.0, 2.0, 4.0],
+            "consent": [1.0, 1.0, 1.0, 0.0],
+            "finished": [1.0, 1.0, 1.0, 1.0],
+            "duration": [300.0, 50.0, 300.0, 300.0],
+            "ip": ["x"] * 4,
+            "email": ["y"] * 4,
+            "start": [np.nan] * 4,
+            "end": [np.nan] * 4,
+            "employer_type": [1.0, 2.0, 3.0, 1.0],
+            "q1": [4.0, 5.0, 8.0, 1.0],
+            "q2": [6.0, np.nan, 2.0, 1.0],
+            "years": [3.0, 4.0, 99.0, 1.0],
+            "causes_1": [1.0, 0.0, np.nan, 1.0],
+            "causes_2": [0.0, 1.0, np.nan, 0.0],
+            "causes_3": [0.0, 0.0, np.nan, 0.0],
+            "remark": ["", "a", "b", "c"],
         },
         index=pd.RangeIndex(1, 5, name="raw_row"),
     )
@@ -445,7 +491,9 @@ def test_the_readme_documents_every_column():
 
 def test_display_tables_hold_counts_only(tmp_path, wave):
     cb = _codebook(tmp_path, group_required=False)
-    res = clean_frame(frame(row(1, q2="7"), row(2, consent="0"), row(3, employer_type=""), row(4, years="x", q2="9")), cb, wave)
+    res = clean_frame(
+        frame(row(1, q2="7"), row(2, consent="0"), row(3, employer_type=""), row(4, years="x", q2="9")), cb, wave
+    )
     ft = clean.flow_table(res.flow)
     assert list(ft.columns) == ["Stap", "Aantal", "Uitgevallen", "Redenen"]
     assert ft["Aantal"].tolist() == [4, 3, 3, 3, 2]
@@ -476,8 +524,15 @@ def test_clean_wave_writes_every_output(tiny_wave, run_cli):
     pd.testing.assert_frame_equal(back, res.respondents, check_categorical=True)
     assert pd.read_csv(out / "flow.csv")["n"].tolist() == [3, 3, 3, 3, 3]
     assert list(pd.read_csv(out / "exclusions.csv").columns) == clean.EXCLUSION_COLUMNS
-    assert list(pd.read_csv(out / "validation.csv").columns) == ["file", "row", "column", "value", "problem",
-                                                                  "expected", "severity"]
+    assert list(pd.read_csv(out / "validation.csv").columns) == [
+        "file",
+        "row",
+        "column",
+        "value",
+        "problem",
+        "expected",
+        "severity",
+    ]
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     code, stdout, err = run_cli("clean", "--wave", "9999")
     assert code == 0 and "9999: 3 received, 3 analysed" in stdout
@@ -498,7 +553,10 @@ def test_clean_wave_with_bad_rows_accounts_for_each(tiny_wave):
     )
     res = pipeline.clean_wave("9999")
     assert res.exclusions[["raw_row", "reason"]].values.tolist() == [
-        [3, "duplicate_id"], [4, "no_consent"], [5, "incomplete"], [6, "incomplete"],
+        [3, "duplicate_id"],
+        [4, "no_consent"],
+        [5, "incomplete"],
+        [6, "incomplete"],
     ]
     assert res.recodes[["raw_row", "item", "reason"]].values.tolist() == [[7, "years_experience", "not_a_number"]]
     assert res.flow["n"].tolist() == [6, 5, 3, 2, 2]

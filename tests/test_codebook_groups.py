@@ -31,11 +31,25 @@ def _codebook(tmp_path, scale_extra: dict, scale_type: str = "categorical") -> P
     data = {
         "codebook": "mini",
         "response_scales": {
-            "emp": {"type": scale_type, "codes": [{"code": 1, "value": "A", "nl": "Aa", "en": "Aa"},
-                                                  {"code": 2, "value": "B", "nl": "Bb", "en": "Bb"}], **scale_extra},
+            "emp": {
+                "type": scale_type,
+                "codes": [
+                    {"code": 1, "value": "A", "nl": "Aa", "en": "Aa"},
+                    {"code": 2, "value": "B", "nl": "Bb", "en": "Bb"},
+                ],
+                **scale_extra,
+            },
         },
-        "items": [{"id": "employer_type", "role": "group", "type": "categorical", "response_scale": "emp",
-                   "text_nl": "Werkgever?", "text_en": "Employer?"}],
+        "items": [
+            {
+                "id": "employer_type",
+                "role": "group",
+                "type": "categorical",
+                "response_scale": "emp",
+                "text_nl": "Werkgever?",
+                "text_en": "Employer?",
+            }
+        ],
     }
     path = tmp_path / "mini.yml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -45,11 +45,13 @@ def corpus():
         if any(survives(part, o) for part in p.must_go):
             missed[p.kind] += 1
             misses.append((p.kind, answer, o))
-    changed = [(c, o) for c, o in zip(clean, out[len(planted):]) if c != o]
+    changed = [(c, o) for c, o in zip(clean, out[len(planted) :]) if c != o]
     recall = {k: 1 - missed[k] / total[k] for k in KINDS}
     overall = 1 - sum(missed.values()) / sum(total.values())
-    print(f"\nplanted corpus (seed {SEED}): {sum(total.values())} details of {len(total)} kinds, "
-          f"{len(clean)} clean answers")
+    print(
+        f"\nplanted corpus (seed {SEED}): {sum(total.values())} details of {len(total)} kinds, "
+        f"{len(clean)} clean answers"
+    )
     for k in KINDS:
         print(f"  {k:26} {total[k] - missed[k]:3d}/{total[k]}")
     print(f"  overall recall {overall:.1%}; clean answers changed: {len(changed)}/{len(clean)}")
@@ -57,8 +59,15 @@ def corpus():
         print(f"  missed {kind}: {a!r} -> {o!r}")
     for c, o in changed:
         print(f"  changed: {c!r} -> {o!r}")
-    return {"planted": planted, "clean": clean, "out": out, "recall": recall, "overall": overall,
-            "changed": changed, "total": total}
+    return {
+        "planted": planted,
+        "clean": clean,
+        "out": out,
+        "recall": recall,
+        "overall": overall,
+        "changed": changed,
+        "total": total,
+    }
 
 
 def test_corpus_is_large_and_varied(corpus):
@@ -88,9 +97,20 @@ def test_residual_check_sees_the_raw_details():
     """The check before quoting finds what the de-identification removes (on the raw answers)."""
     planted, _ = generate(SEED + 1)
     # Kinds the shape rules and lists cover (Frog's full names are deduce's and Frog's job).
-    rule_kinds = {"person_lower_after_cue", "email", "phone_mobile", "phone_landline", "postcode",
-                  "date_of_birth", "case_number", "street_address", "neighbourhood", "team", "school",
-                  "organisation"}
+    rule_kinds = {
+        "person_lower_after_cue",
+        "email",
+        "phone_mobile",
+        "phone_landline",
+        "postcode",
+        "date_of_birth",
+        "case_number",
+        "street_address",
+        "neighbourhood",
+        "team",
+        "school",
+        "organisation",
+    }
     flagged = Counter()
     total = Counter()
     for answer, p in planted:
@@ -104,10 +124,23 @@ def test_residual_check_sees_the_raw_details():
 def test_no_quote_is_taken_from_an_answer_with_a_detail_left():
     """Quotes drawn from raw (not de-identified) planted answers: none may be published."""
     planted, clean = generate(SEED + 2, per_kind=3, n_clean=0)
-    rule_kinds = {"person_lower_after_cue", "email", "phone_mobile", "postcode", "date_of_birth", "case_number",
-                  "street_address", "neighbourhood", "team", "school", "organisation"}
-    texts = pd.Series([a for a, p in planted if p.kind in rule_kinds],
-                      index=[f"r{i}" for i, (a, p) in enumerate(planted) if p.kind in rule_kinds])
+    rule_kinds = {
+        "person_lower_after_cue",
+        "email",
+        "phone_mobile",
+        "postcode",
+        "date_of_birth",
+        "case_number",
+        "street_address",
+        "neighbourhood",
+        "team",
+        "school",
+        "organisation",
+    }
+    texts = pd.Series(
+        [a for a, p in planted if p.kind in rule_kinds],
+        index=[f"r{i}" for i, (a, p) in enumerate(planted) if p.kind in rule_kinds],
+    )
     coded = code_themes(texts, "barriers")
     assert len(coded)  # the answers are coded (into "overig" at least), so they are candidates
     quotes = example_quotes(texts, coded, per_theme=50)

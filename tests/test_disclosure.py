@@ -226,7 +226,9 @@ def test_crossing_columns_are_refused_also_for_rows_and_tests():
     assert not protect(alone)["suppressed"].any()
     assert not protect_rows(tests, 10)["suppressed"].any()
     # answers by function (not by employer type) are fine as well
-    by_function = pd.DataFrame({"item": "ps_general", "function": [1, 2], "answer_code": 4, "n": [20, 30], "count": [15, 20]})
+    by_function = pd.DataFrame(
+        {"item": "ps_general", "function": [1, 2], "answer_code": 4, "n": [20, 30], "count": [15, 20]}
+    )
     assert not protect(by_function, group="function")["suppressed"].any()
 
 
@@ -244,7 +246,9 @@ def test_protect_rows_blanks_rows_below_the_threshold_and_a_pool_partner():
     p = protect_rows(summary, 10)
     assert p["suppressed"].tolist() == [False, True, True, False]  # LT small, JZ next-smallest
     assert p.loc[p.suppressed, ["n", "mean", "sd"]].isna().all(axis=None)
-    tests = pd.DataFrame({"item": ["a", "b"], "n_GI": [30, 30], "n_JZ": [30, 8], "n_LT": [30, 30], "statistic": [1.0, 2.0]})
+    tests = pd.DataFrame(
+        {"item": ["a", "b"], "n_GI": [30, 30], "n_JZ": [30, 8], "n_LT": [30, 30], "statistic": [1.0, 2.0]}
+    )
     p = protect_rows(tests, 10, count_cols=("n_GI", "n_JZ", "n_LT"))
     assert p["suppressed"].tolist() == [False, True]
     assert pd.isna(p.loc[1, "statistic"]) and p.loc[0, "statistic"] == 1.0
@@ -315,7 +319,9 @@ def test_check_published_finds_small_numbers_and_shares_that_give_counts_back(tm
 def test_for_figure_drops_suppressed_groups_with_a_dutch_note():
     rows = []
     for g, (agree, n) in {"GI": (40, 50), "JZ": (30, 45), "LT": (5, 8)}.items():
-        rows.append({"item": "ps_general", "item_label": "Algemeen", "box": "agree", "group": g, "n": n, "count": agree})
+        rows.append(
+            {"item": "ps_general", "item_label": "Algemeen", "box": "agree", "group": g, "n": n, "count": agree}
+        )
     p = protect(pd.DataFrame(rows), cells=("item", "box"))
     frame, notes = for_figure(p)
     assert frame["group"].tolist() == ["GI", "JZ"]
@@ -325,7 +331,9 @@ def test_for_figure_drops_suppressed_groups_with_a_dutch_note():
     with pytest.raises(DisclosureError):
         for_figure(pd.DataFrame(rows))
     # with the totaal published, LT's n = n(totaal) - n(GI) - n(JZ): a second group goes
-    rows.append({"item": "ps_general", "item_label": "Algemeen", "box": "agree", "group": "totaal", "n": 103, "count": 75})
+    rows.append(
+        {"item": "ps_general", "item_label": "Algemeen", "box": "agree", "group": "totaal", "n": 103, "count": 75}
+    )
     frame, notes = for_figure(protect(pd.DataFrame(rows), cells=("item", "box")))
     assert set(frame["group"]) == {"GI", "totaal"}  # JZ has the smaller n: it goes
     assert [x.split(":")[0] for x in notes] == ["JZ", "LT"]
@@ -335,7 +343,9 @@ def test_for_figure_names_the_items_when_a_group_is_left_out_of_some_bars_only()
     rows = []
     for item, lt in (("a", (30, 40)), ("b", (5, 8))):
         for g, (agree, n) in {"GI": (40, 50), "JZ": (30, 50), "LT": lt}.items():
-            rows.append({"item": item, "item_label": f"Vraag {item}", "box": "agree", "group": g, "n": n, "count": agree})
+            rows.append(
+                {"item": item, "item_label": f"Vraag {item}", "box": "agree", "group": g, "n": n, "count": agree}
+            )
     _, notes = for_figure(protect(pd.DataFrame(rows), cells=("item", "box")))
     assert notes == ["LT bij 'Vraag b': te weinig respondenten om te tonen (minder dan 10)"]
 
@@ -362,9 +372,7 @@ def random_tables(draw):
     n_cells = draw(st.integers(2, 6))
     n_groups = draw(st.integers(1, 4))
     value = st.one_of(st.integers(0, 3), st.integers(0, 14), st.integers(0, 60))
-    counts = {
-        g: draw(st.lists(value, min_size=n_cells, max_size=n_cells)) for g in GROUPS[:n_groups]
-    }
+    counts = {g: draw(st.lists(value, min_size=n_cells, max_size=n_cells)) for g in GROUPS[:n_groups]}
     threshold = draw(st.sampled_from([3, 5, 10]))
     return distribution(counts), threshold
 
@@ -381,7 +389,7 @@ def _attacker_intervals(published: pd.DataFrame, truth: pd.DataFrame) -> dict:
     cols = list(g.columns)
     T = cols.index("totaal")
     R = shown.shape[0] - 1
-    empty = (grid(truth).to_numpy()[:R, T] == 0)
+    empty = grid(truth).to_numpy()[:R, T] == 0
     hidden = list(zip(*np.nonzero(np.isnan(shown))))
     index = {e: k for k, e in enumerate(hidden)}
     lines = [[((r, c), 1.0) for c in range(len(cols)) if c != T] + [((r, T), -1.0)] for r in range(R + 1)]

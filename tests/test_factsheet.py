@@ -43,17 +43,40 @@ def likert_table(codebook) -> pd.DataFrame:
         item = codebook.item(item_id)
         n = sum(cs)
         for code, c in zip(item.response_scale.codes, cs):
-            rows.append({"item": item_id, "item_label": item.short_nl, "group": "totaal", "answer_code": code.code,
-                         "answer_label": code.nl, "n": n, "count": c, "share": c / n, "suppressed": False})
+            rows.append(
+                {
+                    "item": item_id,
+                    "item_label": item.short_nl,
+                    "group": "totaal",
+                    "answer_code": code.code,
+                    "answer_label": code.nl,
+                    "n": n,
+                    "count": c,
+                    "share": c / n,
+                    "suppressed": False,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def group_table() -> pd.DataFrame:
     rows = []
     for g, share in {"GI": 0.58, "JZ": 0.36, "LT": 0.38, "totaal": 0.44}.items():
-        rows.append({"item": "ps_needed", "item_label": "Ruimte om te doen wat nodig is", "group": g,
-                     "box": "disagree", "box_label": "(helemaal) oneens", "n": 50, "count": round(share * 50),
-                     "share": share, "ci_low": share - 0.13, "ci_high": share + 0.13, "suppressed": False})
+        rows.append(
+            {
+                "item": "ps_needed",
+                "item_label": "Ruimte om te doen wat nodig is",
+                "group": g,
+                "box": "disagree",
+                "box_label": "(helemaal) oneens",
+                "n": 50,
+                "count": round(share * 50),
+                "share": share,
+                "ci_low": share - 0.13,
+                "ci_high": share + 0.13,
+                "suppressed": False,
+            }
+        )
     return pd.DataFrame(rows)
 
 

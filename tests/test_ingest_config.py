@@ -48,16 +48,27 @@ def test_a_wave_without_completion_is_a_config_error(tiny_wave, run_cli):
 
 
 def test_columns_finished_is_refused_with_the_block_to_write(tiny_wave):
-    _yml(tiny_wave, TINY_WAVE_YML.replace("completion: {rule: yes_value, column: finished}\n", "")
-         .replace("  consent: consent\n", "  consent: consent\n  finished: finished\n"))
+    _yml(
+        tiny_wave,
+        TINY_WAVE_YML.replace("completion: {rule: yes_value, column: finished}\n", "").replace(
+            "  consent: consent\n", "  consent: consent\n  finished: finished\n"
+        ),
+    )
     with pytest.raises(ConfigError, match=r"(?s)columns.finished is replaced by .completion..*column: finished"):
         config.load_wave("9999")
 
 
 def test_filled_rule_excludes_a_response_without_submitdate(tiny_wave):
     header = "resp_id,consent,submitdate,employer_type,ps_general,years_experience,causes_1,causes_2,remark"
-    tiny_wave.write(_csv("r1,1,2022-02-14 13:27:56,1,4,3,1,0,", "r2,1,,2,2,12,0,1,", "r3,1, ,3,8,0,0,0,",
-                         "r4,1,2022-02-15 09:00:00,2,5,7,0,1,", header=header))
+    tiny_wave.write(
+        _csv(
+            "r1,1,2022-02-14 13:27:56,1,4,3,1,0,",
+            "r2,1,,2,2,12,0,1,",
+            "r3,1, ,3,8,0,0,0,",
+            "r4,1,2022-02-15 09:00:00,2,5,7,0,1,",
+            header=header,
+        )
+    )
     _yml(tiny_wave, TINY_WAVE_YML.replace("column: finished}", "column: submitdate}").replace("yes_value", "filled"))
     w = config.load_wave("9999")
     res = clean_frame(read_wave(w), w.codebook(), w)
@@ -90,11 +101,14 @@ def test_a_completion_column_that_does_not_exist(tiny_wave, validate_cli, run_cl
     assert snapshot(tiny_wave.root) == before
 
 
-@pytest.mark.parametrize("block, message", [
-    ("completion: {rule: finished}", r"completion.rule.*'finished'"),
-    ("completion: {rule: filled}", "needs 'column'"),
-    ("completion: {rule: every_row, column: x}", "takes no 'column'"),
-])
+@pytest.mark.parametrize(
+    "block, message",
+    [
+        ("completion: {rule: finished}", r"completion.rule.*'finished'"),
+        ("completion: {rule: filled}", "needs 'column'"),
+        ("completion: {rule: every_row, column: x}", "takes no 'column'"),
+    ],
+)
 def test_a_malformed_completion_block(tiny_wave, block, message):
     _yml(tiny_wave, TINY_WAVE_YML.replace("completion: {rule: yes_value, column: finished}", block))
     with pytest.raises(ConfigError, match=message):
@@ -131,7 +145,9 @@ def test_more_than_the_stated_share_excluded_is_not_usable(tiny_wave):
 
 def test_columns_with_data_that_nothing_uses_are_listed(tiny_wave):
     header = HEADER + ",Status,lastpage,empty"
-    tiny_wave.write(_csv("r1,1,1,1,4,3,1,0,,IP,3,", "r2,1,1,2,2,12,0,1,,IP,3,", "r3,1,1,3,8,0,0,0,,IP,3,", header=header))
+    tiny_wave.write(
+        _csv("r1,1,1,1,4,3,1,0,,IP,3,", "r2,1,1,2,2,12,0,1,,IP,3,", "r3,1,1,3,8,0,0,0,,IP,3,", header=header)
+    )
     res = validate_path(wave_id="9999")
     assert res.usable and res.unused_columns == ("Status", "lastpage")
     assert "columns with data that nothing uses (2): Status, lastpage" in format_report(res)
@@ -185,16 +201,32 @@ def test_wave_specific_codebooks_are_tracked_by_git():
 
 
 def test_the_tools_date_formats_are_read():
-    raw = pd.Series([
-        "2022-02-14 13:27:56", "2022-02-14T12:27:56Z", "44606.5610185185", "14-2-2022 13:27:56",
-        "2022/02/14 1:27:56 p.m. CET", "2022/02/14 1:27:56 PM GMT+1", "14/02/2022 13:27", "", None,
-    ])
+    raw = pd.Series(
+        [
+            "2022-02-14 13:27:56",
+            "2022-02-14T12:27:56Z",
+            "44606.5610185185",
+            "14-2-2022 13:27:56",
+            "2022/02/14 1:27:56 p.m. CET",
+            "2022/02/14 1:27:56 PM GMT+1",
+            "14/02/2022 13:27",
+            "",
+            None,
+        ]
+    )
     times, bad = read_times(raw)
     assert not bad.any()
     got = times.dt.strftime("%Y-%m-%d %H:%M").tolist()
     # naive times stay as written; times with a zone are UTC (13:27 CET = 12:27 UTC)
-    assert got[:7] == ["2022-02-14 13:27", "2022-02-14 12:27", "2022-02-14 13:27", "2022-02-14 13:27",
-                       "2022-02-14 12:27", "2022-02-14 12:27", "2022-02-14 13:27"]
+    assert got[:7] == [
+        "2022-02-14 13:27",
+        "2022-02-14 12:27",
+        "2022-02-14 13:27",
+        "2022-02-14 13:27",
+        "2022-02-14 12:27",
+        "2022-02-14 12:27",
+        "2022-02-14 13:27",
+    ]
     assert times.iloc[7:].isna().all()
     # an Excel serial: 44606 is 2022-02-14 (Excel's own DATE(2022,2,14))
     assert read_times(pd.Series([44606.0]))[0].iloc[0] == pd.Timestamp("2022-02-14")
@@ -206,10 +238,17 @@ def test_the_tools_date_formats_are_read():
 
 def test_an_unreadable_start_time_is_an_error_naming_column_and_value(tiny_wave):
     header = HEADER + ",start,end"
-    tiny_wave.write(_csv("r1,1,1,1,4,3,1,0,,2022-02-14 10:00:00,2022-02-14 10:09:00",
-                         "r2,1,1,2,2,12,0,1,,gisteren,2022-02-14 11:09:00",
-                         "r3,1,1,3,8,0,0,0,,2022-02-14 12:00:00,2022-02-14 12:10:00", header=header))
-    _yml(tiny_wave, TINY_WAVE_YML.replace("  consent: consent\n", "  consent: consent\n  started: start\n  ended: end\n"))
+    tiny_wave.write(
+        _csv(
+            "r1,1,1,1,4,3,1,0,,2022-02-14 10:00:00,2022-02-14 10:09:00",
+            "r2,1,1,2,2,12,0,1,,gisteren,2022-02-14 11:09:00",
+            "r3,1,1,3,8,0,0,0,,2022-02-14 12:00:00,2022-02-14 12:10:00",
+            header=header,
+        )
+    )
+    _yml(
+        tiny_wave, TINY_WAVE_YML.replace("  consent: consent\n", "  consent: consent\n  started: start\n  ended: end\n")
+    )
     err = validate_path(wave_id="9999").report.query("severity == 'error'")
     assert err[["row", "column", "value", "problem"]].values.tolist() == [[3, "start", "gisteren", "not_a_date"]]
 
@@ -231,11 +270,18 @@ def reversed_2021(tmp_path, monkeypatch):
     assert len(agree) >= 12  # the four space items, the aspects and the theme's agree items
     for c in agree:
         df[c] = df[c].map(lambda v: flip.get(int(v), v) if pd.notna(v) else v)
-        labels[c] = {**{flip[k]: v for k, v in labels[c].items() if k in flip},
-                     **{k: v for k, v in labels[c].items() if k not in flip}}
+        labels[c] = {
+            **{flip[k]: v for k, v in labels[c].items() if k in flip},
+            **{k: v for k, v in labels[c].items() if k not in flip},
+        }
     path = wave_dir / "peo2021_export.sav"
-    pyreadstat.write_sav(df, str(path), column_labels=dict(zip(meta.column_names, meta.column_labels)),
-                         variable_value_labels=labels, missing_ranges=meta.missing_ranges or None)
+    pyreadstat.write_sav(
+        df,
+        str(path),
+        column_labels=dict(zip(meta.column_names, meta.column_labels)),
+        variable_value_labels=labels,
+        missing_ranges=meta.missing_ranges or None,
+    )
     return wave_dir
 
 

@@ -54,11 +54,13 @@ def test_norm_label_ignores_case_space_quotes_and_trailing_punctuation():
 
 
 def test_label_text_is_matched_in_dutch_and_english(tiny_wave, validate_cli):
-    tiny_wave.write(_csv(
-        "r1,1,1,Gecertificeerde instelling,helemaal EENS.,3,1,0,",
-        "r2,1,1,Specialised youth care,\u201cStrongly disagree\u201d,4,0,1,",
-        "r3,1,1,Lokaal team, Weet niet ,5,0,0,",
-    ))
+    tiny_wave.write(
+        _csv(
+            "r1,1,1,Gecertificeerde instelling,helemaal EENS.,3,1,0,",
+            "r2,1,1,Specialised youth care,\u201cStrongly disagree\u201d,4,0,1,",
+            "r3,1,1,Lokaal team, Weet niet ,5,0,0,",
+        )
+    )
     res = _cleaned()
     r = res.respondents
     assert r["employer_type"].astype(str).tolist() == ["GI", "JZ", "LT"]
@@ -73,11 +75,13 @@ def test_label_text_is_matched_in_dutch_and_english(tiny_wave, validate_cli):
 
 
 def test_an_unmatched_label_is_an_error_naming_column_value_count_and_candidates(tiny_wave, validate_cli, run_cli):
-    tiny_wave.write(_csv(
-        "r1,1,1,1,Helemaal mee oneens,3,1,0,",
-        "r2,1,1,2,Helemaal mee oneens,4,0,1,",
-        "r3,1,1,3,Eens,5,0,0,",
-    ))
+    tiny_wave.write(
+        _csv(
+            "r1,1,1,1,Helemaal mee oneens,3,1,0,",
+            "r2,1,1,2,Helemaal mee oneens,4,0,1,",
+            "r3,1,1,3,Eens,5,0,0,",
+        )
+    )
     res = validate_path(wave_id="9999")
     assert not res.usable
     err = _errors(res)
@@ -95,9 +99,14 @@ def test_an_unmatched_label_is_an_error_naming_column_value_count_and_candidates
 
 
 def test_a_mapping_fixes_the_unmatched_label(tiny_wave):
-    tiny_wave.write(_csv("r1,1,1,1,Helemaal mee oneens,3,1,0,", "r2,1,1,2,Helemaal mee eens,4,0,1,", "r3,1,1,3,A4,5,0,0,"))
-    _config(tiny_wave, "answers:\n  scales:\n    agree5: {Helemaal mee oneens: 1, Helemaal mee eens: 5}\n"
-                       "  items:\n    ps_general: {A4: 4}\n")
+    tiny_wave.write(
+        _csv("r1,1,1,1,Helemaal mee oneens,3,1,0,", "r2,1,1,2,Helemaal mee eens,4,0,1,", "r3,1,1,3,A4,5,0,0,")
+    )
+    _config(
+        tiny_wave,
+        "answers:\n  scales:\n    agree5: {Helemaal mee oneens: 1, Helemaal mee eens: 5}\n"
+        "  items:\n    ps_general: {A4: 4}\n",
+    )
     r = _cleaned().respondents
     assert r["ps_general"].cat.codes.tolist() == [0, 4, 3]
 
@@ -190,8 +199,9 @@ def test_parse_joined_matches_labels_that_contain_the_separator():
     ],
 )
 def test_a_joined_multiple_choice_column(tiny_wave, cells, multi):
-    cb = tiny_wave.codebook.read_text(encoding="utf-8").replace("{code: 1, nl: Regels, en: Rules}",
-                                                                "{code: 1, nl: 'Regels, administratie', en: Rules}")
+    cb = tiny_wave.codebook.read_text(encoding="utf-8").replace(
+        "{code: 1, nl: Regels, en: Rules}", "{code: 1, nl: 'Regels, administratie', en: Rules}"
+    )
     if "Regels;" in cells[0]:
         cb = cb.replace("'Regels, administratie'", "Regels")
     tiny_wave.codebook.write_text(cb, encoding="utf-8")
@@ -230,14 +240,23 @@ def test_split_columns_with_other_chosen_values(tiny_wave, chosen, yes):
 
 
 def _write_sav(tiny_wave, labels: dict, ps_values: list) -> None:
-    df = pd.DataFrame({
-        "resp_id": ["r1", "r2", "r3"], "consent": [1.0] * 3, "finished": [1.0] * 3,
-        "employer_type": [1.0, 2.0, 3.0], "ps_general": ps_values, "years_experience": [3.0, 4.0, 5.0],
-        "causes_1": [1.0, 0.0, 0.0], "causes_2": [0.0, 1.0, 0.0], "remark": ["", "", ""],
-    })
+    df = pd.DataFrame(
+        {
+            "resp_id": ["r1", "r2", "r3"],
+            "consent": [1.0] * 3,
+            "finished": [1.0] * 3,
+            "employer_type": [1.0, 2.0, 3.0],
+            "ps_general": ps_values,
+            "years_experience": [3.0, 4.0, 5.0],
+            "causes_1": [1.0, 0.0, 0.0],
+            "causes_2": [0.0, 1.0, 0.0],
+            "remark": ["", "", ""],
+        }
+    )
     pyreadstat.write_sav(df, str(tiny_wave.dir / "export.sav"), variable_value_labels={"ps_general": labels})
-    tiny_wave.config.write_text(TINY_WAVE_YML.replace("export.csv\n  format: csv", "export.sav\n  format: sav"),
-                                encoding="utf-8")
+    tiny_wave.config.write_text(
+        TINY_WAVE_YML.replace("export.csv\n  format: csv", "export.sav\n  format: sav"), encoding="utf-8"
+    )
 
 
 REVERSED = {1: "Helemaal eens", 2: "Eens", 3: "Neutraal", 4: "Oneens", 5: "Helemaal oneens", 8: "Weet niet"}
@@ -259,7 +278,9 @@ def test_value_labels_that_contradict_the_codebook_are_refused(tiny_wave, run_cl
 
 def test_the_suggested_mapping_follows_the_labels(tiny_wave):
     _write_sav(tiny_wave, REVERSED, [1.0, 5.0, 2.0])
-    tiny_wave.config.write_text(tiny_wave.config.read_text() + "answers:\n  scales:\n    agree5: {1: 5, 2: 4, 4: 2, 5: 1}\n")
+    tiny_wave.config.write_text(
+        tiny_wave.config.read_text() + "answers:\n  scales:\n    agree5: {1: 5, 2: 4, 4: 2, 5: 1}\n"
+    )
     assert validate_path(wave_id="9999").usable
     assert _cleaned().respondents["ps_general"].astype(str).tolist() == ["Helemaal eens", "Helemaal oneens", "Eens"]
 
@@ -273,8 +294,15 @@ def test_a_value_with_its_own_label_is_an_unknown_code_with_a_suggestion(tiny_wa
 
 
 def test_two_raw_values_with_one_label_that_become_two_codes(tiny_wave):
-    labels = {1: "Helemaal oneens", 2: "Oneens", 3: "Neutraal", 4: "Eens", 5: "Helemaal eens", 6: "Weet niet",
-              8: "Weet niet"}
+    labels = {
+        1: "Helemaal oneens",
+        2: "Oneens",
+        3: "Neutraal",
+        4: "Eens",
+        5: "Helemaal eens",
+        6: "Weet niet",
+        8: "Weet niet",
+    }
     _write_sav(tiny_wave, labels, [1.0, 6.0, 8.0])
     tiny_wave.config.write_text(tiny_wave.config.read_text() + "answers:\n  items:\n    ps_general: {6: 3}\n")
     err = _errors(validate_path(wave_id="9999"))

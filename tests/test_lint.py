@@ -40,12 +40,17 @@ def _run_hooks(tmp_path: Path, files: dict[str, str | bytes]) -> subprocess.Comp
         path = repo / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-           "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
-    return subprocess.run([str(BIN / "pre-commit"), "run", "--all-files"], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(BIN / "pre-commit"), "run", "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _status(output: str) -> dict[str, str]:
@@ -77,12 +82,17 @@ def test_a_notebook_committed_with_outputs_fails_the_check(tmp_path):
 
 
 def test_lint_errors_private_keys_and_large_files_fail(tmp_path):
-    key = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEow\n-----END RSA " + "PRIVATE KEY-----\n"  # split: this file is scanned too
-    res = _run_hooks(tmp_path, {
-        "peo/unused.py": "import os\n",
-        "deploy/id_rsa": key,
-        "data/big.bin": b"\0" * (600 * 1024),
-    })
+    key = (
+        "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEow\n-----END RSA " + "PRIVATE KEY-----\n"
+    )  # split: this file is scanned too
+    res = _run_hooks(
+        tmp_path,
+        {
+            "peo/unused.py": "import os\n",
+            "deploy/id_rsa": key,
+            "data/big.bin": b"\0" * (600 * 1024),
+        },
+    )
     assert res.returncode != 0
     status = _status(res.stdout)
     assert status["lint Python (ruff check)"] == "Failed"

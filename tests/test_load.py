@@ -27,7 +27,9 @@ def test_comma_and_semicolon_give_the_same_frame(tmp_path):
     semi = tmp_path / "semi.csv"
     comma.write_text(TINY_CSV, encoding="utf-8")
     # a semicolon export whose values hold commas (Dutch decimal comma, a remark)
-    semi.write_text(TINY_CSV.replace(",", ";").replace("12.5", "12,5").replace("Te druk", "Te druk, echt"), encoding="utf-8")
+    semi.write_text(
+        TINY_CSV.replace(",", ";").replace("12.5", "12,5").replace("Te druk", "Te druk, echt"), encoding="utf-8"
+    )
     a = read_export(comma)
     b = read_export(semi)
     assert a.attrs["delimiter"] == ","
@@ -107,9 +109,17 @@ def test_explicit_delimiter_is_honoured_and_checked(tmp_path):
 
 def test_survey_tool_shape_with_three_header_rows(tmp_path):
     ids = HEADER.split(",")
-    texts = ["Respondent", "Toestemming", "Voltooid", "Bij welk type organisatie werkt u?",
-             "Ik heb genoeg professionele ruimte.", "Hoeveel jaar, ongeveer?", "Oorzaken - Regels",
-             "Oorzaken - Tijd", "Wilt u nog iets kwijt?"]
+    texts = [
+        "Respondent",
+        "Toestemming",
+        "Voltooid",
+        "Bij welk type organisatie werkt u?",
+        "Ik heb genoeg professionele ruimte.",
+        "Hoeveel jaar, ongeveer?",
+        "Oorzaken - Regels",
+        "Oorzaken - Tijd",
+        "Wilt u nog iets kwijt?",
+    ]
     imports = [json.dumps({"ImportId": f"QID{k}"}) for k in range(len(ids))]
     buf = io.StringIO()
     pd.DataFrame([texts, imports]).to_csv(buf, header=ids, index=False)
@@ -227,7 +237,7 @@ def test_is_yes_compares_loosely():
 
 
 def test_cli_truncated_last_row(tiny_wave, validate_cli):
-    p = tiny_wave.write(TINY_CSV[: TINY_CSV.rindex("r3,1,1,3") + len("r3,1,1,3")] )
+    p = tiny_wave.write(TINY_CSV[: TINY_CSV.rindex("r3,1,1,3") + len("r3,1,1,3")])
     code, text = validate_cli(str(p))
     assert code == 2
     assert str(p) in text

@@ -34,8 +34,14 @@ def _copy_root(tmp_path: Path) -> Path:
     root = tmp_path / "root"
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
     shutil.copytree(REPO / "codebooks", root / "codebooks")
-    res = subprocess.run([sys.executable, "-m", "peo", "clean", "--wave", "2022"], cwd=REPO, env=_env(root),
-                         capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [sys.executable, "-m", "peo", "clean", "--wave", "2022"],
+        cwd=REPO,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     return root
 
@@ -124,7 +130,11 @@ def test_notebook_runs_under_papermill(tmp_path):
     out = tmp_path / "out.ipynb"
     res = subprocess.run(
         [sys.executable, "-m", "papermill", str(NOTEBOOK), str(out), "-p", "wave", "2022", "--no-progress-bar"],
-        cwd=REPO, env=_env(root), capture_output=True, text=True, timeout=600,
+        cwd=REPO,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert res.returncode == 0, res.stdout + res.stderr
     assert _snapshot(root / "data" / "processed") == cleaned, "the notebook wrote into data/processed"
@@ -147,7 +157,11 @@ def test_notebook_runs_under_nbval(tmp_path):
     cleaned = _snapshot(root / "data" / "processed")
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", str(NOTEBOOK)],
-        cwd=REPO, env=_env(root), capture_output=True, text=True, timeout=600,
+        cwd=REPO,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert res.returncode == 0, res.stdout + res.stderr
     assert _snapshot(root / "data" / "processed") == cleaned

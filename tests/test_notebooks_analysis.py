@@ -188,17 +188,48 @@ def runs(tmp_path_factory):
         shutil.copy2(REPO / "notebooks" / f"{name}.ipynb", here / f"{name}.ipynb")
         (here / "empty").mkdir()
         target = here / f"{name}_{wave}_out.ipynb"
-        args = [py, "-m", "papermill", str(here / f"{name}.ipynb"), str(target), "-p", "wave",
-                "2022" if wave in (BAD_WAVE, INCOMPLETE) else wave, "-p", "package", str(here / "package"),
-                "--no-progress-bar", "--cwd", str(here)]
+        args = [
+            py,
+            "-m",
+            "papermill",
+            str(here / f"{name}.ipynb"),
+            str(target),
+            "-p",
+            "wave",
+            "2022" if wave in (BAD_WAVE, INCOMPLETE) else wave,
+            "-p",
+            "package",
+            str(here / "package"),
+            "--no-progress-bar",
+            "--cwd",
+            str(here),
+        ]
         return _run(args, {**env, "PEO_ROOT": str(here / "empty")}, here, target)
 
-    nbval = [py, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", "--rootdir", str(notebooks),
-             *[str(notebooks / f"{n}.ipynb") for n in NOTEBOOKS]]
+    nbval = [
+        py,
+        "-m",
+        "pytest",
+        "--nbval-lax",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--rootdir",
+        str(notebooks),
+        *[str(notebooks / f"{n}.ipynb") for n in NOTEBOOKS],
+    ]
     # Longest first, two at a time (the machine has two cores).
-    order = [("nbval", None), ("05_open_answers", "2022"), ("05_open_answers", "2023"), ("03_outcomes", "2022"),
-             ("02_professional_space", "2022"), ("04_theme", "2022"), ("04_theme", "2023"), ("04_theme", BAD_WAVE),
-             ("02_professional_space", INCOMPLETE)]
+    order = [
+        ("nbval", None),
+        ("05_open_answers", "2022"),
+        ("05_open_answers", "2023"),
+        ("03_outcomes", "2022"),
+        ("02_professional_space", "2022"),
+        ("04_theme", "2022"),
+        ("04_theme", "2023"),
+        ("04_theme", BAD_WAVE),
+        ("02_professional_space", INCOMPLETE),
+    ]
     with ThreadPoolExecutor(max_workers=2) as pool:
         for name, wave in order:
             if name == "nbval":
@@ -299,7 +330,7 @@ def test_unknown_item_type_gives_a_clear_message(runs):
 @pytest.mark.slow
 def test_chapter_notebooks_rerun_from_the_data_package_alone(runs):
     """Each run above had only the package and the notebook: no raw export, no processed personal data."""
-    for (name, wave) in RUNS:
+    for name, wave in RUNS:
         here = runs["isolated"] / f"{name}_{wave}"
         assert runs[(name, wave)].returncode == 0, runs[(name, wave)].output[-3000:]
         files = {p.relative_to(here).parts[0] for p in here.rglob("*")}

@@ -28,16 +28,39 @@ def _by_group() -> disclosure.ProtectedTable:
     rows = []
     for group, n, count in (("totaal", 60, 25), ("GI", 30, 12), ("JZ", 8, 3), ("LT", 22, 10)):
         for box, label, c in (("disagree", "(helemaal) oneens", count), ("rest", "overige antwoorden", n - count)):
-            rows.append({"item": "ps_relation", "item_label": "Relatie", "box": box, "box_label": label,
-                         "group": group, "n": n, "count": c, "share": c / n, "ci_low": 0.1, "ci_high": 0.9,
-                         "note": ""})
+            rows.append(
+                {
+                    "item": "ps_relation",
+                    "item_label": "Relatie",
+                    "box": box,
+                    "box_label": label,
+                    "group": group,
+                    "n": n,
+                    "count": c,
+                    "share": c / n,
+                    "ci_low": 0.1,
+                    "ci_high": 0.9,
+                    "note": "",
+                }
+            )
     return disclosure.protect(pd.DataFrame(rows), threshold=10, cells=("item", "box"), keep=("box_label",))
 
 
 def _tests() -> disclosure.ProtectedTable:
-    table = pd.DataFrame({"family": ["f", "f"], "item": ["ps_relation", "ps_needed"], "item_label": ["a", "b"],
-                          "test": ["chi2", "chi2"], "statistic": [3.5, 1.0], "df": [2.0, 2.0],
-                          "p_value": [0.17, 0.6], "p_holm": [0.34, 0.6], "n": [60, 9], "note": ["", "x"]})
+    table = pd.DataFrame(
+        {
+            "family": ["f", "f"],
+            "item": ["ps_relation", "ps_needed"],
+            "item_label": ["a", "b"],
+            "test": ["chi2", "chi2"],
+            "statistic": [3.5, 1.0],
+            "df": [2.0, 2.0],
+            "p_value": [0.17, 0.6],
+            "p_holm": [0.34, 0.6],
+            "n": [60, 9],
+            "note": ["", "x"],
+        }
+    )
     return disclosure.protect_rows(table, threshold=10, count_cols=("n",), group=None, by_employer_type=True)
 
 
@@ -53,9 +76,15 @@ def package(tmp_path) -> Path:
     quotes["t1"].to_csv(folder / "quotes_t1.csv", index=False, lineterminator="\n")
     (folder / "codebook").mkdir()
     shutil.copyfile(REPO / "codebooks" / "core.yml", folder / "codebook" / "1_core.yml")
-    kf = {"wave": "7777", "title": "PEO testmeting", "theme_nl": "Werkdruk", "synthetic": True, "threshold": 10,
-          "fieldwork": {"start": "2022-02-14", "end": None},
-          "response": {"received": 70, "analysed": 60, "by_group": {"GI": 30, "JZ": None, "LT": 22}}}
+    kf = {
+        "wave": "7777",
+        "title": "PEO testmeting",
+        "theme_nl": "Werkdruk",
+        "synthetic": True,
+        "threshold": 10,
+        "fieldwork": {"start": "2022-02-14", "end": None},
+        "response": {"received": 70, "analysed": 60, "by_group": {"GI": 30, "JZ": None, "LT": 22}},
+    }
     (folder / "key_figures.json").write_text(json.dumps(kf), encoding="utf-8")
     desc = datapackage(WAVE, tables, folder, quotes=quotes, codebooks=["codebook/1_core.yml"])
     (folder / "datapackage.json").write_text(json.dumps(desc, indent=2), encoding="utf-8")
@@ -99,8 +128,13 @@ def test_package_metadata_codebook_and_quotes(package):
     section = pkg.section()
     assert section.tables["space_tests"]["n"].isna().tolist() == [False, True]  # n = 9 hidden
     resource = next(r for r in _descriptor(package)["resources"] if r["path"] == "space_tests.csv")
-    assert resource["peo:protection"] == {"threshold": 10, "table_keys": ["item"], "group": None,
-                                          "count_columns": [], "respondent_columns": ["n"]}
+    assert resource["peo:protection"] == {
+        "threshold": 10,
+        "table_keys": ["item"],
+        "group": None,
+        "count_columns": [],
+        "respondent_columns": ["n"],
+    }
     assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
 
 

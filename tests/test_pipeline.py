@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 import pipeline_stand_ins
-from peo.pipeline import bookbuild, engine, progress, state, steps
+from peo.pipeline import bookbuild, cues, engine, progress, state, steps
 from peo.pipeline.steps import BOOK, EVERY, NOTEBOOK, PYTHON, Step, StepFailed
 
 TESTS = Path(__file__).resolve().parent
@@ -39,6 +39,7 @@ WAVE_YML = textwrap.dedent(
     completion: {{rule: every_row}}
     """
 )
+
 
 def codebook_text(title: str) -> str:
     """A valid (empty) codebook whose title the fake steps read."""
@@ -77,8 +78,13 @@ def write_notebook(path: Path, cells: list[str], *, parameters: str = 'wave = "2
 
 WAVE_STEPS = (
     Step("n1", NOTEBOOK, "notebooks/n1.ipynb", outputs=("data/processed/{wave}/n1.txt",)),
-    Step("results", PYTHON, pipeline_stand_ins.write_results, needs=("n1",),
-         outputs=("data/processed/{wave}/results.txt",)),
+    Step(
+        "results",
+        PYTHON,
+        pipeline_stand_ins.write_results,
+        needs=("n1",),
+        outputs=("data/processed/{wave}/results.txt",),
+    ),
     Step("n2", NOTEBOOK, "notebooks/n2.ipynb", needs=("results",)),
 )
 GLOBAL_STEPS = (
@@ -199,8 +205,15 @@ def test_default_steps_are_the_report(project):
     from peo.tables import results, trends
 
     names = [s.name for s in steps.WAVE_STEPS]
-    assert names == ["clean", "01_clean", "results", "02_professional_space", "03_outcomes", "04_theme",
-                     "05_open_answers"]
+    assert names == [
+        "clean",
+        "01_clean",
+        "results",
+        "02_professional_space",
+        "03_outcomes",
+        "04_theme",
+        "05_open_answers",
+    ]
     # Python steps are the functions themselves; the runner gets their module and name.
     assert steps.WAVE_STEPS[0].target is cleaning.clean_wave
     assert steps.WAVE_STEPS[0].ref == "peo.pipeline.cleaning.clean_wave"
@@ -275,7 +288,11 @@ def test_build_reruns_only_what_changed(project):
     report, _ = project.build()
     assert report.ok
     assert ran(project.last_build()) == {
-        ("2001", "n1"), ("2001", "results"), ("2001", "n2"), (None, "trends"), (None, "book")
+        ("2001", "n1"),
+        ("2001", "results"),
+        ("2001", "n2"),
+        (None, "trends"),
+        (None, "book"),
     }
     assert project.html() == "book build 2"
 
@@ -314,9 +331,14 @@ def test_a_failing_notebook_is_loud_and_leaves_the_book_intact(project, monkeypa
     nb = nbformat.read(failed, as_version=4)
     assert any(o.get("ename") == "KeyError" for c in nb.cells for o in c.get("outputs", []))
     assert statuses(project.last_build()) == {
-        ("2001", "n1"): "ran", ("2001", "results"): "ran", ("2001", "n2"): "ran",
-        ("2002", "n1"): "ran", ("2002", "results"): "ran", ("2002", "n2"): "failed",
-        (None, "trends"): "blocked", (None, "book"): "blocked",
+        ("2001", "n1"): "ran",
+        ("2001", "results"): "ran",
+        ("2001", "n2"): "ran",
+        ("2002", "n1"): "ran",
+        ("2002", "results"): "ran",
+        ("2002", "n2"): "failed",
+        (None, "trends"): "blocked",
+        (None, "book"): "blocked",
     }
     # The other wave finished and was published; the failing one published nothing.
     assert (project.root / "book" / "waves" / "2001" / "n2.ipynb").is_file()
@@ -387,10 +409,14 @@ def test_a_failing_python_step_is_named_with_its_message(project):
     assert not report.ok
     [message] = report.failures
     assert message.startswith(
-        "Wave 2001, step results (pipeline_stand_ins.write_results): wave 2001: the codebook says broken")
+        "Wave 2001, step results (pipeline_stand_ins.write_results): wave 2001: the codebook says broken"
+    )
     assert "build/logs/2001/results.log" in message
-    assert statuses(report.records) == {("2001", "results"): "failed", ("2002", "results"): "ran",
-                                        (None, "book"): "blocked"}
+    assert statuses(report.records) == {
+        ("2001", "results"): "failed",
+        ("2002", "results"): "ran",
+        (None, "book"): "blocked",
+    }
 
 
 def test_a_failing_book_build_keeps_the_previous_book(project, monkeypatch):
@@ -406,12 +432,16 @@ def test_a_failing_book_build_keeps_the_previous_book(project, monkeypatch):
     (project.root / "book" / "intro.md").write_text("# Intro, changed\n")  # a book source: only the book reruns
     report, _ = project.build(wave_steps=PY_WAVE_STEPS, global_steps=PY_GLOBAL_STEPS)
     assert not report.ok
-    assert statuses(report.records) == {("2001", "results"): "skipped", ("2002", "results"): "skipped",
-                                        (None, "book"): "failed"}
+    assert statuses(report.records) == {
+        ("2001", "results"): "skipped",
+        ("2002", "results"): "skipped",
+        (None, "book"): "failed",
+    }
     assert report.failures[0].startswith("Book: jupyter-book build failed")
     assert "was left as it was" in report.failures[0]
     assert project.html() == "book build 1"
     assert (project.root / "build" / "book-staging" / "reports" / "page.log").is_file()  # kept for inspection
+
     # Fixed: the book is built and swapped in.
     def fixed(book_dir, output_dir, log):
         (output_dir / "_build" / "html").mkdir(parents=True)
@@ -525,8 +555,11 @@ def test_an_unchanged_build_is_decided_from_the_snapshot_alone(project, monkeypa
 
     monkeypatch.setattr(engine, "_full_build", no_full_build)
     report, out = project.build(**kw)
-    assert statuses(report.records) == {("2001", "results"): "skipped", ("2002", "results"): "skipped",
-                                        (None, "book"): "skipped"}
+    assert statuses(report.records) == {
+        ("2001", "results"): "skipped",
+        ("2002", "results"): "skipped",
+        (None, "book"): "skipped",
+    }
     assert out.count("skipped (unchanged)") == 3
     assert "2001: codebooks " in out and "codebook.yml" in out  # as the full build says
     assert project.last_build() == report.records
@@ -538,10 +571,21 @@ def test_an_unchanged_build_is_decided_from_the_snapshot_alone(project, monkeypa
         project.build(**kw)
 
 
-@pytest.mark.parametrize("change", [
-    "raw file", "new file in a wave folder", "new shared codebook", "lock", "book source", "peo source",
-    "missing output", "other steps", "new wave folder", "forced",
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "raw file",
+        "new file in a wave folder",
+        "new shared codebook",
+        "lock",
+        "book source",
+        "peo source",
+        "missing output",
+        "other steps",
+        "new wave folder",
+        "forced",
+    ],
+)
 def test_the_snapshot_notices_every_input_of_the_fingerprints(project, change):
     kw = {"wave_steps": PY_WAVE_STEPS, "global_steps": PY_GLOBAL_STEPS}
     project.build(**kw)
@@ -565,7 +609,7 @@ def test_the_snapshot_notices_every_input_of_the_fingerprints(project, change):
         (project.root / "data" / "raw" / "2003").mkdir()
     saved = state.load_state(project.root / "build" / "state.json")
     key = engine._steps_key(kw["wave_steps"], kw["global_steps"])
-    before = state.unchanged(project.root, saved["snapshot"], saved["steps"], steps=key, book=True, waves=None)
+    before = cues.unchanged(project.root, saved["snapshot"], saved["steps"], steps=key, book=True, waves=None)
     if change == "forced":
         assert before is not None
         report, _ = project.build(force=True, **kw)

@@ -258,8 +258,12 @@ def test_likert_draws_a_table_protected_by_peo_disclosure(cb):
     from peo.tables import disclosure
 
     # LT has empty cells (zeros are disclosive) on ps_general only
-    dist = dist_table(cb, groups=("totaal", "GI", "LT"), items=["ps_general", "ps_relation"],
-                      special={("LT", "ps_general"): [0, 0, 3, 20, 26]})
+    dist = dist_table(
+        cb,
+        groups=("totaal", "GI", "LT"),
+        items=["ps_general", "ps_relation"],
+        special={("LT", "ps_general"): [0, 0, 3, 20, 26]},
+    )
     protected = disclosure.protect(dist.drop(columns="suppressed"))
     hidden = protected.groupby(["group", "item"])["suppressed"].any()
     assert hidden["LT", "ps_general"]
@@ -351,7 +355,10 @@ def test_shares_by_group_bars_intervals_and_n(cb):
         ax = fig.axes[1]
         assert len(ax.patches) == 4
         assert [t.get_text() for t in ax.get_yticklabels()] == [
-            "Totaal (n = 148)", "GI (n = 50)", "JZ (n = 49)", "LT (n = 49)",
+            "Totaal (n = 148)",
+            "GI (n = 50)",
+            "JZ (n = 49)",
+            "LT (n = 49)",
         ]
         assert title(ax) == "Ruimte voor de relatie met cliënten: (helemaal) oneens"
         assert ax.get_xlim() == (0.0, 100.0)
@@ -410,9 +417,18 @@ def space_table(suppress=None) -> pd.DataFrame:
             lo, hi = wilson(c, n)
             sup = suppress == (oc, lv)
             rows.append(
-                {"space_level": lv, "outcome": oc, "outcome_label": label, "box_label": box, "n": n,
-                 "count": np.nan if sup else c, "share": np.nan if sup else c / n,
-                 "ci_low": np.nan if sup else lo, "ci_high": np.nan if sup else hi, "suppressed": sup}
+                {
+                    "space_level": lv,
+                    "outcome": oc,
+                    "outcome_label": label,
+                    "box_label": box,
+                    "n": n,
+                    "count": np.nan if sup else c,
+                    "share": np.nan if sup else c / n,
+                    "ci_low": np.nan if sup else lo,
+                    "ci_high": np.nan if sup else hi,
+                    "suppressed": sup,
+                }
             )
     df = pd.DataFrame(rows)
     df["space_level"] = pd.Categorical(df["space_level"], categories=levels, ordered=True)
@@ -424,7 +440,8 @@ def test_outcomes_by_space_one_panel_per_outcome():
     try:
         assert len(fig.axes) == 3
         assert [title(ax) for ax in fig.axes] == [
-            "Werkplezier: (heel) veel", "Ervaren werkdruk: (veel) te hoog",
+            "Werkplezier: (heel) veel",
+            "Ervaren werkdruk: (veel) te hoog",
             "Over een jaar nog in de jeugdhulp: (waarschijnlijk) wel",
         ]
         ax = fig.axes[0]
@@ -464,9 +481,21 @@ def multi_table(cb_theme) -> pd.DataFrame:
         for c in it.response_scale.codes:
             k = round(chosen[c.code] * n * (0.9 if g == "GI" else 1.0))
             lo, hi = wilson(k, n)
-            rows.append({"item": it.id, "item_label": it.short_nl, "answer_code": c.code, "answer_label": c.nl,
-                         "group": g, "n": n, "count": k, "share": k / n, "ci_low": lo, "ci_high": hi,
-                         "suppressed": g == "LT"})
+            rows.append(
+                {
+                    "item": it.id,
+                    "item_label": it.short_nl,
+                    "answer_code": c.code,
+                    "answer_label": c.nl,
+                    "group": g,
+                    "n": n,
+                    "count": k,
+                    "share": k / n,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "suppressed": g == "LT",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -483,8 +512,13 @@ def test_multi_choice_sorted_by_share_one_panel_per_group(cb, cb_theme):
         ax = fig.axes[0]
         assert len(ax.patches) == 5
         order = [t.get_text() for t in ax.get_yticklabels()]
-        assert order == ["Te hoge caseload", "Personeelstekort in het team", "Te weinig tijd per cliënt",
-                         "Regels en administratie", "Wachtlijsten"]
+        assert order == [
+            "Te hoge caseload",
+            "Personeelstekort in het team",
+            "Te weinig tijd per cliënt",
+            "Regels en administratie",
+            "Wachtlijsten",
+        ]
         by_y = sorted(ax.patches, key=lambda r: r.get_y())
         widths = [r.get_width() for r in by_y]
         assert widths == sorted(widths, reverse=True)
@@ -501,9 +535,14 @@ def test_multi_choice_sorted_by_share_one_panel_per_group(cb, cb_theme):
 
 def test_theme_bars_counts_and_shares():
     table = pd.DataFrame(
-        {"theme": ["admin", "caseload", "reflectie"],
-         "theme_label": ["Minder administratie", "Kleinere caseload", "Meer tijd voor reflectie"],
-         "group": "totaal", "n": 90, "count": [30, 41, 12], "share": [30 / 90, 41 / 90, 12 / 90]}
+        {
+            "theme": ["admin", "caseload", "reflectie"],
+            "theme_label": ["Minder administratie", "Kleinere caseload", "Meer tijd voor reflectie"],
+            "group": "totaal",
+            "n": 90,
+            "count": [30, 41, 12],
+            "share": [30 / 90, 41 / 90, 12 / 90],
+        }
     )
     fig = plots.theme_bars(table, title="Thema's")
     try:

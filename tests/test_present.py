@@ -62,8 +62,22 @@ def _headline_table(**over) -> pd.DataFrame:
     df["box_label"] = df["box"].map({"disagree": "(helemaal) oneens", "rest": "overige antwoorden"})
     df["note"] = ""
     # the column order of peo.tables.likert.likert_tables
-    df = df[["item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high", "note",
-             "suppressed"]]
+    df = df[
+        [
+            "item",
+            "item_label",
+            "box",
+            "box_label",
+            "group",
+            "n",
+            "count",
+            "share",
+            "ci_low",
+            "ci_high",
+            "note",
+            "suppressed",
+        ]
+    ]
     for k, v in over.items():
         df[k] = v
     return df
@@ -74,8 +88,15 @@ def _headline_table(**over) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     ("p", "text"),
-    [(0.0004, "< 0,001"), (0.001, "0,001"), (0.04949, "0,049"), (0.0495, "0,050"), (1.0, "1,000"),
-     (float("nan"), "–"), (None, "–")],
+    [
+        (0.0004, "< 0,001"),
+        (0.001, "0,001"),
+        (0.04949, "0,049"),
+        (0.0495, "0,050"),
+        (1.0, "1,000"),
+        (float("nan"), "–"),
+        (None, "–"),
+    ],
 )
 def test_format_p(p, text):
     assert present.format_p(p) == text
@@ -118,12 +139,21 @@ def test_reader_table_formats_for_readers_and_hides_suppressed_cells():
     assert list(f.columns) == ["Vraag", "Antwoord", "Groep", "n", "Aantal", "Percentage", "95%-interval"]
     # ids, flags and the empty note column are not shown
     assert not {"item", "box", "suppressed", "note"} & set(f.columns)
-    assert f.loc[0].tolist() == ["Ruimte voor de relatie met cliënten", "(helemaal) oneens", "Totaal", "148", "71",
-                                 "48%", "40–56%"]
+    assert f.loc[0].tolist() == [
+        "Ruimte voor de relatie met cliënten",
+        "(helemaal) oneens",
+        "Totaal",
+        "148",
+        "71",
+        "48%",
+        "40–56%",
+    ]
     # a hidden cell shows no number; n (not hidden) is shown
     assert f.loc[2, ["Aantal", "Percentage", "95%-interval"]].tolist() == ["–", "–", "–"]
     assert f.loc[2, "n"] == "12"
-    assert t.footnotes == ("– te weinig respondenten (minder dan 10); het aantal en het percentage worden niet getoond.",)
+    assert t.footnotes == (
+        "– te weinig respondenten (minder dan 10); het aantal en het percentage worden niet getoond.",
+    )
     assert "minder dan 10" in t._repr_html_() and "<table" in t._repr_html_()
 
 
@@ -139,8 +169,15 @@ def test_reader_table_rounds_half_up_only_for_display():
 
 def test_reader_table_takes_the_threshold_from_a_protected_table():
     raw = pd.DataFrame(
-        {"item": "q", "item_label": "Vraag q", "group": "totaal", "answer_code": [1, 2, 3],
-         "answer_label": ["oneens", "neutraal", "eens"], "n": 60, "count": [3, 20, 37]}
+        {
+            "item": "q",
+            "item_label": "Vraag q",
+            "group": "totaal",
+            "answer_code": [1, 2, 3],
+            "answer_label": ["oneens", "neutraal", "eens"],
+            "n": 60,
+            "count": [3, 20, 37],
+        }
     )
     raw["share"] = raw["count"] / raw["n"]
     protected = disclosure.protect(raw, threshold=5)
@@ -153,24 +190,72 @@ def test_reader_table_takes_the_threshold_from_a_protected_table():
 
 def test_reader_table_statistics_columns():
     tests = pd.DataFrame(
-        {"family": "f", "item": "a", "item_label": "Vraag a", "test": ["chi2", "kruskal"], "statistic": [8.7932, 14.6895],
-         "df": [2.0, 2.0], "p_value": [0.01232, 0.000646], "effect": ["cramers_v", "epsilon_squared"],
-         "effect_size": [0.24375, 0.09993], "n": 148, "note": ["samengevoegd", ""], "p_holm": [0.04928, 0.00388],
-         "suppressed": False}
+        {
+            "family": "f",
+            "item": "a",
+            "item_label": "Vraag a",
+            "test": ["chi2", "kruskal"],
+            "statistic": [8.7932, 14.6895],
+            "df": [2.0, 2.0],
+            "p_value": [0.01232, 0.000646],
+            "effect": ["cramers_v", "epsilon_squared"],
+            "effect_size": [0.24375, 0.09993],
+            "n": 148,
+            "note": ["samengevoegd", ""],
+            "p_holm": [0.04928, 0.00388],
+            "suppressed": False,
+        }
     )
     f = present.reader_table(tests).frame
-    assert list(f.columns) == ["Vraag", "Toets", "Toetsgrootheid", "Vrijheidsgraden", "p", "p (Holm)", "Effectmaat",
-                               "Effectgrootte", "n", "Opmerking"]
-    assert f.loc[0].tolist() == ["Vraag a", "chi-kwadraat", "8,79", "2", "0,012", "0,049", "Cramér's V", "0,24",
-                                 "148", "samengevoegd"]
-    assert f.loc[1, ["Toets", "p", "p (Holm)", "Effectmaat"]].tolist() == ["Kruskal-Wallis", "< 0,001", "0,004",
-                                                                          "epsilon²"]
+    assert list(f.columns) == [
+        "Vraag",
+        "Toets",
+        "Toetsgrootheid",
+        "Vrijheidsgraden",
+        "p",
+        "p (Holm)",
+        "Effectmaat",
+        "Effectgrootte",
+        "n",
+        "Opmerking",
+    ]
+    assert f.loc[0].tolist() == [
+        "Vraag a",
+        "chi-kwadraat",
+        "8,79",
+        "2",
+        "0,012",
+        "0,049",
+        "Cramér's V",
+        "0,24",
+        "148",
+        "samengevoegd",
+    ]
+    assert f.loc[1, ["Toets", "p", "p (Holm)", "Effectmaat"]].tolist() == [
+        "Kruskal-Wallis",
+        "< 0,001",
+        "0,004",
+        "epsilon²",
+    ]
 
 
 def test_reader_table_shows_a_warning_column_only_when_it_says_something():
-    base = {"outcome": "stay", "outcome_label": "Blijven", "box": "stays", "box_label": "wel", "term": "space",
-            "term_label": "Ruimte", "kind": "predictor", "estimate": 0.776, "odds_ratio": 2.1727, "ci_low": 1.2108,
-            "ci_high": 3.8986, "p_value": 0.0093, "n": 150, "suppressed": False}
+    base = {
+        "outcome": "stay",
+        "outcome_label": "Blijven",
+        "box": "stays",
+        "box_label": "wel",
+        "term": "space",
+        "term_label": "Ruimte",
+        "kind": "predictor",
+        "estimate": 0.776,
+        "odds_ratio": 2.1727,
+        "ci_low": 1.2108,
+        "ci_high": 3.8986,
+        "p_value": 0.0093,
+        "n": 150,
+        "suppressed": False,
+    }
     quiet = present.reader_table(pd.DataFrame([{**base, "warning": ""}])).frame
     assert "Waarschuwing" not in quiet.columns
     assert quiet.loc[0, "95%-interval"] == "1,21 tot 3,90" and quiet.loc[0, "Odds ratio"] == "2,17"
@@ -186,17 +271,28 @@ def test_reader_table_unknown_column_is_a_peo_error():
 def test_group_table_is_wide_with_group_names_from_the_codebook(core):
     t = present.group_table(_headline_table(), codebook=core)
     assert list(t.frame.columns) == ["Vraag", "Antwoord", "Totaal", "Gecertificeerde instelling (GI)"]
-    assert t.frame.loc[0].tolist() == ["Ruimte voor de relatie met cliënten", "(helemaal) oneens",
-                                       "48% (40–56%; n = 148)", "–"]
+    assert t.frame.loc[0].tolist() == [
+        "Ruimte voor de relatie met cliënten",
+        "(helemaal) oneens",
+        "48% (40–56%; n = 148)",
+        "–",
+    ]
     assert len(t.frame) == 1  # the rest box is not repeated
     assert t.footnotes  # a hidden cell: the footnote says why
 
 
 def test_distribution_table_and_no_valid_answers():
     dist = pd.DataFrame(
-        {"item": ["a", "a", "b", "b"], "item_label": ["Vraag a", "Vraag a", "Vraag b", "Vraag b"], "group": "totaal",
-         "answer_label": ["oneens", "eens", "oneens", "eens"], "n": [40, 40, 0, 0], "count": [12, 28, 0, 0],
-         "share": [0.3, 0.7, None, None], "suppressed": False}
+        {
+            "item": ["a", "a", "b", "b"],
+            "item_label": ["Vraag a", "Vraag a", "Vraag b", "Vraag b"],
+            "group": "totaal",
+            "answer_label": ["oneens", "eens", "oneens", "eens"],
+            "n": [40, 40, 0, 0],
+            "count": [12, 28, 0, 0],
+            "share": [0.3, 0.7, None, None],
+            "suppressed": False,
+        }
     )
     t = present.distribution_table(dist)
     assert t.frame.to_dict("records") == [
@@ -209,9 +305,15 @@ def test_distribution_table_and_no_valid_answers():
 
 def test_choice_table_has_an_n_row():
     table = pd.DataFrame(
-        {"theme": ["x", "x", "y", "y"], "theme_label": ["X", "X", "Y", "Y"], "group": ["totaal", "GI"] * 2,
-         "n": [101, 36] * 2, "count": [26, 11, 30, None], "share": [26 / 101, 11 / 36, 30 / 101, None],
-         "suppressed": [False, False, False, True]}
+        {
+            "theme": ["x", "x", "y", "y"],
+            "theme_label": ["X", "X", "Y", "Y"],
+            "group": ["totaal", "GI"] * 2,
+            "n": [101, 36] * 2,
+            "count": [26, 11, 30, None],
+            "share": [26 / 101, 11 / 36, 30 / 101, None],
+            "suppressed": [False, False, False, True],
+        }
     )
     f = present.choice_table(table, threshold=10).frame
     assert f.to_dict("records") == [
@@ -275,7 +377,10 @@ def test_show_figure_displays_html_once_and_closes_the_figure(monkeypatch):
 
 KEY_FIGURES = {
     "figures": [
-        {"item": "ps_relation", "statement_nl": "bijna de helft (48%) van de professionals mist *ruimte* (71 van 148)."},
+        {
+            "item": "ps_relation",
+            "statement_nl": "bijna de helft (48%) van de professionals mist *ruimte* (71 van 148).",
+        },
         {"item": "work_pleasure", "statement_nl": "ongeveer de helft (50%) heeft plezier."},
     ],
     "differences": [{"item": "ps_relation", "statement_nl": "Medewerkers van GI antwoorden het vaakst oneens (64%)."}],
@@ -290,8 +395,10 @@ def test_key_statements_select_items_and_escape():
         "- Medewerkers van GI antwoorden het vaakst oneens (64%).",
     ]
     outcomes = _md_text(present.key_statements(KEY_FIGURES, pd.DataFrame({"item": ["work_pleasure"]})))
-    assert outcomes.splitlines() == ["- Ongeveer de helft (50%) heeft plezier.",
-                                     "- Wie meer ruimte ervaart, heeft vaker plezier."]
+    assert outcomes.splitlines() == [
+        "- Ongeveer de helft (50%) heeft plezier.",
+        "- Wie meer ruimte ervaart, heeft vaker plezier.",
+    ]
 
 
 def test_headline_statements_never_state_a_hidden_number():
@@ -305,23 +412,43 @@ def test_headline_statements_never_state_a_hidden_number():
 
 def test_tests_summary_uses_holm_p_values():
     tests = pd.DataFrame(
-        {"family": "fam", "item": ["a", "a", "b", "b", "c", "c"], "item_label": ["A", "A", "B", "B", "C", "C"],
-         "test": ["chi2", "kruskal"] * 3, "p_value": [0.01, 0.02, 0.03, 0.2, 0.001, 0.002],
-         "p_holm": [0.049, 0.06, 0.09, 0.4, None, None], "effect": ["cramers_v", "epsilon_squared"] * 3,
-         "effect_size": [0.24, 0.1, 0.2, 0.01, None, None], "suppressed": [False] * 4 + [True] * 2}
+        {
+            "family": "fam",
+            "item": ["a", "a", "b", "b", "c", "c"],
+            "item_label": ["A", "A", "B", "B", "C", "C"],
+            "test": ["chi2", "kruskal"] * 3,
+            "p_value": [0.01, 0.02, 0.03, 0.2, 0.001, 0.002],
+            "p_holm": [0.049, 0.06, 0.09, 0.4, None, None],
+            "effect": ["cramers_v", "epsilon_squared"] * 3,
+            "effect_size": [0.24, 0.1, 0.2, 0.01, None, None],
+            "suppressed": [False] * 4 + [True] * 2,
+        }
     )
     lines = _md_text(present.tests_summary(tests)).splitlines()
     assert lines[0] == "- Holm-correctie binnen de familie 'fam' (4 toetsen)."
-    assert lines[1].startswith("- Verschil tussen de typen werkgevers") and ": A (chi-kwadraat: p (Holm) = 0,049" in lines[1]
+    assert (
+        lines[1].startswith("- Verschil tussen de typen werkgevers")
+        and ": A (chi-kwadraat: p (Holm) = 0,049" in lines[1]
+    )
     assert "B" not in lines[1]
     assert lines[2] == "- Geen verschil aangetoond: B."
     assert lines[3] == "- Niet getoond (te weinig respondenten): C."
 
 
 def test_odds_statement_states_the_warning_and_never_a_hidden_number():
-    row = {"outcome_label": "Blijven", "box_label": "wel", "term_label": "Ruimte", "kind": "predictor",
-           "odds_ratio": 2.1727, "ci_low": 1.2108, "ci_high": 3.8986, "p_value": 0.0093, "n": 150,
-           "warning": "", "suppressed": False}
+    row = {
+        "outcome_label": "Blijven",
+        "box_label": "wel",
+        "term_label": "Ruimte",
+        "kind": "predictor",
+        "odds_ratio": 2.1727,
+        "ci_low": 1.2108,
+        "ci_high": 3.8986,
+        "p_value": 0.0093,
+        "n": 150,
+        "warning": "",
+        "suppressed": False,
+    }
     text = _md_text(present.odds_statement(pd.DataFrame([row])))
     assert "2,17 keer zo groot (95%-interval 1,21 tot 3,90; p = 0,009; n = 150)" in text
     assert "samenhang, geen bewezen oorzaak" in text
@@ -334,25 +461,48 @@ def test_odds_statement_states_the_warning_and_never_a_hidden_number():
 
 def test_by_space_and_reliability_statements():
     by_space = pd.DataFrame(
-        {"outcome": "w", "outcome_label": "Werkplezier", "box_label": "(heel) veel",
-         "space_level": ["weinig", "veel"], "share": [0.2609, None], "suppressed": [False, True]}
+        {
+            "outcome": "w",
+            "outcome_label": "Werkplezier",
+            "box_label": "(heel) veel",
+            "space_level": ["weinig", "veel"],
+            "share": [0.2609, None],
+            "suppressed": [False, True],
+        }
     )
     assert _md_text(present.by_space_statements(by_space)) == (
         "- Werkplezier, aandeel '(heel) veel': weinig 26%, veel te weinig respondenten."
     )
-    rel = pd.DataFrame({"construct_label": "Ruimte", "k": 4, "n": 147, "alpha": 0.72652, "alpha_ci_low": 0.64645,
-                        "alpha_ci_high": 0.79219, "omega": 0.73035, "suppressed": False}, index=[0])
+    rel = pd.DataFrame(
+        {
+            "construct_label": "Ruimte",
+            "k": 4,
+            "n": 147,
+            "alpha": 0.72652,
+            "alpha_ci_low": 0.64645,
+            "alpha_ci_high": 0.79219,
+            "omega": 0.73035,
+            "suppressed": False,
+        },
+        index=[0],
+    )
     assert _md_text(present.reliability_statements(rel)) == (
         "- Ruimte (4 vragen, n = 147): Cronbachs alfa 0,73 (95%-interval 0,65 tot 0,79), McDonalds omega 0,73."
     )
 
 
 def test_wave_summary_hides_small_groups(core):
-    wave = SimpleNamespace(title="PEO test_meting", fieldwork_start=dt.date(2022, 2, 14),
-                           fieldwork_end=dt.date(2022, 4, 1), theme_nl="Werkdruk", synthetic=True)
+    wave = SimpleNamespace(
+        title="PEO test_meting",
+        fieldwork_start=dt.date(2022, 2, 14),
+        fieldwork_end=dt.date(2022, 4, 1),
+        theme_nl="Werkdruk",
+        synthetic=True,
+    )
     # as a data package has them (key_figures.json): a group below the threshold is None
-    data = SimpleNamespace(wave=wave, codebook=core, group_counts={"GI": 12, "JZ": None, "LT": 20}, n_analysed=35,
-                           threshold=10)
+    data = SimpleNamespace(
+        wave=wave, codebook=core, group_counts={"GI": 12, "JZ": None, "LT": 20}, n_analysed=35, threshold=10
+    )
     text = _md_text(present.wave_summary(data, with_theme=True))
     assert "**PEO test\\_meting**" in text
     assert "14 februari tot en met 1 april 2022" in text
@@ -362,8 +512,12 @@ def test_wave_summary_hides_small_groups(core):
 
 def test_items_by_scale(core):
     table = pd.DataFrame({"item": ["stay", "work_pleasure", "workload", "ps_general", "ps_relation"]})
-    assert present.items_by_scale(table, core) == [["ps_general", "ps_relation"], ["work_pleasure"], ["workload"],
-                                                   ["stay"]]
+    assert present.items_by_scale(table, core) == [
+        ["ps_general", "ps_relation"],
+        ["work_pleasure"],
+        ["workload"],
+        ["stay"],
+    ]
     with pytest.raises(CodebookError, match="not in the codebook"):
         present.items_by_scale(pd.DataFrame({"item": ["nope"]}), core)
 
@@ -373,8 +527,11 @@ def test_items_by_scale(core):
 
 def test_quotes_markdown_are_escaped_block_quotes():
     quotes = pd.DataFrame(
-        {"theme": ["a", "a", "b"], "theme_label": ["Thema *A*", "Thema *A*", "Thema B"],
-         "quote": ["Minder regels &amp; meer [PERSOON-1].", "&lt;script&gt;x&lt;/script&gt; **hard**", "Verborgen"]}
+        {
+            "theme": ["a", "a", "b"],
+            "theme_label": ["Thema *A*", "Thema *A*", "Thema B"],
+            "quote": ["Minder regels &amp; meer [PERSOON-1].", "&lt;script&gt;x&lt;/script&gt; **hard**", "Verborgen"],
+        }
     )
     md = _md_text(present.quotes_markdown(quotes, hide_themes=["b"]))
     rendered = MD.render(md)
@@ -406,8 +563,15 @@ def test_theme_parts_reject_an_item_type_they_cannot_show(core):
 def test_theme_parts_without_theme_items_or_with_open_items_only(core):
     none = present.theme_parts(Section(codebook=core), core)
     assert len(none) == 1 and "geen themamodule" in _md_text(none[0])
-    open_item = dataclasses.replace(core.item("ps_general"), id="t_open", role="theme", type="open",
-                                    response_scale=None, short_nl="Opmerking", text_nl="Wilt u nog iets kwijt?")
+    open_item = dataclasses.replace(
+        core.item("ps_general"),
+        id="t_open",
+        role="theme",
+        type="open",
+        response_scale=None,
+        short_nl="Opmerking",
+        text_nl="Wilt u nog iets kwijt?",
+    )
     cb = dataclasses.replace(core, items=(*core.items, open_item))
     parts = present.theme_parts(Section(codebook=cb), cb)
     assert len(parts) == 1

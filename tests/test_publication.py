@@ -64,8 +64,14 @@ CLEAN_KEY_FIGURES = {
     "fieldwork": {"start": "2022-02-14", "end": "2022-04-01"},
     "response": {"received": 169, "analysed": 150, "by_group": {"GI": 50, "JZ": 50, "LT": 50}},
     "figures": [
-        {"id": "ps_general.agree.totaal", "group": "totaal", "n": 150, "count": 135, "share": 0.9,
-         "statement_nl": "9 op de 10 (90%) van de professionals vindt ..."},
+        {
+            "id": "ps_general.agree.totaal",
+            "group": "totaal",
+            "n": 150,
+            "count": 135,
+            "share": 0.9,
+            "statement_nl": "9 op de 10 (90%) van de professionals vindt ...",
+        },
     ],
 }
 
@@ -79,14 +85,19 @@ def _dataframe_html(rows: list[tuple[str, int, int]], index_name: str | None = N
     return f'<div><table class="dataframe">{head}<tbody>{body}</tbody></table></div>'
 
 
-def _notebook(markdown: str = "# Uitkomsten\n\nIn Den Haag en omgeving.", stream: str = "n = 150\n",
-              html_rows=(("GI", 50, 45), ("totaal", 150, 135)), index_name: str | None = None) -> str:
+def _notebook(
+    markdown: str = "# Uitkomsten\n\nIn Den Haag en omgeving.",
+    stream: str = "n = 150\n",
+    html_rows=(("GI", 50, 45), ("totaal", 150, 135)),
+    index_name: str | None = None,
+) -> str:
     nb = nbformat.v4.new_notebook()
     code = nbformat.v4.new_code_cell("tabel = uitkomsten(data)\ntabel", execution_count=1)
     code.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text=stream),
         nbformat.v4.new_output(
-            "execute_result", execution_count=1,
+            "execute_result",
+            execution_count=1,
             data={"text/plain": "  group    n  count", "text/html": _dataframe_html(list(html_rows), index_name)},
         ),
     ]
@@ -187,8 +198,11 @@ def test_surname_with_particle_and_other_spelling_is_found(tree):
 
 
 def test_place_is_a_finding_in_a_quote_but_not_in_narrative(tree):
-    _write_page(tree, "<p>De regio Delft en Zoetermeer.</p><blockquote><p>Wij in Zoetermeer wachten lang.</p></blockquote>"
-                "<table><tr><th>x</th></tr><tr><td>Youz</td></tr></table>")
+    _write_page(
+        tree,
+        "<p>De regio Delft en Zoetermeer.</p><blockquote><p>Wij in Zoetermeer wachten lang.</p></blockquote>"
+        "<table><tr><th>x</th></tr><tr><td>Youz</td></tr></table>",
+    )
     findings = scan([tree])
     assert sorted(findings["kind"]) == ["organisation", "place"]
     assert set(findings["file"]) == {"html/page.html"}
@@ -224,7 +238,8 @@ def test_group_of_six_in_key_figures_and_in_a_notebook_table(tree):
     kf["response"]["by_group"]["LT"] = 6
     (tree / "tables" / "key_figures.json").write_text(json.dumps(kf), encoding="utf-8")
     (tree / "waves" / "2022" / "03_outcomes.ipynb").write_text(
-        _notebook(html_rows=(("LT", 6, 6), ("totaal", 150, 135))), encoding="utf-8")
+        _notebook(html_rows=(("LT", 6, 6), ("totaal", 150, 135))), encoding="utf-8"
+    )
     findings = scan([tree])
     small = findings[findings["kind"] == "small-count"]
     assert set(small["file"]) == {"tables/key_figures.json", "waves/2022/03_outcomes.ipynb"}
@@ -377,8 +392,18 @@ def test_the_demo_build_is_clean(built_demo):
 # ------------------------------------------------------------------------------ issue 11: attacks and detector
 
 
-@pytest.mark.parametrize("detail", ["Team Zeester", "Gezinsteam De Vlinder", "het Picasso Lyceum", "de Houtwijk",
-                                    "de Laakhaven", "collega ilse", "postcode 2543 AB"])
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "Team Zeester",
+        "Gezinsteam De Vlinder",
+        "het Picasso Lyceum",
+        "de Houtwijk",
+        "de Laakhaven",
+        "collega ilse",
+        "postcode 2543 AB",
+    ],
+)
 def test_unlisted_detail_in_a_quote_is_found_by_the_detector(tree, detail):
     """Details on no list (issue 11: 11 of 43 were published as quotes) are found by their shape."""
     _write_page(tree, f"<blockquote><p>Ik werk samen met {detail} en dat gaat goed.</p></blockquote>")
@@ -388,8 +413,11 @@ def test_unlisted_detail_in_a_quote_is_found_by_the_detector(tree, detail):
 
 
 def test_detector_leaves_narrative_alone(tree):
-    _write_page(tree, "<p>Het team van de Kennisnetwerk Jeugd Haaglanden schreef dit rapport met collega's.</p>"
-                      "<blockquote><p>Te veel regels, onderweg naar huisbezoeken verlies ik tijd.</p></blockquote>")
+    _write_page(
+        tree,
+        "<p>Het team van de Kennisnetwerk Jeugd Haaglanden schreef dit rapport met collega's.</p>"
+        "<blockquote><p>Te veel regels, onderweg naar huisbezoeken verlies ik tijd.</p></blockquote>",
+    )
     findings = scan([tree], raw=False)
     assert findings.empty, publication.report(findings)
 
@@ -402,8 +430,13 @@ def test_name_in_a_factsheet_pdf_is_found(tree):
 
 
 def test_name_in_the_search_index_is_found(tree):
-    index = {"docnames": ["index"], "titles": ["Citaat van Fatima El Amrani"], "terms": {"werkdruk": 0},
-             "titleterms": {}, "filenames": ["index.md"]}
+    index = {
+        "docnames": ["index"],
+        "titles": ["Citaat van Fatima El Amrani"],
+        "terms": {"werkdruk": 0},
+        "titleterms": {},
+        "filenames": ["index.md"],
+    }
     (tree / "html" / "searchindex.js").write_text(f"Search.setIndex({json.dumps(index)})", encoding="utf-8")
     findings = scan([tree], raw=False)
     hits = findings[(findings["file"] == "html/searchindex.js") & (findings["kind"] == "person")]
@@ -419,8 +452,11 @@ def _by_group(rows):
 def test_group_of_six_given_back_by_the_total_is_a_disclosure(tree):
     """Issue 11: "Geanalyseerd: 106 respondenten (GI –, JZ 50, LT 50)" gives GI = 6 back."""
     (tree / "tables" / "space_by_group.csv").write_text(
-        _by_group([("GI", "", ""), ("JZ", 50, 40), ("LT", 50, 41), ("totaal", 106, 85)]), encoding="utf-8")
-    kf = dict(CLEAN_KEY_FIGURES, response={"received": 120, "analysed": 106, "by_group": {"GI": None, "JZ": 50, "LT": 50}})
+        _by_group([("GI", "", ""), ("JZ", 50, 40), ("LT", 50, 41), ("totaal", 106, 85)]), encoding="utf-8"
+    )
+    kf = dict(
+        CLEAN_KEY_FIGURES, response={"received": 120, "analysed": 106, "by_group": {"GI": None, "JZ": 50, "LT": 50}}
+    )
     (tree / "tables" / "key_figures.json").write_text(json.dumps(kf), encoding="utf-8")
     findings = scan([tree], raw=False)
     d = findings[findings["kind"] == "disclosure"]
@@ -434,14 +470,16 @@ def test_group_of_six_given_back_by_the_total_is_a_disclosure(tree):
 def test_complementary_suppression_that_holds_is_not_a_finding(tree):
     """Two hidden cells in one margin: neither is determined."""
     (tree / "tables" / "space_by_group.csv").write_text(
-        _by_group([("GI", 50, 45), ("JZ", 50, ""), ("LT", 50, ""), ("totaal", 150, 130)]), encoding="utf-8")
+        _by_group([("GI", 50, 45), ("JZ", 50, ""), ("LT", 50, ""), ("totaal", 150, 130)]), encoding="utf-8"
+    )
     findings = scan([tree], raw=False)
     assert findings[findings["kind"] == "disclosure"].empty, publication.report(findings)
 
 
 def test_cell_hidden_in_one_table_and_shown_in_another(tree):
     (tree / "tables" / "space_by_group.csv").write_text(
-        _by_group([("GI", 50, 45), ("JZ", 50, ""), ("LT", 50, ""), ("totaal", 150, 130)]), encoding="utf-8")
+        _by_group([("GI", 50, 45), ("JZ", 50, ""), ("LT", 50, ""), ("totaal", 150, 130)]), encoding="utf-8"
+    )
     (tree / "tables" / "headline_extra.csv").write_text(_by_group([("JZ", 50, 44)]), encoding="utf-8")
     findings = scan([tree], raw=False)
     d = findings[findings["kind"] == "disclosure"]
@@ -456,12 +494,15 @@ def test_chi_square_statistic_pins_hidden_cells(tree, decimals):
 
     a, n = {"GI": 40, "JZ": 46, "LT": 43}, {"GI": 50, "JZ": 52, "LT": 48}
     (tree / "tables" / "space_by_group.csv").write_text(
-        _by_group([("GI", 50, 40), ("JZ", 52, ""), ("LT", 48, ""), ("totaal", 150, 129)]), encoding="utf-8")
+        _by_group([("GI", 50, 40), ("JZ", 52, ""), ("LT", 48, ""), ("totaal", 150, 129)]), encoding="utf-8"
+    )
     x2 = float(chi2_contingency(np.array([[a[g] for g in a], [n[g] - a[g] for g in a]]), correction=False)[0])
     stat = str(x2) if decimals is None else f"{x2:.{decimals}f}"
     (tree / "tables" / "space_tests.csv").write_text(
         f"family,item,item_label,test,statistic,df,p_value,effect,effect_size,n,note\n"
-        f"f,ps_general,x,chi-kwadraat,{stat},2,0.3,cramer_v,0.1,150,\n", encoding="utf-8")
+        f"f,ps_general,x,chi-kwadraat,{stat},2,0.3,cramer_v,0.1,150,\n",
+        encoding="utf-8",
+    )
     findings = scan([tree], raw=False)
     d = findings[findings["kind"] == "disclosure"]
     assert d["finding"].str.contains("pinned to 46 by the chi-square").any(), publication.report(findings)

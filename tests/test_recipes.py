@@ -197,7 +197,10 @@ def test_recipe_accounts_for_the_same_rows(recipe, reference):
         if pid in kept
     }
     pids = to_demo_pids(fx)
-    got = {(pids[pid], step, reason) for pid, step, reason in res.exclusions[["pid", "step", "reason"]].itertuples(index=False)}
+    got = {
+        (pids[pid], step, reason)
+        for pid, step, reason in res.exclusions[["pid", "step", "reason"]].itertuples(index=False)
+    }
     assert got == expected
     # The rows a tool leaves out are rows the demo excludes too: no analysed respondent is lost.
     assert not set(ref.respondents["pid"]) - kept

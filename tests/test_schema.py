@@ -60,7 +60,9 @@ def cleaned_root(tmp_path_factory) -> Path:
     import sys
 
     env = dict(os.environ, PEO_ROOT=str(root))
-    res = subprocess.run([sys.executable, "-m", "peo", "clean", "--wave", "2022"], env=env, capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "peo", "clean", "--wave", "2022"], env=env, capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr
     assert (root / "data" / "processed" / "2022" / "respondents.parquet").is_file()
     return root
@@ -103,8 +105,10 @@ def test_threshold_as_text(copy, refuses):
     copy.edit(copy.wave, "threshold: 10", "threshold: tien")
     err = refuses("clean", "--wave", "2022")
     line = _line_of(copy.wave, "threshold: tien")
-    assert f"{copy.wave}:{line}: disclosure.threshold: not a whole number. Found: 'tien'. " \
-           "Allowed: a whole number of at least 1." in err
+    assert (
+        f"{copy.wave}:{line}: disclosure.threshold: not a whole number. Found: 'tien'. "
+        "Allowed: a whole number of at least 1." in err
+    )
     assert "invalid literal" not in err
 
 
@@ -119,8 +123,10 @@ def test_fieldwork_end_before_start(copy, refuses):
 def test_negative_population(copy, refuses):
     copy.edit(copy.wave, "JZ: 1400", "JZ: -1400")
     err = refuses("clean", "--wave", "2022")
-    assert f"{copy.wave}:{_line_of(copy.wave, 'JZ: -1400')}: population.JZ: too small. Found: -1400. " \
-           "Allowed: a whole number of at least 1." in err
+    assert (
+        f"{copy.wave}:{_line_of(copy.wave, 'JZ: -1400')}: population.JZ: too small. Found: -1400. "
+        "Allowed: a whole number of at least 1." in err
+    )
 
 
 # ----------------------------------------------------------------------------- one test per kind of mistake
@@ -184,8 +190,10 @@ def test_rename_to_an_item_that_does_not_exist(copy, refuses):
 def test_unknown_answer_scale(copy, refuses):
     line = copy.edit(copy.theme, "response_scale: barriers", "response_scale: barrier")
     err = refuses("clean", "--wave", "2022")
-    assert f"{copy.theme}:{line}: items[3].response_scale (item 't22_barriers'): answer scale 'barrier' " \
-           "does not exist; did you mean 'barriers'?" in err
+    assert (
+        f"{copy.theme}:{line}: items[3].response_scale (item 't22_barriers'): answer scale 'barrier' "
+        "does not exist; did you mean 'barriers'?" in err
+    )
 
 
 def test_unknown_item_construct_box_and_coding(copy, refuses):
@@ -193,7 +201,10 @@ def test_unknown_item_construct_box_and_coding(copy, refuses):
     copy.edit(copy.theme, "coding: solutions", "coding: solution")
     err = refuses("clean", "--wave", "2022")
     assert "items[3].construct (item 'ps_general'): construct 'spaces' does not exist; did you mean 'space'?" in err
-    assert "items[3].headline (item 'ps_general'): box of answer scale 'agree5': headline box 'agreed' does not exist" in err
+    assert (
+        "items[3].headline (item 'ps_general'): box of answer scale 'agree5': headline box 'agreed' does not exist"
+        in err
+    )
     assert "items[5].coding (item 't22_open_solution'): coding 'solution' does not exist" in err
 
 
@@ -210,8 +221,10 @@ def test_wrong_types_in_a_codebook(copy, refuses):
     copy.edit(copy.theme, "  - id: t22_overtime\n    role: theme", "  - id: t22_overtime\n    role: thema")
     copy.edit(copy.theme, "    min: 0\n    max: 60", "    min: 0\n    max: zestig")
     err = refuses("clean", "--wave", "2022")
-    assert "items[1].role (item 't22_overtime'): not an allowed value. Found: 'thema'. " \
-           "Allowed: one of group, background, core, outcome, theme." in err
+    assert (
+        "items[1].role (item 't22_overtime'): not an allowed value. Found: 'thema'. "
+        "Allowed: one of group, background, core, outcome, theme." in err
+    )
     assert "items[2].max (item 't22_caseload'): not a number. Found: 'zestig'." in err
 
 
@@ -228,7 +241,10 @@ def test_answer_mappings_and_completion_refer_to_what_exists(copy, refuses):
         )
     err = refuses("clean", "--wave", "2022")
     assert "answers.scales.agree6: answer scale 'agree6' does not exist; did you mean 'agree5'?" in err
-    assert "answers.items: answers.items.ps_general: 6 mapped to 7, which its scale does not have. Found: 6 mapped to 7." in err
+    assert (
+        "answers.items: answers.items.ps_general: 6 mapped to 7, which its scale does not have. Found: 6 mapped to 7."
+        in err
+    )
     assert "Allowed: codes of the answer scale of 'ps_general' (1, 2, 3, 4, 5, 8, 9) or null." in err
     assert "answers.multi: 'ps_needed' is a likert item" in err
     assert "completion.column: rule filled needs 'column'" in err
@@ -344,7 +360,9 @@ def _settings_refs() -> Refs:
 
 def test_analysis_settings_refer_to_core_items_and_boxes(tmp_path):
     text = (REPO / "peo" / "data" / "analysis.yml").read_text(encoding="utf-8")
-    text = text.replace("stay_item: stay", "stay_item: stays").replace("ps_relation.disagree:", "ps_relation.disagreed:")
+    text = text.replace("stay_item: stay", "stay_item: stays").replace(
+        "ps_relation.disagree:", "ps_relation.disagreed:"
+    )
     text = text.replace("cuts: [3.0, 4.0]", "cuts: [4.0, 3.0]").replace("quotes_per_theme: 3", "quotes_per_theme: 0")
     path = tmp_path / "analysis.yml"
     path.write_text(text, encoding="utf-8")

@@ -52,10 +52,21 @@ def _by_group_with(share: float) -> pd.DataFrame:
     total = groups().total
     rows = []
     for g, s in ((total, share), ("GI", share), ("JZ", 0.5), ("LT", 0.875)):
-        rows.append({"item": "ps_relation", "item_label": "Ruimte voor de relatie", "box": "disagree",
-                     "box_label": "(helemaal) oneens", "group": g, "n": 40, "count": round(s * 40), "share": s,
-                     "ci_low": 0.045 if s == share else s - 0.1, "ci_high": 0.265 if s == share else s + 0.1,
-                     "suppressed": False})
+        rows.append(
+            {
+                "item": "ps_relation",
+                "item_label": "Ruimte voor de relatie",
+                "box": "disagree",
+                "box_label": "(helemaal) oneens",
+                "group": g,
+                "n": 40,
+                "count": round(s * 40),
+                "share": s,
+                "ci_low": 0.045 if s == share else s - 0.1,
+                "ci_high": 0.265 if s == share else s + 0.1,
+                "suppressed": False,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -70,10 +81,25 @@ def test_a_share_on_a_half_reads_the_same_everywhere():
     assert "GI 13%" in plots.alt_text(fig)
     labels = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert labels.count("13%") == 2  # the total and GI
-    kf = {"wave": "2021", "figures": [{"item": "ps_relation", "item_label": "Ruimte voor de relatie", "box": "disagree",
-                                        "box_label": "(helemaal) oneens", "group": groups().total, "n": 40, "count": 5,
-                                        "share": 0.125, "ci_low": 0.045, "ci_high": 0.265, "suppressed": False,
-                                        "statement_nl": "Een klein deel (13%) ervaart onvoldoende ruimte."}]}
+    kf = {
+        "wave": "2021",
+        "figures": [
+            {
+                "item": "ps_relation",
+                "item_label": "Ruimte voor de relatie",
+                "box": "disagree",
+                "box_label": "(helemaal) oneens",
+                "group": groups().total,
+                "n": 40,
+                "count": 5,
+                "share": 0.125,
+                "ci_low": 0.045,
+                "ci_high": 0.265,
+                "suppressed": False,
+                "statement_nl": "Een klein deel (13%) ervaart onvoldoende ruimte.",
+            }
+        ],
+    }
     assert "13%" in summary.factsheet_alt_text(kf)
     texts = [t.get_text() for t in fs.factsheet(kf).texts]
     assert "13%" in texts
@@ -90,11 +116,21 @@ def test_key_figure_statements_round_half_up():
 def test_a_change_never_reads_minus_zero():
     from peo.tables.trends import changes_frame
 
-    change = pd.DataFrame({
-        "item_label": ["Werkdruk"], "box_label": ["te hoog"], "group": [groups().total], "wave_from": ["2021"],
-        "wave_to": ["2022"], "share_from": [0.6], "share_to": [0.597], "diff": [-0.003], "ci_low": [-0.004],
-        "ci_high": [0.12], "note": [""],
-    })
+    change = pd.DataFrame(
+        {
+            "item_label": ["Werkdruk"],
+            "box_label": ["te hoog"],
+            "group": [groups().total],
+            "wave_from": ["2021"],
+            "wave_to": ["2022"],
+            "share_from": [0.6],
+            "share_to": [0.597],
+            "diff": [-0.003],
+            "ci_low": [-0.004],
+            "ci_high": [0.12],
+            "note": [""],
+        }
+    )
     row = changes_frame(change).iloc[0]
     assert row["Verschil (procentpunten)"] == "0"
     assert row["95%-interval (Newcombe)"] == "0 tot +12"
@@ -109,8 +145,14 @@ def demo_2021(tmp_path_factory):
     """The published tables of the demo wave 2021, built in a copy of the repository."""
     root = copy_repository(tmp_path_factory.mktemp("sentences") / "repo")
     env = dict(os.environ, PEO_ROOT=str(root), PYTHONHASHSEED="0")
-    res = subprocess.run([sys.executable, "-m", "peo", "clean", "--wave", "2021"], cwd=root, env=env,
-                         capture_output=True, text=True, timeout=900)
+    res = subprocess.run(
+        [sys.executable, "-m", "peo", "clean", "--wave", "2021"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     mp = pytest.MonkeyPatch()
     mp.setenv("PEO_ROOT", str(root))

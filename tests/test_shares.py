@@ -79,7 +79,17 @@ def test_box_shares_of_newcombes_example_through_the_codebook():
     assert table.iloc[1][["n", "count"]].tolist() == [100, 81]
     assert table.iloc[2]["count"] == 0 and table.iloc[2]["ci_low"] == pytest.approx(0.0, abs=1e-12)
     assert list(table.columns) == [
-        "item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high", "note",
+        "item",
+        "item_label",
+        "box",
+        "box_label",
+        "group",
+        "n",
+        "count",
+        "share",
+        "ci_low",
+        "ci_high",
+        "note",
     ]
 
 
@@ -108,9 +118,7 @@ def test_distribution_has_every_option_with_zero_counts_and_groups():
 
 
 def test_item_without_valid_answers_gives_a_note_not_a_crash():
-    df = pd.DataFrame(
-        {"employer_type": employer(["GI", "JZ"]), "ps_needed": coded("ps_needed", [None, None])}
-    )
+    df = pd.DataFrame({"employer_type": employer(["GI", "JZ"]), "ps_needed": coded("ps_needed", [None, None])})
     shares = box_shares(df, CB, "ps_needed", by="employer_type")
     assert (shares["n"] == 0).all()
     assert shares[["share", "ci_low", "ci_high"]].isna().all().all()

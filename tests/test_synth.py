@@ -36,14 +36,28 @@ FILES = {
 ADMIN = {
     "2021": ["resp_id", "consent", "finished", "start_time", "end_time", "ip_address", "email"],
     "2022": [
-        "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
-        "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName", "RecipientEmail", "Q_consent",
+        "StartDate",
+        "EndDate",
+        "Status",
+        "IPAddress",
+        "Progress",
+        "Duration (in seconds)",
+        "Finished",
+        "RecordedDate",
+        "ResponseId",
+        "RecipientLastName",
+        "RecipientFirstName",
+        "RecipientEmail",
+        "Q_consent",
     ],
     "2023": ["respondent", "toestemming", "voltooid", "begonnen", "beeindigd", "ip", "naam", "email"],
 }
 N_ANALYSED = {"2021": 180, "2022": 150, "2023": 160}
-OPEN = {"2021": ["t21_open_rules"], "2022": ["t22_open_solution"],
-        "2023": ["t23_open_expectations", "t23_open_pressure", "t23_open_wish"]}
+OPEN = {
+    "2021": ["t21_open_rules"],
+    "2022": ["t22_open_solution"],
+    "2023": ["t23_open_expectations", "t23_open_pressure", "t23_open_wish"],
+}
 # headline item -> (box codes, published 2022 share)
 TARGETS = {
     "ps_general": ([4, 5], 0.90),
@@ -72,29 +86,35 @@ def read_export(base: Path, wave: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = base / FILES[wave]
     if wave == "2021":
         df, _ = pyreadstat.read_sav(path)
-        admin = pd.DataFrame({
-            "id": df["resp_id"].astype(str),
-            "consent": df["consent"] == 1,
-            "finished": df["finished"] == 1,
-            "duration": (df["end_time"] - df["start_time"]).dt.total_seconds(),
-        })
+        admin = pd.DataFrame(
+            {
+                "id": df["resp_id"].astype(str),
+                "consent": df["consent"] == 1,
+                "finished": df["finished"] == 1,
+                "duration": (df["end_time"] - df["start_time"]).dt.total_seconds(),
+            }
+        )
     elif wave == "2022":
         df = pd.read_csv(path, encoding="utf-8-sig", skiprows=[1, 2], dtype=str, keep_default_na=False)
-        admin = pd.DataFrame({
-            "id": df["ResponseId"],
-            "consent": df["Q_consent"] == "1",
-            "finished": df["Finished"] == "1",
-            "duration": df["Duration (in seconds)"].astype(float),
-        })
+        admin = pd.DataFrame(
+            {
+                "id": df["ResponseId"],
+                "consent": df["Q_consent"] == "1",
+                "finished": df["Finished"] == "1",
+                "duration": df["Duration (in seconds)"].astype(float),
+            }
+        )
         df = df.rename(columns={"Q1": "employer_type", "Q2": "function", "Q3": "years_experience"})
     else:
         df = pd.read_csv(path, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-        admin = pd.DataFrame({
-            "id": df["respondent"],
-            "consent": df["toestemming"] == "ja",
-            "finished": df["voltooid"] == "1",
-            "duration": (pd.to_datetime(df["beeindigd"]) - pd.to_datetime(df["begonnen"])).dt.total_seconds(),
-        })
+        admin = pd.DataFrame(
+            {
+                "id": df["respondent"],
+                "consent": df["toestemming"] == "ja",
+                "finished": df["voltooid"] == "1",
+                "duration": (pd.to_datetime(df["beeindigd"]) - pd.to_datetime(df["begonnen"])).dt.total_seconds(),
+            }
+        )
     items = df.drop(columns=[c for c in ADMIN[wave] if c in df.columns])
     return admin, items
 
@@ -104,8 +124,12 @@ def analysed(base: Path, wave: str) -> pd.DataFrame:
     admin, items = read_export(base, wave)
     group = pd.to_numeric(items["employer_type"], errors="coerce")
     keep = (
-        admin["consent"] & admin["finished"] & ~admin["id"].duplicated() & ~items.duplicated()
-        & (admin["duration"] >= 120) & group.isin([1, 2, 3])
+        admin["consent"]
+        & admin["finished"]
+        & ~admin["id"].duplicated()
+        & ~items.duplicated()
+        & (admin["duration"] >= 120)
+        & group.isin([1, 2, 3])
     )
     out = items[keep].copy()
     out["group"] = group[keep].map({1: "GI", 2: "JZ", 3: "LT"})

@@ -45,7 +45,8 @@ def test_by_group_rows_are_box_shares(data):
     cols = ["item", "box", "group", "n", "count", "share", "ci_low", "ci_high"]
     pd.testing.assert_frame_equal(
         pd.DataFrame(got[cols]).astype({"n": "int64", "count": "int64"}).reset_index(drop=True),
-        expected[cols].reset_index(drop=True), check_dtype=False,
+        expected[cols].reset_index(drop=True),
+        check_dtype=False,
     )
     # the rest of the valid answers is the complement of the headline box
     rest = by_group[by_group["box"] == REST].reset_index(drop=True)

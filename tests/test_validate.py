@@ -48,8 +48,15 @@ def test_schema_is_pandera_and_covers_items_and_admin_columns(tiny_wave):
     schema = schema_for(wave.codebook(), wave)
     assert isinstance(schema, pa.DataFrameSchema)
     assert list(schema.columns) == [
-        "employer_type", "ps_general", "years_experience", "causes_1", "causes_2", "remark",
-        "resp_id", "consent", "finished",
+        "employer_type",
+        "ps_general",
+        "years_experience",
+        "causes_1",
+        "causes_2",
+        "remark",
+        "resp_id",
+        "consent",
+        "finished",
     ]
     assert schema.columns["resp_id"].unique
     assert schema.columns["ps_general"].metadata["missing"]["severity"] == "error"
@@ -129,17 +136,24 @@ def test_code_outside_the_scale(tiny_wave, validate_cli):
 def test_text_in_a_numeric_column(tiny_wave, validate_cli):
     tiny_wave.write(_with_row(4, years_experience="tien"))
     rep = _report(tiny_wave)
-    assert rep[["row", "column", "value", "problem"]].values.tolist() == [[4, "years_experience", "tien", "not_a_number"]]
+    assert rep[["row", "column", "value", "problem"]].values.tolist() == [
+        [4, "years_experience", "tien", "not_a_number"]
+    ]
     code, text = validate_cli("--wave", "9999")
     assert code == 0
-    assert "not_a_number: column 'years_experience', 1 row(s): 4; value(s) 'tien'. Expected: a number from 0 to 50 (jaar)." in text
+    assert (
+        "not_a_number: column 'years_experience', 1 row(s): 4; value(s) 'tien'. Expected: a number from 0 to 50 (jaar)."
+        in text
+    )
 
 
 def test_number_out_of_range(tiny_wave, validate_cli):
     tiny_wave.write(_with_row(2, years_experience="75"))
     code, text = validate_cli("--wave", "9999")
     assert code == 0
-    assert "out_of_range: column 'years_experience', 1 row(s): 2; value(s) '75'. Expected: a number from 0 to 50" in text
+    assert (
+        "out_of_range: column 'years_experience', 1 row(s): 2; value(s) '75'. Expected: a number from 0 to 50" in text
+    )
 
 
 def test_duplicate_respondent(tiny_wave, validate_cli):
@@ -158,7 +172,10 @@ def test_no_consent(tiny_wave, validate_cli):
     assert rep[["row", "column", "value", "problem"]].values.tolist() == [[3, "consent", "0", "no_consent"]]
     code, text = validate_cli("--wave", "9999")
     assert code == 0
-    assert "no_consent: column 'consent', 1 row(s): 3; value(s) '0'. Expected: consent given: one of 1, ja, yes, true." in text
+    assert (
+        "no_consent: column 'consent', 1 row(s): 3; value(s) '0'. Expected: consent given: one of 1, ja, yes, true."
+        in text
+    )
 
 
 def test_incomplete_response(tiny_wave, validate_cli):
@@ -196,7 +213,9 @@ def test_missing_required_column(tiny_wave, validate_cli):
     assert code == 1
     assert str(tiny_wave.export) in text
     assert "NOT USABLE" in text
-    assert "missing_column: column 'ps_general'. Expected: a column 'ps_general' for required item 'Genoeg ruimte'" in text
+    assert (
+        "missing_column: column 'ps_general'. Expected: a column 'ps_general' for required item 'Genoeg ruimte'" in text
+    )
     assert "did you mean" not in text
 
 

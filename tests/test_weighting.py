@@ -32,10 +32,12 @@ def respondents(counts: dict[str, list[int]], item: str = "ps_needed") -> pd.Dat
             groups += [g] * times
             answers += [label[code] if code else None] * times
     emp = CB.item("employer_type")
-    return pd.DataFrame({
-        "employer_type": pd.Categorical(groups, categories=categories(emp)),
-        item: pd.Categorical(answers, categories=categories(it), ordered=True),
-    })
+    return pd.DataFrame(
+        {
+            "employer_type": pd.Categorical(groups, categories=categories(emp)),
+            item: pd.Categorical(answers, categories=categories(it), ordered=True),
+        }
+    )
 
 
 def test_poststratified_share_matches_r_svyciprop_logit():

@@ -320,7 +320,11 @@ def browse(
         try:
             proc = subprocess.run(
                 [node, str(node_project / "check.js")],
-                input=json.dumps(job), capture_output=True, text=True, timeout=budget, cwd=node_project,
+                input=json.dumps(job),
+                capture_output=True,
+                text=True,
+                timeout=budget,
+                cwd=node_project,
             )
         except subprocess.TimeoutExpired as exc:
             raise BrowserError(f"The browser check did not finish within {budget:.0f} s ({len(pages)} pages).") from exc
@@ -376,8 +380,13 @@ def _row(page, check, rule, impact, help_, target, detail, fails: bool = True) -
     return dict(zip(FINDING_COLUMNS, [page, check, rule, impact, fails, help_, target, detail]))
 
 
-def findings(result: Mapping, *, fail_impacts: Sequence[str] = FAIL_IMPACTS, min_figure_alt: int = MIN_FIGURE_ALT,
-             language: str = LANGUAGE) -> pd.DataFrame:
+def findings(
+    result: Mapping,
+    *,
+    fail_impacts: Sequence[str] = FAIL_IMPACTS,
+    min_figure_alt: int = MIN_FIGURE_ALT,
+    language: str = LANGUAGE,
+) -> pd.DataFrame:
     """Judge what the browser saw (:func:`browse`): one row per finding.
 
     Parameters
@@ -406,20 +415,33 @@ def findings(result: Mapping, *, fail_impacts: Sequence[str] = FAIL_IMPACTS, min
     for p in result.get("pages", []):
         page = p["page"]
         if p.get("error"):
-            rows.append(_row(page, "load", "load", "critical", "The page did not load in the browser", p["url"], p["error"]))
+            rows.append(
+                _row(page, "load", "load", "critical", "The page did not load in the browser", p["url"], p["error"])
+            )
             continue
         if p.get("status") is not None and p["status"] >= 400:
             rows.append(_row(page, "load", "load", "critical", f"The server answered HTTP {p['status']}", p["url"], ""))
         for message in dict.fromkeys(p.get("page_errors", []) + p.get("console_errors", [])):
             # Failed: a script error breaks what the script was for (issue 11: every page
             # declared THEBE_JS_URL twice), even where no WCAG rule names it.
-            rows.append(_row(page, "script", "script-error", "serious", "A script on the page raised an error",
-                             p["url"], message))
+            rows.append(
+                _row(
+                    page, "script", "script-error", "serious", "A script on the page raised an error", p["url"], message
+                )
+            )
         over = p.get("overflow") or {}
         if over and over.get("scroll_width", 0) > over.get("width", 0) + 1:
-            rows.append(_row(page, "reflow", "horizontal-scroll", "serious",
-                             f"The page scrolls sideways at {over['width']} px (WCAG 1.4.10 Reflow)", p["url"],
-                             f"scroll width {over['scroll_width']} px; too wide: {', '.join(over.get('elements', []))}"))
+            rows.append(
+                _row(
+                    page,
+                    "reflow",
+                    "horizontal-scroll",
+                    "serious",
+                    f"The page scrolls sideways at {over['width']} px (WCAG 1.4.10 Reflow)",
+                    p["url"],
+                    f"scroll width {over['scroll_width']} px; too wide: {', '.join(over.get('elements', []))}",
+                )
+            )
         found_first: set[tuple[str, str]] = set()
         for v in p.get("violations", []):
             for n in v["nodes"]:
@@ -433,42 +455,101 @@ def findings(result: Mapping, *, fail_impacts: Sequence[str] = FAIL_IMPACTS, min
                     continue  # the same element fails in every scheme: reported once
                 else:
                     rule = f"{v['id']} ({scheme})"
-                rows.append(_row(page, "axe", rule, impact, v["help"], ", ".join(n["target"]),
-                                 " ".join((n.get("summary") or "").split()), fails=impact in fail_impacts))
+                rows.append(
+                    _row(
+                        page,
+                        "axe",
+                        rule,
+                        impact,
+                        v["help"],
+                        ", ".join(n["target"]),
+                        " ".join((n.get("summary") or "").split()),
+                        fails=impact in fail_impacts,
+                    )
+                )
         lang = p.get("lang")
         if not lang or not lang_re.match(lang):
-            rows.append(_row(page, "lang", "html-lang-nl", "serious",
-                             f'The page does not declare Dutch: <html lang="{language}"> is expected', "html",
-                             f"lang={lang!r}"))
+            rows.append(
+                _row(
+                    page,
+                    "lang",
+                    "html-lang-nl",
+                    "serious",
+                    f'The page does not declare Dutch: <html lang="{language}"> is expected',
+                    "html",
+                    f"lang={lang!r}",
+                )
+            )
         for i, img in enumerate(p.get("images", [])):
             src = _image_label(img["src"], i)
             alt = img.get("alt")
             # Every image, decorative ones too: the book has no decorative images, and an
             # alt="" slipping through on a figure is the failure this check exists for.
             if not img.get("has_alt") or not (alt or "").strip():
-                rows.append(_row(page, "alt", "img-alt-missing", "critical", "An image has no alt text", src, repr(alt)))
+                rows.append(
+                    _row(page, "alt", "img-alt-missing", "critical", "An image has no alt text", src, repr(alt))
+                )
             elif is_file_name(alt):
-                rows.append(_row(page, "alt", "image-alt-file-name", "serious",
-                                 "The alt text of an image is a file name, not a description", src, alt))
+                rows.append(
+                    _row(
+                        page,
+                        "alt",
+                        "image-alt-file-name",
+                        "serious",
+                        "The alt text of an image is a file name, not a description",
+                        src,
+                        alt,
+                    )
+                )
             elif img.get("in_main") and len(alt.strip()) < min_figure_alt:
-                rows.append(_row(page, "figure-alt", "figure-alt-length", "serious",
-                                 f"The alt text of a figure is shorter than {min_figure_alt} characters: "
-                                 "it does not say what the figure shows", src, alt))
+                rows.append(
+                    _row(
+                        page,
+                        "figure-alt",
+                        "figure-alt-length",
+                        "serious",
+                        f"The alt text of a figure is shorter than {min_figure_alt} characters: "
+                        "it does not say what the figure shows",
+                        src,
+                        alt,
+                    )
+                )
         for svg in p.get("figures_svg", []):
             if svg.get("aria_hidden"):
                 continue
             label = (svg.get("label") or "").strip()
             if len(label) < min_figure_alt:
-                rows.append(_row(page, "figure-alt", "svg-figure-label", "serious",
-                                 f"An inline SVG figure has no text alternative of at least {min_figure_alt} characters "
-                                 "(aria-label or <title>)", "svg", label))
+                rows.append(
+                    _row(
+                        page,
+                        "figure-alt",
+                        "svg-figure-label",
+                        "serious",
+                        f"An inline SVG figure has no text alternative of at least {min_figure_alt} characters "
+                        "(aria-label or <title>)",
+                        "svg",
+                        label,
+                    )
+                )
         for url in dict.fromkeys(p.get("remote_requests", [])):
-            rows.append(_row(page, "remote", "remote-request", "critical",
-                             "The page asked for a resource that is not on 127.0.0.1 (the book must work offline)", url, ""))
+            rows.append(
+                _row(
+                    page,
+                    "remote",
+                    "remote-request",
+                    "critical",
+                    "The page asked for a resource that is not on 127.0.0.1 (the book must work offline)",
+                    url,
+                    "",
+                )
+            )
         missing = {(_path_of(f["url"]), f["reason"]): None for f in p.get("failed_requests", [])}
         for path, reason in missing:
-            rows.append(_row(page, "missing", "missing-resource", "serious",
-                             "A file the page asks for is missing", path, reason))
+            rows.append(
+                _row(
+                    page, "missing", "missing-resource", "serious", "A file the page asks for is missing", path, reason
+                )
+            )
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -525,12 +606,14 @@ def _dominant_colours(data: bytes, min_area: float) -> list[tuple[tuple[int, int
     values, counts = np.unique(packed, return_counts=True)
     share = counts / packed.shape[0]
     keep = share >= min_area
-    return [(((int(v) >> 16) & 255, (int(v) >> 8) & 255, int(v) & 255), float(s))
-            for v, s in zip(values[keep], share[keep])]
+    return [
+        (((int(v) >> 16) & 255, (int(v) >> 8) & 255, int(v) & 255), float(s)) for v, s in zip(values[keep], share[keep])
+    ]
 
 
-def _blend_distance(c: np.ndarray, bases: np.ndarray, bases_lab: np.ndarray, pair_i: np.ndarray,
-                    pair_j: np.ndarray, candidates: int = 8) -> float:
+def _blend_distance(
+    c: np.ndarray, bases: np.ndarray, bases_lab: np.ndarray, pair_i: np.ndarray, pair_j: np.ndarray, candidates: int = 8
+) -> float:
     """Smallest CIEDE2000 difference between colour ``c`` (0-255 RGB) and a base colour or
     an alpha blend of two base colours (a point on the sRGB segment between them)."""
     from peo.report import colours as plots
@@ -589,7 +672,7 @@ def colour_findings(
 
     html_dir = Path(html_dir)
     names = allowed_colours(layout)
-    allowed = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in names], dtype=float)
+    allowed = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in names], dtype=float)
     allowed_lab = _to_lab(allowed)
     # Transparent fills blend a palette colour with white, black or another palette colour.
     bases = np.vstack([allowed, [[255.0, 255.0, 255.0], [0.0, 0.0, 0.0]]])
@@ -619,12 +702,18 @@ def colour_findings(
                 de_exact = np.array([plots.delta_e2000(_to_lab(c[None, :])[0], x) for x in allowed_lab])
                 nearest = names[int(de_exact.argmin())]
                 hex_colour = "#{:02x}{:02x}{:02x}".format(*colour)
-                rows.append(_row(
-                    p["page"], "figure-colour", "figure-colour-palette", "serious",
-                    "A figure fills an area with a colour outside the colour-blind-checked palettes (peo.report.colours)",
-                    rel, f"{hex_colour} covers {share:.1%} of the image; nearest palette colour {nearest} "
-                         f"(CIEDE2000 {de_exact.min():.1f})",
-                ))
+                rows.append(
+                    _row(
+                        p["page"],
+                        "figure-colour",
+                        "figure-colour-palette",
+                        "serious",
+                        "A figure fills an area with a colour outside the colour-blind-checked palettes (peo.report.colours)",
+                        rel,
+                        f"{hex_colour} covers {share:.1%} of the image; nearest palette colour {nearest} "
+                        f"(CIEDE2000 {de_exact.min():.1f})",
+                    )
+                )
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 

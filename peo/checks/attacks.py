@@ -122,8 +122,11 @@ def read_cells(tables_dir: Path, key_figures: Path | None = None, *, partition_t
         if cols & {"odds_ratio", "estimate", "lr_statistic", "rho", "effect_size"}:
             continue  # a model's or correlation's n is the n of the model, not of a cell
         cat_col = next((c for c in _CATEGORY_COLUMNS if c in cols), None)
-        if (path.stem.endswith("_distribution") or path.stem in partition
-                or (cat_col is not None and (frame[cat_col] == _REST).any())):
+        if (
+            path.stem.endswith("_distribution")
+            or path.stem in partition
+            or (cat_col is not None and (frame[cat_col] == _REST).any())
+        ):
             m.single_choice_tables.add(name)
         for i, r in frame.iterrows():
             item = r["item"]
@@ -190,8 +193,10 @@ def _known_and_hidden(m: _Model) -> tuple[dict, dict, list[str]]:
     for c in m.cells:
         if c.value is not None:
             if c.key in known and abs(known[c.key] - c.value) > 1e-9:
-                notes.append(f"{c.file} row {c.row}: {c.column} = {c.value:g} differs from the same cell elsewhere "
-                             f"({known[c.key]:g}); the first value is used")
+                notes.append(
+                    f"{c.file} row {c.row}: {c.column} = {c.value:g} differs from the same cell elsewhere "
+                    f"({known[c.key]:g}); the first value is used"
+                )
                 continue
             known.setdefault(c.key, c.value)
     for c in m.cells:
@@ -272,14 +277,24 @@ def linear_attack(m: _Model) -> tuple[list[Finding], dict, list[str]]:
     for c in m.cells:
         if c.value is None and c.key in known:
             s = shown_at[c.key]
-            findings.append(Finding(c.file, f"row {c.row}, column {c.column}",
-                                    f"hidden {_describe(c.key)} is shown in {s.file} (row {s.row}, {s.column})"))
+            findings.append(
+                Finding(
+                    c.file,
+                    f"row {c.row}, column {c.column}",
+                    f"hidden {_describe(c.key)} is shown in {s.file} (row {s.row}, {s.column})",
+                )
+            )
     for key, (lo, hi) in ranges.items():
         if lo == hi:
             for c in hidden[key]:
-                findings.append(Finding(c.file, f"row {c.row}, column {c.column}",
-                                        f"hidden {_describe(key)} is determined by the published counts "
-                                        f"(totals, margins, other tables): it must be {lo}"))
+                findings.append(
+                    Finding(
+                        c.file,
+                        f"row {c.row}, column {c.column}",
+                        f"hidden {_describe(key)} is determined by the published counts "
+                        f"(totals, margins, other tables): it must be {lo}",
+                    )
+                )
     return findings, ranges, notes
 
 
@@ -319,15 +334,29 @@ def chi_square_attack(m: _Model, ranges: dict, groups: list[str] | None = None) 
     known, hidden, _ = _known_and_hidden(m)
     findings: list[Finding] = []
     notes: list[str] = []
-    all_groups = groups or sorted({c.key[-1] for c in m.cells if c.key[0] == "resp"} - {GROUPS_TOTAL}) \
+    all_groups = (
+        groups
+        or sorted({c.key[-1] for c in m.cells if c.key[0] == "resp"} - {GROUPS_TOTAL})
         or sorted({c.key[2] for c in m.cells if c.key[0] == "n"} - {GROUPS_TOTAL})
+    )
     for t in m.tests:
         stat, df = _num(t.get("statistic")), _num(t.get("df"))
-        if stat is None or df is None or int(df) != len(all_groups) - 1 or "chi" not in str(t.get("test", "chi")).lower():
+        if (
+            stat is None
+            or df is None
+            or int(df) != len(all_groups) - 1
+            or "chi" not in str(t.get("test", "chi")).lower()
+        ):
             continue
         item = t["item"]
-        boxes = {c.key[2] for c in m.cells if c.key[0] == "count" and c.key[1] == item
-                 and c.key[3] != GROUPS_TOTAL and c.file.endswith("_by_group.csv")} - {_REST}
+        boxes = {
+            c.key[2]
+            for c in m.cells
+            if c.key[0] == "count"
+            and c.key[1] == item
+            and c.key[3] != GROUPS_TOTAL
+            and c.file.endswith("_by_group.csv")
+        } - {_REST}
         if len(boxes) != 1:
             continue
         box = boxes.pop()
@@ -375,11 +404,15 @@ def chi_square_attack(m: _Model, ranges: dict, groups: list[str] | None = None) 
             vals = np.unique(col)
             if len(vals) == 1:
                 for c in hidden[k]:
-                    findings.append(Finding(
-                        c.file, f"row {c.row}, column {c.column}",
-                        f"hidden {_describe(k)} is pinned to {int(vals[0])} by the chi-square statistic "
-                        f"{t['statistic']} of {t['file']} row {t['row']} with the published margins "
-                        f"({len(a)} of the consistent tables fit)"))
+                    findings.append(
+                        Finding(
+                            c.file,
+                            f"row {c.row}, column {c.column}",
+                            f"hidden {_describe(k)} is pinned to {int(vals[0])} by the chi-square statistic "
+                            f"{t['statistic']} of {t['file']} row {t['row']} with the published margins "
+                            f"({len(a)} of the consistent tables fit)",
+                        )
+                    )
     return findings, notes
 
 

@@ -109,11 +109,34 @@ from pathlib import Path
 import pandas as pd
 
 from peo import paths as _paths
-from peo.checks.readers import (read_text, scan_csv, scan_html, scan_json, scan_markdown, scan_notebook,
-                                scan_pdf, scan_searchindex)
-from peo.checks.rules import (ASSET_SUFFIXES, DATA_SUFFIXES, DEMO_PII_PATH, FINDING_COLUMNS, FORBIDDEN_COLUMNS,
-                              HOME_FILES, IMAGE_SUFFIXES, KINDS, PRIVATE_FILES, Hit, PublicationScanError, Rules,
-                              add_raw_values, build_rules, load_pii, mask)
+from peo.checks.readers import (
+    read_text,
+    scan_csv,
+    scan_html,
+    scan_json,
+    scan_markdown,
+    scan_notebook,
+    scan_pdf,
+    scan_searchindex,
+)
+from peo.checks.rules import (
+    ASSET_SUFFIXES,
+    DATA_SUFFIXES,
+    DEMO_PII_PATH,
+    FINDING_COLUMNS,
+    FORBIDDEN_COLUMNS,
+    HOME_FILES,
+    IMAGE_SUFFIXES,
+    KINDS,
+    PRIVATE_FILES,
+    Hit,
+    PublicationScanError,
+    Rules,
+    add_raw_values,
+    build_rules,
+    load_pii,
+    mask,
+)
 from peo.survey.config import list_waves
 
 __all__ = [
@@ -144,7 +167,9 @@ def _is_private_at_home(rel: Path) -> bool:
     """A private output of cleaning in its own place: ``processed/<wave>/<file>``."""
     parts = rel.parts
     return (
-        len(parts) >= 3 and parts[-3] == "processed" and parts[-2] != "trends"
+        len(parts) >= 3
+        and parts[-3] == "processed"
+        and parts[-2] != "trends"
         and (parts[-1] in PRIVATE_FILES + HOME_FILES or rel.suffix.lower() in DATA_SUFFIXES)
     )
 
@@ -220,9 +245,14 @@ def _scan_file(path: Path, rel: Path, rules: Rules) -> tuple[str, list[Hit]]:
     cat = _category(path)
     static = "_static" in rel.parts
     if cat == "private":
-        return cat, [Hit("", "private-file",
-                          "respondent-level data file among the published files: remove it from the publication",
-                          path.name)]
+        return cat, [
+            Hit(
+                "",
+                "private-file",
+                "respondent-level data file among the published files: remove it from the publication",
+                path.name,
+            )
+        ]
     if cat == "pdf":
         return cat, scan_pdf(path, rules)
     if cat == "asset" and path.name == "searchindex.js":
@@ -253,9 +283,15 @@ def _scan_file(path: Path, rel: Path, rules: Rules) -> tuple[str, list[Hit]]:
 # ============================================================================ the scan
 
 
-def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
-         pii: str | Path | Mapping | None = None, raw: bool = True, attack: bool = True,
-         detect: bool = True) -> pd.DataFrame:
+def scan(
+    paths: list[Path] | None = None,
+    *,
+    threshold: int | None = None,
+    pii: str | Path | Mapping | None = None,
+    raw: bool = True,
+    attack: bool = True,
+    detect: bool = True,
+) -> pd.DataFrame:
     """Scan everything published for details that could identify a respondent.
 
     Parameters
@@ -320,8 +356,10 @@ def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
         if default or _is_repo_root(target):
             raw_dirs.append(target / "data" / "raw")
             if not (target / "book" / "_build" / "html").is_dir():
-                notes.append(f"{target / 'book' / '_build' / 'html'} does not exist: the book is not built, "
-                             "so it was not scanned")
+                notes.append(
+                    f"{target / 'book' / '_build' / 'html'} does not exist: the book is not built, "
+                    "so it was not scanned"
+                )
             files = published_files(target)
         else:
             files = sorted(p for p in target.rglob("*") if p.is_file())
@@ -356,8 +394,15 @@ def scan(paths: list[Path] | None = None, *, threshold: int | None = None,
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({"file": rel.as_posix(), "location": h.location or "(file)", "kind": h.kind,
-                         "finding": h.finding, "excerpt": h.excerpt})
+            rows.append(
+                {
+                    "file": rel.as_posix(),
+                    "location": h.location or "(file)",
+                    "kind": h.kind,
+                    "finding": h.finding,
+                    "excerpt": h.excerpt,
+                }
+            )
     if attack:
         rows += _attack(jobs, rules)
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS).astype("string")
@@ -379,8 +424,15 @@ def _attack(jobs: list[tuple[Path, Path]], rules: Rules) -> list[dict]:
         rules.notes += [f"{folder.name}: {n}" for n in notes]
         for f in found:
             rel = rel_of.get((folder / f.file).resolve(), Path(folder.name) / f.file)
-            rows.append({"file": rel.as_posix(), "location": f.location, "kind": "disclosure",
-                         "finding": f.finding, "excerpt": ""})
+            rows.append(
+                {
+                    "file": rel.as_posix(),
+                    "location": f.location,
+                    "kind": "disclosure",
+                    "finding": f.finding,
+                    "excerpt": "",
+                }
+            )
     return rows
 
 
@@ -397,8 +449,10 @@ def report(findings: pd.DataFrame) -> str:
         lines.append(f"note: {note}")
     lines.append("")
     if findings.empty:
-        lines.append("No findings: no respondent-level data, raw ids, IP addresses, response times, counts "
-                     "below the disclosure threshold or identifying details were found.")
+        lines.append(
+            "No findings: no respondent-level data, raw ids, IP addresses, response times, counts "
+            "below the disclosure threshold or identifying details were found."
+        )
         return "\n".join(lines)
     n_files = findings["file"].nunique()
     lines.append(f"{len(findings)} finding(s) in {n_files} file(s):")
@@ -413,8 +467,10 @@ def report(findings: pd.DataFrame) -> str:
             if len(sub) > _MAX_EXCERPTS:
                 lines.append(f"  ... and {len(sub) - _MAX_EXCERPTS} more of this kind in this file")
     lines.append("")
-    lines.append("Nothing may be published until every finding is resolved: fix its source (the notebook, the "
-                 "table or the de-identification list), rebuild, and run this check again.")
+    lines.append(
+        "Nothing may be published until every finding is resolved: fix its source (the notebook, the "
+        "table or the de-identification list), rebuild, and run this check again."
+    )
     return "\n".join(lines)
 
 

@@ -19,8 +19,18 @@ import pandas as pd
 
 from peo.checks.rules import Hit, Rules, check_columns, check_counts, location, scan_text
 
-__all__ = ["read_text", "scan_csv", "scan_json", "scan_markdown", "scan_html", "scan_notebook", "scan_pdf",
-           "scan_searchindex", "html_tables"]
+__all__ = [
+    "read_text",
+    "scan_csv",
+    "scan_json",
+    "scan_markdown",
+    "scan_html",
+    "scan_notebook",
+    "scan_pdf",
+    "scan_searchindex",
+    "html_tables",
+]
+
 
 def read_text(path: Path) -> str | None:
     data = path.read_bytes()
@@ -81,14 +91,20 @@ def _scan_json_obj(obj, rules: Rules, threshold: int, prefix: str = "") -> list[
             if isinstance(by_group, Mapping):
                 for g, n in by_group.items():
                     if isinstance(n, (int, float)) and not isinstance(n, bool) and n < threshold:
-                        hits.append(Hit(f"{where}.by_group.{g}", "small-count",
-                                         f"group {g} has {n:g} respondents, below the disclosure threshold {threshold}",
-                                         f"{g}={n:g}"))
+                        hits.append(
+                            Hit(
+                                f"{where}.by_group.{g}",
+                                "small-count",
+                                f"group {g} has {n:g} respondents, below the disclosure threshold {threshold}",
+                                f"{g}={n:g}",
+                            )
+                        )
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
             keys = {str(k) for v in value for k in v}
             if keys & {"n", "count"} or any(k.startswith(("n_", "count_")) for k in keys):
-                frame = pd.DataFrame([{k: v for k, v in rec.items() if not isinstance(v, (Mapping, list))}
-                                      for rec in value])
+                frame = pd.DataFrame(
+                    [{k: v for k, v in rec.items() if not isinstance(v, (Mapping, list))} for rec in value]
+                )
                 hits += check_counts(frame, threshold, where)
     return hits
 
@@ -143,15 +159,23 @@ def html_tables(soup) -> Iterator[tuple[object, list[str], list[str], list[list[
         for tr in body_rows:
             cells = [" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])]
             if len(cells) > len(header):
-                cells = cells[len(cells) - len(header):]
+                cells = cells[len(cells) - len(header) :]
             elif len(cells) < len(header):
                 cells = [""] * (len(header) - len(cells)) + cells
             rows.append(cells)
         yield table, header, [e for e in extra if e], rows
 
 
-def scan_html(text: str, rules: Rules, threshold: int, *, static: bool = False, fragment: bool = False,
-               where: str = "", force_content: bool = False) -> list[Hit]:
+def scan_html(
+    text: str,
+    rules: Rules,
+    threshold: int,
+    *,
+    static: bool = False,
+    fragment: bool = False,
+    where: str = "",
+    force_content: bool = False,
+) -> list[Hit]:
     """Scan an HTML page (or a fragment: a notebook's text/html output)."""
     from bs4 import BeautifulSoup
     from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
@@ -172,16 +196,23 @@ def scan_html(text: str, rules: Rules, threshold: int, *, static: bool = False, 
         s = str(node)
         if not s.strip():
             continue
-        hits += scan_text(s, rules, content=force_content or _is_content(parent), static=static,
-                           where=prefix, line=line_of(parent))
+        hits += scan_text(
+            s, rules, content=force_content or _is_content(parent), static=static, where=prefix, line=line_of(parent)
+        )
     for tag in soup.find_all(True):
         if tag.name in _SKIP_TAGS:
             continue
         for attr in _TEXT_ATTRS:
             value = tag.get(attr)
             if isinstance(value, str) and value.strip():
-                hits += scan_text(value, rules, content=force_content or _is_content(tag), static=static,
-                                   where=prefix, line=line_of(tag))
+                hits += scan_text(
+                    value,
+                    rules,
+                    content=force_content or _is_content(tag),
+                    static=static,
+                    where=prefix,
+                    line=line_of(tag),
+                )
     if not static:
         for table, header, index_names, rows in html_tables(soup):
             loc = location(prefix, line_of(table))
@@ -232,11 +263,13 @@ def scan_pdf(path: Path, rules: Rules) -> list[Hit]:
 
     exe = shutil.which("pdftotext")
     if exe is None:
-        return [Hit("", "unreadable", "PDF not read: poppler's pdftotext is missing (apt-get install poppler-utils)",
-                    "")]
+        return [
+            Hit("", "unreadable", "PDF not read: poppler's pdftotext is missing (apt-get install poppler-utils)", "")
+        ]
     try:
-        done = subprocess.run([exe, "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120,
-                              check=False)
+        done = subprocess.run(
+            [exe, "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return [Hit("", "unreadable", f"PDF not read: {exc}", "")]
     if done.returncode != 0:

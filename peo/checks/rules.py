@@ -23,9 +23,26 @@ from peo.survey.config import DEFAULT_THRESHOLD, Wave
 from peo.tables.disclosure import check_published
 
 __all__ = [
-    "FINDING_COLUMNS", "KINDS", "FORBIDDEN_COLUMNS", "PRIVATE_FILES", "HOME_FILES", "DATA_SUFFIXES",
-    "ASSET_SUFFIXES", "IMAGE_SUFFIXES", "DEMO_PII_PATH", "PublicationScanError", "Hit", "Rules", "mask",
-    "load_pii", "build_rules", "add_raw_values", "scan_text", "check_columns", "check_counts", "location",
+    "FINDING_COLUMNS",
+    "KINDS",
+    "FORBIDDEN_COLUMNS",
+    "PRIVATE_FILES",
+    "HOME_FILES",
+    "DATA_SUFFIXES",
+    "ASSET_SUFFIXES",
+    "IMAGE_SUFFIXES",
+    "DEMO_PII_PATH",
+    "PublicationScanError",
+    "Hit",
+    "Rules",
+    "mask",
+    "load_pii",
+    "build_rules",
+    "add_raw_values",
+    "scan_text",
+    "check_columns",
+    "check_counts",
+    "location",
 ]
 
 #: Columns of the DataFrame returned by :func:`scan`.
@@ -53,9 +70,27 @@ KINDS = {
 #: wave's ``wave.yml`` adds its own administrative columns (``columns:`` id, start, end,
 #: duration and the dropped ones).
 FORBIDDEN_COLUMNS = (
-    "pid", "raw_row", "ResponseId", "resp_id", "respondent", "respondent_id", "IPAddress", "ip",
-    "ip_address", "email", "RecipientEmail", "RecipientFirstName", "RecipientLastName", "naam",
-    "StartDate", "EndDate", "RecordedDate", "begonnen", "beeindigd", "start_time", "end_time",
+    "pid",
+    "raw_row",
+    "ResponseId",
+    "resp_id",
+    "respondent",
+    "respondent_id",
+    "IPAddress",
+    "ip",
+    "ip_address",
+    "email",
+    "RecipientEmail",
+    "RecipientFirstName",
+    "RecipientLastName",
+    "naam",
+    "StartDate",
+    "EndDate",
+    "RecordedDate",
+    "begonnen",
+    "beeindigd",
+    "start_time",
+    "end_time",
 )
 
 #: The outputs of cleaning that stay private (``data/processed/<wave>/``).
@@ -63,16 +98,34 @@ PRIVATE_FILES = ("respondents.parquet", "exclusions.csv", "recodes.csv", "valida
 #: Aggregate outputs of cleaning that stay in ``data/processed/<wave>/`` (the book shows them).
 HOME_FILES = ("flow.csv",)
 #: Respondent-level data formats: never published.
-DATA_SUFFIXES = (".parquet", ".sav", ".zsav", ".por", ".dta", ".sas7bdat", ".xlsx", ".xls", ".feather",
-                 ".pkl", ".pickle", ".rds", ".rdata")
+DATA_SUFFIXES = (
+    ".parquet",
+    ".sav",
+    ".zsav",
+    ".por",
+    ".dta",
+    ".sas7bdat",
+    ".xlsx",
+    ".xls",
+    ".feather",
+    ".pkl",
+    ".pickle",
+    ".rds",
+    ".rdata",
+)
 #: Third-party assets of the book's theme: not scanned.
 ASSET_SUFFIXES = (".js", ".css", ".map", ".woff", ".woff2", ".ttf", ".eot", ".otf", ".mo", ".inv")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".tif", ".tiff")
 
 #: The identifying details planted in the demo open answers.
 DEMO_PII_PATH = _paths.package_data("demo_pii.yml")
-PII_KINDS = {"persons": "person", "emails": "email", "phones": "phone", "places": "place",
-             "organisations": "organisation"}
+PII_KINDS = {
+    "persons": "person",
+    "emails": "email",
+    "phones": "phone",
+    "places": "place",
+    "organisations": "organisation",
+}
 
 #: Shortest raw-export value searched for: shorter ids ("17", "40211") are everyday numbers.
 MIN_RAW_VALUE_CHARS = 6
@@ -82,14 +135,15 @@ class PublicationScanError(PeoError):
     """The privacy scan cannot run: nothing to scan, or the list of identifying details is bad."""
 
 
-
 # ============================================================================ patterns
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IP_RX = re.compile(rf"(?<![\w.]){_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?![\w]|\.\d)")
 _VERSION_BEFORE_RX = re.compile(r"(?:\bv|\bversie|\bversion)\s*$", re.I)
 _TIMESTAMP_RX = re.compile(r"(?<!\d)\d{4}-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d(?!\d)")
-_EMAIL_RX = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL_RX = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
+)
 # A Dutch phone number: 0 and nine digits, or +31/0031 and nine digits, in groups of two or
 # more digits separated by at most one space or hyphen ("06-12345678", "070 123 4567",
 # "+31 6 98765432", "(070) 123 4567"). Checked on its digits afterwards.
@@ -337,8 +391,9 @@ def location(prefix: str, line: int | None) -> str:
     return f"{prefix}, line {line}" if prefix else f"line {line}"
 
 
-def scan_text(text: str, rules: Rules, *, content: bool, static: bool = False,
-               where: str = "", line: int | None = None) -> list[Hit]:
+def scan_text(
+    text: str, rules: Rules, *, content: bool, static: bool = False, where: str = "", line: int | None = None
+) -> list[Hit]:
     """Search one piece of text.
 
     ``content``: quotes, tables, outputs, data files (places and organisations count);
@@ -379,7 +434,7 @@ def scan_text(text: str, rules: Rules, *, content: bool, static: bool = False,
             for k in range(1, rules.raw_max_words + 1):
                 if i + k > len(tokens):
                     break
-                key = tuple(words[i:i + k])
+                key = tuple(words[i : i + k])
                 if key in rules.raw_values:
                     add(tokens[i][0], "raw-id", f"value from {rules.raw_values[key]}", " ".join(key))
     if static:
@@ -389,7 +444,7 @@ def scan_text(text: str, rules: Rules, *, content: bool, static: bool = False,
     for m in _RESPONSE_ID_RX.finditer(text):
         add(m.start(), "raw-id", "response id of a survey-tool export (R_...)", m.group())
     for m in _IP_RX.finditer(text):
-        if _VERSION_BEFORE_RX.search(text[max(0, m.start() - 12):m.start()]):
+        if _VERSION_BEFORE_RX.search(text[max(0, m.start() - 12) : m.start()]):
             continue
         add(m.start(), "ip-address", "IPv4 address", m.group())
     for m in _TIMESTAMP_RX.finditer(text):
@@ -423,8 +478,12 @@ def _residual(text: str, rules: Rules, add, taken: list[tuple[int, int]]) -> Non
     for sp in find(text, first_names=first, ordinary=ordinary):
         if sp.kind in _DETECTOR_SKIP or any(s < sp.end and sp.start < e for s, e in taken):
             continue
-        add(sp.start, "identifier", f"{sp.kind} of an identifying shape (peo/data/identifier_rules.yml)",
-            text[sp.start:sp.end])
+        add(
+            sp.start,
+            "identifier",
+            f"{sp.kind} of an identifying shape (peo/data/identifier_rules.yml)",
+            text[sp.start : sp.end],
+        )
 
 
 def check_columns(columns: Iterable, rules: Rules, where: str) -> list[Hit]:

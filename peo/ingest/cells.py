@@ -23,8 +23,18 @@ from peo.survey.config import Wave
 from peo.ingest.dates import read_times
 from peo.ingest.load import as_number
 
-__all__ = ["_parse_item", "_answered", "_expected", "_durations", "_canon", "_as_found",
-           "_BLANK", "_VALID", "_MISSING_CODE", "_NOT_CHOSEN"]
+__all__ = [
+    "_parse_item",
+    "_answered",
+    "_expected",
+    "_durations",
+    "_canon",
+    "_as_found",
+    "_BLANK",
+    "_VALID",
+    "_MISSING_CODE",
+    "_NOT_CHOSEN",
+]
 
 # Per-cell status of an item column.
 _BLANK, _VALID, _MISSING_CODE = "blank", "valid", "missing_code"

@@ -128,6 +128,7 @@ RECODE_COLUMNS = ["pid", "raw_row", "item", "value", "action", "reason", "expect
 FLOW_COLUMNS = ["step", "label_nl", "n", "excluded", "reasons"]
 MISSING_CODE_COLUMNS = ["item", "code", "kind", "label_nl", "count"]
 
+
 @dataclass(frozen=True)
 class CleanResult:
     """The outcome of cleaning one wave (columns: ``docs/processed-data.md``).
@@ -295,7 +296,11 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
         values[pd.isna(c.canon).to_numpy()] = None
         pattern_cols.append(values.tolist())
     patterns = list(zip(*pattern_cols)) if pattern_cols else [()] * len(raw)
-    ids = [_canon(v) for v in raw[cols.respondent_id].astype(object).tolist()] if cols.respondent_id else [None] * len(raw)
+    ids = (
+        [_canon(v) for v in raw[cols.respondent_id].astype(object).tolist()]
+        if cols.respondent_id
+        else [None] * len(raw)
+    )
     seconds = _durations(raw, wave).to_numpy(dtype=float, na_value=np.nan)
     pid_list = pids.tolist()
     limit = wave.min_duration_seconds
@@ -311,7 +316,9 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
         elif pattern in kept_patterns:
             exclude(idx, "duplicate_pattern", f"zelfde antwoorden op alle vragen als {kept_patterns[pattern]}")
         elif limit is not None and not np.isnan(seconds[pos]) and seconds[pos] < limit:
-            exclude(idx, "speeder", f"invultijd {seconds[pos]:.0f} seconden, minder dan het minimum van {limit:g} seconden")
+            exclude(
+                idx, "speeder", f"invultijd {seconds[pos]:.0f} seconden, minder dan het minimum van {limit:g} seconden"
+            )
         else:
             if rid is not None:
                 kept_ids[rid] = pid_list[pos]
@@ -390,11 +397,19 @@ def _respondents(raw, codebook, parsed, analysed, pids, raw_rows):
             counts = codes.astype(int).value_counts()
             for m in item.response_scale.missing:
                 missing_rows.append(
-                    {"item": item.id, "code": m.code, "kind": m.kind, "label_nl": m.nl, "count": int(counts.get(m.code, 0))}
+                    {
+                        "item": item.id,
+                        "code": m.code,
+                        "kind": m.kind,
+                        "label_nl": m.nl,
+                        "count": int(counts.get(m.code, 0)),
+                    }
                 )
         elif item.type == "numeric":
             col = cols[0]
-            out[item.id] = col.value[analysed].where(col.status[analysed].eq(_VALID).to_numpy()).astype("Float64").to_numpy()
+            out[item.id] = (
+                col.value[analysed].where(col.status[analysed].eq(_VALID).to_numpy()).astype("Float64").to_numpy()
+            )
         elif item.type == "multi":
             block = pd.concat([c.value[analysed].rename(c.name) for c in cols], axis=1).astype("boolean")
             nothing = ~block.eq(True).any(axis=1).to_numpy()
@@ -414,7 +429,9 @@ def _respondents(raw, codebook, parsed, analysed, pids, raw_rows):
             dtypes[item.id] = "string"
     respondents = respondents.astype(dtypes)
     recodes = _typed(pd.DataFrame(recode_rows, columns=RECODE_COLUMNS), {"raw_row": "Int64"})
-    missing_codes = _typed(pd.DataFrame(missing_rows, columns=MISSING_CODE_COLUMNS), {"code": "Int64", "count": "Int64"})
+    missing_codes = _typed(
+        pd.DataFrame(missing_rows, columns=MISSING_CODE_COLUMNS), {"code": "Int64", "count": "Int64"}
+    )
     return respondents, recodes, missing_codes
 
 
@@ -446,7 +463,9 @@ def _check_flow(flow: pd.DataFrame, exclusions: pd.DataFrame, respondents: pd.Da
     if len(accounted) != len(set(accounted)) or set(accounted) != set(pids):
         problems.append("not every received row is either excluded or analysed exactly once")
     if problems:
-        raise RuntimeError("Internal error in peo.ingest.clean: the respondent flow does not add up: " + "; ".join(problems))
+        raise RuntimeError(
+            "Internal error in peo.ingest.clean: the respondent flow does not add up: " + "; ".join(problems)
+        )
 
 
 # ------------------------------------------------------------------ tables for the notebook
@@ -461,6 +480,7 @@ def flow_table(flow: pd.DataFrame) -> pd.DataFrame:
         Columns ``Stap``, ``Aantal``, ``Uitgevallen`` (left out before this step) and
         ``Redenen`` (Dutch reason labels with counts), one row per flow step.
     """
+
     def dutch(reasons) -> str:
         if not isinstance(reasons, str) or not reasons:
             return ""

@@ -81,7 +81,9 @@ def label_problems(df: pd.DataFrame, codebook, wave, repls: dict, source: str) -
         index = label_index(sc)
         mapped = repls.get(item.id) or {}
         wrong, fix = [], {}
-        for raw, label in sorted(all_labels[item.id].items(), key=lambda kv: (not isinstance(kv[0], (int, float)), kv[0])):
+        for raw, label in sorted(
+            all_labels[item.id].items(), key=lambda kv: (not isinstance(kv[0], (int, float)), kv[0])
+        ):
             key = value_key(raw)
             if key is None or not isinstance(label, str) or not label.strip():
                 continue
@@ -109,13 +111,22 @@ def label_problems(df: pd.DataFrame, codebook, wave, repls: dict, source: str) -
         same = len(set(by_scale[sc.name])) == 1 and sum(
             1 for i in codebook.items if _coded(i) and i.response_scale.name == sc.name and i.id in df.columns
         ) == len(by_scale[sc.name])
-        where = f"answers: {{scales: {{{sc.name}: {_yaml_map(fix)}}}}}" if same else \
-            f"answers: {{items: {{{iid}: {_yaml_map(fix)}}}}}"
-        out.append(problem(
-            source, iid, ", ".join(raw for raw, _, _ in wrong), "label_conflict",
-            f"value labels that agree with the codebook. Item {iid}: {said}. The scale may be numbered the other way "
-            f"round in this export. If the export's labels are right, add to wave.yml: {where} (docs/wave-config.md); "
-            "if the codebook is right, the export's labels are wrong: ask for a correct export"))
+        where = (
+            f"answers: {{scales: {{{sc.name}: {_yaml_map(fix)}}}}}"
+            if same
+            else f"answers: {{items: {{{iid}: {_yaml_map(fix)}}}}}"
+        )
+        out.append(
+            problem(
+                source,
+                iid,
+                ", ".join(raw for raw, _, _ in wrong),
+                "label_conflict",
+                f"value labels that agree with the codebook. Item {iid}: {said}. The scale may be numbered the other way "
+                f"round in this export. If the export's labels are right, add to wave.yml: {where} (docs/wave-config.md); "
+                "if the codebook is right, the export's labels are wrong: ask for a correct export",
+            )
+        )
     return out
 
 
@@ -160,21 +171,34 @@ def unknown_code_problems(df: pd.DataFrame, codebook, wave, source: str) -> list
                 continue
             hits = label_index(sc).get(norm_label(label), set()) if label else set()
             if len(hits) == 1:
-                suggestion = f"{{{key}: {next(iter(hits))}}} (its label '{label}' is the codebook's " \
-                             f"'{sc.label_of(next(iter(hits)))}')"
+                suggestion = (
+                    f"{{{key}: {next(iter(hits))}}} (its label '{label}' is the codebook's "
+                    f"'{sc.label_of(next(iter(hits)))}')"
+                )
             else:
                 options = ", ".join(f"{m.code} '{m.nl}'" for m in sc.missing) or "none"
-                suggestion = (f"{{{key}: <code>}}, or {{{key}: null}} when it means no answer; the scale's missing "
-                              f"codes: {options}")
-            why = f"carries its own value label '{label}'" if label else \
-                f"stands in {share:.0%} of the scale's answered cells (more than cleaning.unknown_code_share, " \
+                suggestion = (
+                    f"{{{key}: <code>}}, or {{{key}: null}} when it means no answer; the scale's missing "
+                    f"codes: {options}"
+                )
+            why = (
+                f"carries its own value label '{label}'"
+                if label
+                else f"stands in {share:.0%} of the scale's answered cells (more than cleaning.unknown_code_share, "
                 f"{wave.unknown_code_share:g})"
+            )
             shown_cols = ", ".join(cols[:3]) + (f" and {len(cols) - 3} more" if len(cols) > 3 else "")
-            out.append(problem(
-                source, shown_cols, shown(raw), "unknown_code",
-                f"a code of scale {name} ({', '.join(str(c) for c in [*sc.valid_codes, *sc.missing_codes])}). "
-                f"{shown(raw)} is in {n} cell(s) and {why}, so it is an answer option of the export, not a typo. "
-                f"Map it under answers.scales.{name} in wave.yml: {suggestion}"))
+            out.append(
+                problem(
+                    source,
+                    shown_cols,
+                    shown(raw),
+                    "unknown_code",
+                    f"a code of scale {name} ({', '.join(str(c) for c in [*sc.valid_codes, *sc.missing_codes])}). "
+                    f"{shown(raw)} is in {n} cell(s) and {why}, so it is an answer option of the export, not a typo. "
+                    f"Map it under answers.scales.{name} in wave.yml: {suggestion}",
+                )
+            )
     return out
 
 
@@ -194,9 +218,15 @@ def not_codes_problems(df: pd.DataFrame, codebook, wave, source: str) -> list[di
         keys = col[filled].map(value_key)
         bad = int((~keys.isin(codes)).sum())
         if bad / n > MOSTLY and bad >= wave.unknown_code_min_cells:
-            out.append(problem(
-                source, item.id, "", "mostly_not_codes",
-                f"codes of scale {item.response_scale.name} in the required item {item.id}: {bad} of its {n} answered "
-                "cells are not. The export probably writes the answers otherwise (text, other numbers): map them under "
-                "answers in wave.yml (docs/wave-config.md)"))
+            out.append(
+                problem(
+                    source,
+                    item.id,
+                    "",
+                    "mostly_not_codes",
+                    f"codes of scale {item.response_scale.name} in the required item {item.id}: {bad} of its {n} answered "
+                    "cells are not. The export probably writes the answers otherwise (text, other numbers): map them under "
+                    "answers in wave.yml (docs/wave-config.md)",
+                )
+            )
     return out

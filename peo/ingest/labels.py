@@ -18,10 +18,22 @@ import pandas as pd
 
 __all__ = ["norm_label", "value_key", "label_index", "label_lang", "shown", "as_code", "problem", "candidates"]
 
-_QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _TRAILING = ".,;:!?\u2026 "
 
@@ -88,8 +100,15 @@ def label_lang(scale, code: int, key: str) -> str:
 
 def problem(source, column, value, kind, expected, row=pd.NA, severity="error") -> dict:
     """One row of the validation report (:data:`peo.ingest.validate.REPORT_COLUMNS`)."""
-    return {"file": source, "row": row, "column": column, "value": value, "problem": kind,
-            "expected": expected, "severity": severity}
+    return {
+        "file": source,
+        "row": row,
+        "column": column,
+        "value": value,
+        "problem": kind,
+        "expected": expected,
+        "severity": severity,
+    }
 
 
 def candidates(text: str, scale) -> str:

@@ -34,6 +34,7 @@ __all__ = ["read_export", "read_wave", "as_number", "is_yes", "FORMATS"]
 #: Formats :func:`read_export` understands, by file suffix.
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".sav": "sav"}
 
+
 def as_number(values: pd.Series) -> pd.Series:
     """Read raw values as numbers; whatever is not a number becomes missing.
 
@@ -193,7 +194,12 @@ def read_wave(wave, codebook=None) -> pd.DataFrame:
     """
     raw = wave.raw
     df = read_export(
-        raw.file, raw.format, encoding=raw.encoding, delimiter=raw.delimiter, header_rows=raw.header_rows, sheet=raw.sheet
+        raw.file,
+        raw.format,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        header_rows=raw.header_rows,
+        sheet=raw.sheet,
     )
     df = apply_rename(df, wave.rename, where=f"{wave.config_path or wave.dir}")
     return apply_answers(df, codebook if codebook is not None else wave.codebook(), wave)

@@ -38,8 +38,15 @@ from peo import paths
 from peo.errors import ManifestError
 from peo.io import sha256
 
-__all__ = ["MANIFEST_NAME", "covered_files", "write_manifest", "read_manifest", "verify_manifest",
-           "verify_main", "write_main"]
+__all__ = [
+    "MANIFEST_NAME",
+    "covered_files",
+    "write_manifest",
+    "read_manifest",
+    "verify_manifest",
+    "verify_main",
+    "write_main",
+]
 
 MANIFEST_NAME = "MANIFEST.sha256"
 #: Suffixes of text files under ``data/raw`` that the manifest does not cover (see above).

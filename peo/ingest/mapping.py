@@ -170,11 +170,17 @@ def _map_column(df, column, item, item_map, scale_map, wave, source, matches, pr
         elif coded and key[2:] in index:
             found = index[key[2:]]
             if len(found) > 1:
-                problems.append(problem(
-                    source, column, shown(raw), "ambiguous_label",
-                    f"one answer; '{shown(raw)}' ({int(n)} cell(s)) is the label of codes "
-                    f"{', '.join(f'{c} {sc.label_of(c)!r}' for c in sorted(found))}. Map it under "
-                    f"answers.items.{item.id} in wave.yml"))
+                problems.append(
+                    problem(
+                        source,
+                        column,
+                        shown(raw),
+                        "ambiguous_label",
+                        f"one answer; '{shown(raw)}' ({int(n)} cell(s)) is the label of codes "
+                        f"{', '.join(f'{c} {sc.label_of(c)!r}' for c in sorted(found))}. Map it under "
+                        f"answers.items.{item.id} in wave.yml",
+                    )
+                )
                 continue
             target = next(iter(found))
             how = label_lang(sc, target, key[2:])
@@ -219,11 +225,17 @@ def _same_label_check(df, column, item, by_key, source, problems) -> None:
     for lab_key, targets in by_label.items():
         if len(set(targets.values())) > 1:
             pairs = ", ".join(f"{r} -> {t}" for r, t in targets.items())
-            problems.append(problem(
-                source, column, ", ".join(targets), "same_label_two_codes",
-                f"one code for one answer: the raw values {', '.join(map(repr, targets))} carry the same label "
-                f"'{lab_key}' but become different codes ({pairs}). Map them to the same code under "
-                f"answers.items.{item.id} or answers.scales.{sc.name} in wave.yml"))
+            problems.append(
+                problem(
+                    source,
+                    column,
+                    ", ".join(targets),
+                    "same_label_two_codes",
+                    f"one code for one answer: the raw values {', '.join(map(repr, targets))} carry the same label "
+                    f"'{lab_key}' but become different codes ({pairs}). Map them to the same code under "
+                    f"answers.items.{item.id} or answers.scales.{sc.name} in wave.yml",
+                )
+            )
 
 
 # ----------------------------------------------------------------------------- the whole frame
@@ -270,8 +282,16 @@ def apply_answers(df: pd.DataFrame, codebook, wave) -> pd.DataFrame:
             continue
         sc = item.response_scale
         repls[item.id] = _map_column(
-            out, item.id, item, item_maps.get(item.id, {}), scale_maps.get(sc.name, {}) if sc else {},
-            wave, source, matches, problems, unmatched,
+            out,
+            item.id,
+            item,
+            item_maps.get(item.id, {}),
+            scale_maps.get(sc.name, {}) if sc else {},
+            wave,
+            source,
+            matches,
+            problems,
+            unmatched,
         )
     problems += _unmatched_problems(out, codebook, wave, unmatched, source)
     problems += evidence.label_problems(out, codebook, wave, repls, source)
@@ -301,9 +321,15 @@ def _unmatched_problems(df, codebook, wave, unmatched, source) -> list[dict]:
         for raw, n in texts:
             if label_column or (n / total > wave.unknown_code_share and n >= wave.unknown_code_min_cells):
                 how = "labels are matched automatically" if wave.answers.labels == "auto" else "answers.labels is off"
-                out.append(problem(
-                    source, column, shown(raw), "unmatched_label",
-                    f"a code or label of scale {sc.name}; '{shown(raw)}' stands in {n} cell(s) and matches no label "
-                    f"({how}) and no mapping. Candidate codes: {candidates(str(raw), sc)}. Map it under "
-                    f"answers.items.{item.id} or answers.scales.{sc.name} in wave.yml, e.g. {{{shown(raw)!r}: <code>}}"))
+                out.append(
+                    problem(
+                        source,
+                        column,
+                        shown(raw),
+                        "unmatched_label",
+                        f"a code or label of scale {sc.name}; '{shown(raw)}' stands in {n} cell(s) and matches no label "
+                        f"({how}) and no mapping. Candidate codes: {candidates(str(raw), sc)}. Map it under "
+                        f"answers.items.{item.id} or answers.scales.{sc.name} in wave.yml, e.g. {{{shown(raw)!r}: <code>}}",
+                    )
+                )
     return out

@@ -35,7 +35,7 @@ def _option_columns(item, shape) -> dict[int, str]:
 
 def _chosen_keys(shape, code: int, option) -> set[str]:
     keys = set()
-    for v in (shape.chosen if shape else (1,)):
+    for v in shape.chosen if shape else (1,):
         if v == "code":
             keys.add(str(code))
         elif v == "label":
@@ -76,12 +76,26 @@ def _split(df, item, shape, item_map, matches, consumed, cfg) -> None:
             k = value_key(raw)
             if k in keys and k != "1":
                 repl[raw] = 1.0 if numeric else "1"
-                matches.append({"column": raw_col, "value": shown(raw), "code": 1,
-                                "how": f"answers.multi.{item.id}.chosen", "cells": int(n)})
+                matches.append(
+                    {
+                        "column": raw_col,
+                        "value": shown(raw),
+                        "code": 1,
+                        "how": f"answers.multi.{item.id}.chosen",
+                        "cells": int(n),
+                    }
+                )
             elif k in empty:
                 repl[raw] = None
-                matches.append({"column": raw_col, "value": shown(raw), "code": pd.NA,
-                                "how": f"answers.items.{item.id}", "cells": int(n)})
+                matches.append(
+                    {
+                        "column": raw_col,
+                        "value": shown(raw),
+                        "code": pd.NA,
+                        "how": f"answers.items.{item.id}",
+                        "cells": int(n),
+                    }
+                )
         if repl:
             df[col_name] = col.map(lambda v, r=repl: r.get(v, v)).astype(col.dtype)
     if renamed:
@@ -181,8 +195,15 @@ def _joined(df, item, shape, item_map, source, matches, problems, consumed, cfg)
     for c in sc.codes:
         values = np.where(chosen[c.code], "1", None)  # the demo shape: 1 or empty
         df[f"{item.id}_{c.code}"] = pd.Series(values, index=df.index, dtype="string")
-    matches.append({"column": column, "value": f"joined {shape.values}", "code": pd.NA,
-                    "how": f"answers.multi.{item.id}", "cells": n_cells})
+    matches.append(
+        {
+            "column": column,
+            "value": f"joined {shape.values}",
+            "code": pd.NA,
+            "how": f"answers.multi.{item.id}",
+            "cells": n_cells,
+        }
+    )
     del df[column]
     consumed.append(column)
 

@@ -209,7 +209,7 @@ def _records(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]
         if "end of data" in str(exc).lower():
             raise ReadError(
                 f"{path} seems truncated: the row that starts on line {start} opens a quoted value "
-                f"(\") that is never closed before the end of the file. {_HOW_TO_EXPORT}"
+                f'(") that is never closed before the end of the file. {_HOW_TO_EXPORT}'
             ) from None
         raise ReadError(
             f"{path} is not valid CSV at line {reader.line_num}: {exc}. "
@@ -354,9 +354,13 @@ def read_xlsx_file(path: Path, sheet: str | int, header_rows: int) -> pd.DataFra
                 f"{path} has no worksheet {sheet!r}. Set raw.sheet in wave.yml to the name or number (0 = first) "
                 "of the sheet that holds the data."
             ) from None
-        raise ReadError(f"{path} cannot be read as an Excel workbook: {exc}. Save it again from Excel as .xlsx.") from None
+        raise ReadError(
+            f"{path} cannot be read as an Excel workbook: {exc}. Save it again from Excel as .xlsx."
+        ) from None
     except (zipfile.BadZipFile, OSError, TypeError) as exc:  # damaged archive or workbook XML
-        raise ReadError(f"{path} cannot be read as an Excel workbook: {exc}. Save it again from Excel as .xlsx.") from None
+        raise ReadError(
+            f"{path} cannot be read as an Excel workbook: {exc}. Save it again from Excel as .xlsx."
+        ) from None
     except Exception as exc:  # openpyxl raises assorted exceptions for damaged workbooks
         raise ReadError(
             f"{path} cannot be read as an Excel workbook ({type(exc).__name__}: {exc}). Save it again from Excel as .xlsx."

@@ -19,6 +19,7 @@ from peo.ingest.load import as_number, is_yes
 
 __all__ = ["schema_for", "expected_codes"]
 
+
 def _span(codes: list[int]) -> str:
     """'1-5' for a run of consecutive codes, '0, 1' otherwise."""
     if len(codes) >= 3 and codes == list(range(codes[0], codes[0] + len(codes))):
@@ -71,7 +72,9 @@ def _yes_check(yes_values, name: str) -> pa.Check:
 
 
 def _complete_check(wave) -> pa.Check:
-    return pa.Check(lambda s: flag_complete(s.to_frame(wave.completion.column), wave), name="incomplete", ignore_na=False)
+    return pa.Check(
+        lambda s: flag_complete(s.to_frame(wave.completion.column), wave), name="incomplete", ignore_na=False
+    )
 
 
 def _range_text(lo, hi) -> str:
@@ -105,8 +108,11 @@ def _item_columns(item: Item) -> dict[str, pa.Column]:
                 required=True,
                 metadata={
                     "label": f"{item.short_nl}: {c.nl} ({col})",
-                    "missing": _rule("missing_column", f"option {c.code} ('{c.nl}') of {missing_rule['expected']}",
-                                     missing_rule["severity"]),
+                    "missing": _rule(
+                        "missing_column",
+                        f"option {c.code} ('{c.nl}') of {missing_rule['expected']}",
+                        missing_rule["severity"],
+                    ),
                     "rules": {"not_a_code": _rule("not_a_code", expected)},
                 },
             )

@@ -226,11 +226,29 @@ _SEPARATOR_ANSWER = (
 
 SPECS: dict[str, WaveSpec] = {
     "2021": WaveSpec(
-        "2021", "peo2021_export.sav", 180, 3, 6, 2, 1, 3, 1, 0.60,
+        "2021",
+        "peo2021_export.sav",
+        180,
+        3,
+        6,
+        2,
+        1,
+        3,
+        1,
+        0.60,
         specials=("Dit wil ik <b>vet</b> zeggen: minder regels graag.", "=1+1"),
     ),
     "2022": WaveSpec(
-        "2022", "peo2022_export.csv", 150, 4, 7, 3, 2, 2, 1, 0.60,
+        "2022",
+        "peo2022_export.csv",
+        150,
+        4,
+        7,
+        3,
+        2,
+        2,
+        1,
+        0.60,
         years_text=("tien", "5 jaar"),
         specials=(
             '=HYPERLINK("http://example.org","klik")',
@@ -240,7 +258,16 @@ SPECS: dict[str, WaveSpec] = {
         ),
     ),
     "2023": WaveSpec(
-        "2023", "peo2023_export.csv", 160, 3, 5, 2, 1, 3, 2, 0.92,
+        "2023",
+        "peo2023_export.csv",
+        160,
+        3,
+        5,
+        2,
+        1,
+        3,
+        2,
+        0.92,
         years_text=("5 jaar", "tien", "ruim 20"),
         specials=(
             "=1+1",
@@ -257,8 +284,19 @@ WAVES = tuple(SPECS)
 # The export shapes. Each wave.yml must name these columns (checked by _check_config).
 ADMIN_2021 = ("resp_id", "consent", "finished", "start_time", "end_time", "ip_address", "email")
 ADMIN_2022 = (
-    "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
-    "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName", "RecipientEmail", "Q_consent",
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "RecipientLastName",
+    "RecipientFirstName",
+    "RecipientEmail",
+    "Q_consent",
 )
 ADMIN_2023 = ("respondent", "toestemming", "voltooid", "begonnen", "beeindigd", "ip", "naam", "email")
 _ADMIN = {"2021": ADMIN_2021, "2022": ADMIN_2022, "2023": ADMIN_2023}
@@ -295,19 +333,78 @@ _SAV_ADMIN_LABELS = {
 
 # Fake names for the administrative columns (none of them is in demo_pii.yml).
 _FIRST = (
-    "Lisa", "Sophie", "Emma", "Anne", "Laura", "Sarah", "Eva", "Fleur", "Iris", "Noor", "Thomas",
-    "Daan", "Tim", "Lars", "Bas", "Youssef", "Ayse", "Priya", "Kevin", "Esther", "Marloes",
-    "Nadia", "Rachid", "Lotte", "Femke", "Jeroen", "Maaike", "Samira", "Wouter", "Joyce",
+    "Lisa",
+    "Sophie",
+    "Emma",
+    "Anne",
+    "Laura",
+    "Sarah",
+    "Eva",
+    "Fleur",
+    "Iris",
+    "Noor",
+    "Thomas",
+    "Daan",
+    "Tim",
+    "Lars",
+    "Bas",
+    "Youssef",
+    "Ayse",
+    "Priya",
+    "Kevin",
+    "Esther",
+    "Marloes",
+    "Nadia",
+    "Rachid",
+    "Lotte",
+    "Femke",
+    "Jeroen",
+    "Maaike",
+    "Samira",
+    "Wouter",
+    "Joyce",
 )
 _LAST = (
-    "de Jong", "van Dijk", "Visser", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos",
-    "Peters", "Hendriks", "van den Berg", "Dekker", "Dijkstra", "Kaya", "Bouali", "Koster",
-    "Brouwer", "de Wit", "Vermeulen", "Postma", "Kramer", "Prins", "Huisman", "Veenstra",
+    "de Jong",
+    "van Dijk",
+    "Visser",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van den Berg",
+    "Dekker",
+    "Dijkstra",
+    "Kaya",
+    "Bouali",
+    "Koster",
+    "Brouwer",
+    "de Wit",
+    "Vermeulen",
+    "Postma",
+    "Kramer",
+    "Prins",
+    "Huisman",
+    "Veenstra",
 )
 # Hour of the day a response starts, and its probability (office hours and evenings).
 _START_HOURS = {
-    8: 0.05, 9: 0.10, 10: 0.12, 11: 0.10, 12: 0.08, 13: 0.10, 14: 0.12, 15: 0.10, 16: 0.08,
-    19: 0.06, 20: 0.05, 21: 0.04,
+    8: 0.05,
+    9: 0.10,
+    10: 0.12,
+    11: 0.10,
+    12: 0.08,
+    13: 0.10,
+    14: 0.12,
+    15: 0.10,
+    16: 0.08,
+    19: 0.06,
+    20: 0.05,
+    21: 0.04,
 }
 _MAIL_DOMAINS = ("example.org", "example.com", "example.net")  # reserved for examples (RFC 2606)
 _IP_NETS = ("192.0.2", "198.51.100", "203.0.113")  # reserved for documentation (RFC 5737)
@@ -388,7 +485,11 @@ _OPEN_POOLS: dict[str, dict[str, tuple[str, ...]]] = {
             "Dat is de enige manier om de werkdruk echt te verlagen.",
         ),
         "short": (
-            "Meer personeel.", "Lagere caseload!", "Minder administratie.", "Geen idee eerlijk gezegd.", "Meer tijd.",
+            "Meer personeel.",
+            "Lagere caseload!",
+            "Minder administratie.",
+            "Geen idee eerlijk gezegd.",
+            "Meer tijd.",
         ),
     },
     "t23_open_expectations": {
@@ -627,9 +728,7 @@ def _latents(rng: np.random.Generator, groups: np.ndarray) -> dict[str, np.ndarr
     return {"space": space, "workload": workload}
 
 
-def _answers(
-    rng: np.random.Generator, codebook: Codebook, wave: str, groups: np.ndarray, n_valid: int
-) -> list[dict]:
+def _answers(rng: np.random.Generator, codebook: Codebook, wave: str, groups: np.ndarray, n_valid: int) -> list[dict]:
     """Substantive answers of ``len(groups)`` respondents; the first ``n_valid`` set the thresholds."""
     n = len(groups)
     lat = _latents(rng, groups)
@@ -916,8 +1015,15 @@ def _build_rows(
     picks = rng.choice(valid_pos[: len(valid_pos) * 2 // 3], size=spec.n_exact_duplicates, replace=False)
     for src in [rows[int(i)] for i in sorted(picks)]:
         dup = _Row(
-            "exact_duplicate", dict(src.values), src.consent, src.finished, src.progress, src.start,
-            src.duration, source=src, admin=dict(src.admin),
+            "exact_duplicate",
+            dict(src.values),
+            src.consent,
+            src.finished,
+            src.progress,
+            src.start,
+            src.duration,
+            source=src,
+            admin=dict(src.admin),
         )
         after = next(n for n, r in enumerate(rows) if r is src)
         rows.insert(int(rng.integers(after + 1, len(rows) + 1)), dup)
@@ -1072,9 +1178,19 @@ def _write_qualtrics(path: Path, rows: list[_Row], codebook: Codebook, rename: d
         for r in rows:
             end = r.start + dt.timedelta(seconds=r.duration)
             admin = [
-                _fmt_time(r.start), _fmt_time(end), "0", r.admin["ip"], str(r.progress), str(r.duration),
-                "1" if r.finished else "0", _fmt_time(end), r.rid, r.admin["last"], r.admin["first"],
-                r.admin["email"], "1" if r.consent else "0",
+                _fmt_time(r.start),
+                _fmt_time(end),
+                "0",
+                r.admin["ip"],
+                str(r.progress),
+                str(r.duration),
+                "1" if r.finished else "0",
+                _fmt_time(end),
+                r.rid,
+                r.admin["last"],
+                r.admin["first"],
+                r.admin["email"],
+                "1" if r.consent else "0",
             ]
             w.writerow(admin + [_fmt(r.values[c]) for c in item_cols])
 
@@ -1088,8 +1204,14 @@ def _write_plain(path: Path, rows: list[_Row], codebook: Codebook) -> None:
         for r in rows:
             end = r.start + dt.timedelta(seconds=r.duration)
             admin = [
-                str(r.rid), "ja" if r.consent else "nee", "1" if r.finished else "0", _fmt_time(r.start),
-                _fmt_time(end), r.admin["ip"], f"{r.admin['first']} {r.admin['last']}", r.admin["email"],
+                str(r.rid),
+                "ja" if r.consent else "nee",
+                "1" if r.finished else "0",
+                _fmt_time(r.start),
+                _fmt_time(end),
+                r.admin["ip"],
+                f"{r.admin['first']} {r.admin['last']}",
+                r.admin["email"],
             ]
             w.writerow(admin + [_fmt(r.values[c]) for c in items])
 

@@ -256,19 +256,27 @@ def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> p
             rule = _rule(check, "", "warning")
         idx = r.index
         if idx is None or pd.isna(idx):
-            rows.append({"row": pd.NA, "col": col, "column": raw_name.get(col, col),
-                         "value": _as_text(r.failure_case), **rule})
+            rows.append(
+                {"row": pd.NA, "col": col, "column": raw_name.get(col, col), "value": _as_text(r.failure_case), **rule}
+            )
             continue
         rule = dict(rule)
         if rule["problem"] == "duplicate_id":
             rule["expected"] += f" (row {first_with(idx, col)} has the same id)"
-        rows.append({"row": idx, "col": col, "column": raw_name.get(col, col), "value": _as_text(value_at(idx, col)), **rule})
+        rows.append(
+            {"row": idx, "col": col, "column": raw_name.get(col, col), "value": _as_text(value_at(idx, col)), **rule}
+        )
     out = pd.DataFrame(rows + extra_rows)
     if out.empty:
         return _empty_report()
     # a value that the answer mapping reports as an error is not also warned about per cell
     refused = {(c, v) for c, v, s in zip(out["col"], out["value"], out["severity"]) if s == "error"}
-    out = out[~((out["severity"] == "warning") & pd.Series(list(zip(out["col"], out["value"])), index=out.index).isin(refused))]
+    out = out[
+        ~(
+            (out["severity"] == "warning")
+            & pd.Series(list(zip(out["col"], out["value"])), index=out.index).isin(refused)
+        )
+    ]
     flagged = set(out.loc[out["problem"].isin(["no_consent", "incomplete"]), "row"].dropna())
     out = out[~((out["problem"] == "missing_answer") & out["row"].isin(flagged))]
     out = out.assign(
@@ -287,8 +295,12 @@ def _date_problems(df: pd.DataFrame, wave: config.Wave, source: str) -> list[dic
     """Start and end times that cannot be read (``raw.date_format``), one row per cell."""
     out = []
     fmt = wave.raw.date_format
-    expected = ("a date and time as the survey tools write them (ISO, Excel serial, 14-2-2022 13:27:56, "
-                "2022/02/14 1:27:56 p.m. CET)" if fmt == "auto" else f"a date and time in the format {fmt!r}")
+    expected = (
+        "a date and time as the survey tools write them (ISO, Excel serial, 14-2-2022 13:27:56, "
+        "2022/02/14 1:27:56 p.m. CET)"
+        if fmt == "auto"
+        else f"a date and time in the format {fmt!r}"
+    )
     expected += "; set raw.date_format in wave.yml to the export's format (docs/wave-config.md)"
     for col in dict.fromkeys(c for c in (wave.columns.started, wave.columns.ended) if c and c in df.columns):
         _, bad = read_times(df[col], fmt)
@@ -320,13 +332,15 @@ def summary(report: pd.DataFrame, examples: int = 5) -> pd.DataFrame:
     out = []
     for (problem, severity, column), g in report.groupby(["problem", "severity", "column"], sort=False):
         rows = g["row"].dropna().astype(int).drop_duplicates().sort_values()
-        out.append({
-            "problem": problem,
-            "severity": severity,
-            "column": column,
-            "n_rows": len(rows),
-            "example_rows": ", ".join(str(r) for r in rows.head(examples)),
-        })
+        out.append(
+            {
+                "problem": problem,
+                "severity": severity,
+                "column": column,
+                "n_rows": len(rows),
+                "example_rows": ", ".join(str(r) for r in rows.head(examples)),
+            }
+        )
     res = pd.DataFrame(out)
     res["n_rows"] = res["n_rows"].astype("Int64")
     res = res.assign(_s=res["severity"].map(_SEVERITY_ORDER).fillna(9)).sort_values(["_s"], kind="stable")
@@ -389,8 +403,9 @@ def validate_path(path: str | Path | None = None, wave_id: str | None = None) ->
         df = read_wave(wave, codebook)
     else:
         raw = wave.raw
-        df = read_export(path, None, encoding=raw.encoding, delimiter=raw.delimiter,
-                         header_rows=raw.header_rows, sheet=raw.sheet)
+        df = read_export(
+            path, None, encoding=raw.encoding, delimiter=raw.delimiter, header_rows=raw.header_rows, sheet=raw.sheet
+        )
         df = apply_answers(apply_rename(df, wave.rename, where=str(wave.config_path)), codebook, wave)
     report = validate_frame(df, codebook, wave)
     n_analysed = None
@@ -428,7 +443,9 @@ def unused_columns(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> t
         if col in used or raw_name.get(col, col) in used:
             continue
         s = df[col]
-        filled = s.notna() if pd.api.types.is_numeric_dtype(s.dtype) else s.astype("string").str.strip().fillna("").ne("")
+        filled = (
+            s.notna() if pd.api.types.is_numeric_dtype(s.dtype) else s.astype("string").str.strip().fillna("").ne("")
+        )
         if bool(filled.any()):
             out.append(raw_name.get(col, col))
     return tuple(out)
@@ -443,17 +460,22 @@ def _dry_clean(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> tuple
     except ValidationError as exc:
         if "0 respondents" not in str(exc):
             raise
-        return 0, [report_row(source, "", "", "no_respondents",
-                           f"at least one analysed respondent; {exc}")]
+        return 0, [report_row(source, "", "", "no_respondents", f"at least one analysed respondent; {exc}")]
     n = len(res.respondents)
     excluded = len(df) - n
     if len(df) and excluded / len(df) > wave.max_excluded_share:
         reasons = res.flow["reasons"].str.cat(sep="; ")
-        return n, [report_row(
-            source, "", "", "too_many_excluded",
-            f"at most {wave.max_excluded_share:.0%} of the rows excluded (cleaning.max_excluded_share); cleaning would "
-            f"exclude {excluded} of {len(df)} rows ({reasons}). Check consent, completion and the answer mapping in "
-            "wave.yml; raise cleaning.max_excluded_share only if the exclusions are right")]
+        return n, [
+            report_row(
+                source,
+                "",
+                "",
+                "too_many_excluded",
+                f"at most {wave.max_excluded_share:.0%} of the rows excluded (cleaning.max_excluded_share); cleaning would "
+                f"exclude {excluded} of {len(df)} rows ({reasons}). Check consent, completion and the answer mapping in "
+                "wave.yml; raise cleaning.max_excluded_share only if the exclusions are right",
+            )
+        ]
     return n, []
 
 
@@ -486,7 +508,9 @@ def format_report(result: ValidationResult) -> str:
     ]
     m = result.matches
     if m is not None and not m.empty:
-        lines.append(f"  answers mapped to codebook codes ({len(m)} value(s); answers: in wave.yml, labels matched automatically):")
+        lines.append(
+            f"  answers mapped to codebook codes ({len(m)} value(s); answers: in wave.yml, labels matched automatically):"
+        )
         for r in m.head(MAX_MATCHES_LISTED).itertuples(index=False):
             code = "" if pd.isna(r.code) else f" -> {r.code}"
             lines.append(f"    {r.column}: {r.value!r}{code} ({r.how}, {r.cells} cell(s))")
@@ -501,7 +525,9 @@ def format_report(result: ValidationResult) -> str:
         )
     lines.append("")
     if n_err:
-        lines.append(f"Result: NOT USABLE: {n_err} error(s) and {n_warn} warning(s). Fix the errors below and validate again.")
+        lines.append(
+            f"Result: NOT USABLE: {n_err} error(s) and {n_warn} warning(s). Fix the errors below and validate again."
+        )
     elif n_warn:
         lines.append(
             f"Result: usable, with {n_warn} warning(s). Cleaning handles each of these rows with a stated reason "
@@ -512,7 +538,9 @@ def format_report(result: ValidationResult) -> str:
     if rep.empty:
         return "\n".join(lines)
     counts = rep.groupby(["severity", "problem"], sort=False).size().rename("count").reset_index()
-    counts = counts.assign(_s=counts["severity"].map(_SEVERITY_ORDER)).sort_values(["_s", "count"], ascending=[True, False])
+    counts = counts.assign(_s=counts["severity"].map(_SEVERITY_ORDER)).sort_values(
+        ["_s", "count"], ascending=[True, False]
+    )
     lines += ["", "Problems:"]
     lines += [f"  {r.severity:<8} {r.problem:<16} {r.count:>5}" for r in counts.itertuples()]
     groups = list(rep.groupby(["severity", "problem", "column", "expected"], sort=False))
@@ -520,8 +548,12 @@ def format_report(result: ValidationResult) -> str:
         sel = [(k, g) for k, g in groups if k[0] == sev]
         if not sel:
             continue
-        lines += ["", "Errors (the file cannot be used until these are fixed):" if sev == "error"
-                  else "Warnings (the file is usable; cleaning handles these rows):"]
+        lines += [
+            "",
+            "Errors (the file cannot be used until these are fixed):"
+            if sev == "error"
+            else "Warnings (the file is usable; cleaning handles these rows):",
+        ]
         for (severity, problem, column, expected), g in sel[:MAX_GROUPS]:
             rows = [int(r) for r in g["row"].dropna()]
             if not rows:
@@ -537,8 +569,10 @@ def format_report(result: ValidationResult) -> str:
             )
         if len(sel) > MAX_GROUPS:
             more = sum(len(g) for _, g in sel[MAX_GROUPS:])
-            lines.append(f"  ... and {len(sel) - MAX_GROUPS} more groups ({more} problems); "
-                         "peo.ingest.validate.summary() gives them all.")
+            lines.append(
+                f"  ... and {len(sel) - MAX_GROUPS} more groups ({more} problems); "
+                "peo.ingest.validate.summary() gives them all."
+            )
     return "\n".join(lines)
 
 

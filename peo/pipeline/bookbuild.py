@@ -36,9 +36,7 @@ def _slug(wave_id: str) -> str:
     return book._slug(wave_id)
 
 
-def write_sources(
-    root: Path, waves: Sequence[config.Wave], *, chapters: Sequence[str], trends: bool
-) -> list[Path]:
+def write_sources(root: Path, waves: Sequence[config.Wave], *, chapters: Sequence[str], trends: bool) -> list[Path]:
     """Write the generated book sources from the processed data of every wave.
 
     Reads each wave's ``tables/key_figures.json``, ``flow.csv`` and codebooks, copies the
@@ -83,8 +81,9 @@ def write_sources(
         flows[w.id] = pd.read_csv(flow)
         codebooks[w.id] = w.codebook()
         tables[w.id] = folder / "tables"
-    made = all((tables[w.id] / book.FACTSHEET_PDF).is_file() and (tables[w.id] / book.FACTSHEET_PNG).is_file()
-               for w in waves)
+    made = all(
+        (tables[w.id] / book.FACTSHEET_PDF).is_file() and (tables[w.id] / book.FACTSHEET_PNG).is_file() for w in waves
+    )
     written = []
     if made:
         for w in waves:
@@ -95,7 +94,14 @@ def write_sources(
                     shutil.copyfile(src, dst)
                 written.append(dst)
     written += book.write_book_sources(
-        root, waves, key_figures, flows, codebooks, tables_dirs=tables, chapters=list(chapters), trends=trends,
+        root,
+        waves,
+        key_figures,
+        flows,
+        codebooks,
+        tables_dirs=tables,
+        chapters=list(chapters),
+        trends=trends,
         factsheets=not made,
     )
     return sorted(written)
@@ -134,18 +140,32 @@ def run_jupyter_book(book_dir: Path, output_dir: Path, log: Path) -> None:
         If jupyter-book is missing or the build fails; the message quotes its warnings and
         errors and names the log.
     """
-    cmd = [*jupyter_book_command(), "build", str(book_dir), "--path-output", str(output_dir),
-           "-n", "-W", "--keep-going", "--all"]
+    cmd = [
+        *jupyter_book_command(),
+        "build",
+        str(book_dir),
+        "--path-output",
+        str(output_dir),
+        "-n",
+        "-W",
+        "--keep-going",
+        "--all",
+    ]
     log.parent.mkdir(parents=True, exist_ok=True)
     res = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy(), check=False)
     log.write_text(f"$ {' '.join(cmd)}\n{res.stdout}\n{res.stderr}", encoding="utf-8")
     if res.returncode != 0:
-        lines = [ln.strip() for ln in (res.stdout + "\n" + res.stderr).splitlines()
-                 if re.search(r"\b(WARNING|ERROR|CRITICAL|Error|Exception)\b", ln)]
+        lines = [
+            ln.strip()
+            for ln in (res.stdout + "\n" + res.stderr).splitlines()
+            if re.search(r"\b(WARNING|ERROR|CRITICAL|Error|Exception)\b", ln)
+        ]
         shown = "\n".join(f"    {ln}" for ln in lines[:15]) or "    (no warning found in the output)"
         more = f"\n    ... and {len(lines) - 15} more" if len(lines) > 15 else ""
-        raise StepFailed(f"jupyter-book build failed (exit code {res.returncode}):\n{shown}{more}\n"
-                         f"    the full output is in {log}; the partial build is kept in {output_dir}")
+        raise StepFailed(
+            f"jupyter-book build failed (exit code {res.returncode}):\n{shown}{more}\n"
+            f"    the full output is in {log}; the partial build is kept in {output_dir}"
+        )
 
 
 def publish_dir(new: Path, target: Path) -> None:
@@ -168,9 +188,7 @@ def publish_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_book(
-    root: Path, waves: Sequence[config.Wave], *, chapters: Sequence[str], trends: bool
-) -> Path:
+def build_book(root: Path, waves: Sequence[config.Wave], *, chapters: Sequence[str], trends: bool) -> Path:
     """Write the book sources, build the book in staging and swap it into ``book/_build/html``.
 
     The book is built into ``build/book-staging`` (:func:`run_jupyter_book`); only when that
@@ -206,8 +224,9 @@ def build_book(
     run_jupyter_book(root / "book", staging, root / "build" / "logs" / "book.log")
     html = staging / "_build" / "html"
     if not (html / "index.html").is_file():
-        raise StepFailed(f"jupyter-book reported success but wrote no {html / 'index.html'}; "
-                         f"the staging build is kept in {staging}.")
+        raise StepFailed(
+            f"jupyter-book reported success but wrote no {html / 'index.html'}; the staging build is kept in {staging}."
+        )
     target = root / "book" / "_build" / "html"
     publish_dir(html, target)
     shutil.rmtree(staging, ignore_errors=True)

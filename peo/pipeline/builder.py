@@ -69,9 +69,21 @@ class Builder:
         The fingerprints of the state file.
     """
 
-    def __init__(self, root: Path, all_waves: Sequence[Any], per_wave: dict[str, list[Job]],
-                 globals_: list[Job], *, selected: Sequence[str], force: bool, kernel: str,
-                 chapters: Sequence[str], trends: bool, progress: Progress, recorded: dict[str, str]):
+    def __init__(
+        self,
+        root: Path,
+        all_waves: Sequence[Any],
+        per_wave: dict[str, list[Job]],
+        globals_: list[Job],
+        *,
+        selected: Sequence[str],
+        force: bool,
+        kernel: str,
+        chapters: Sequence[str],
+        trends: bool,
+        progress: Progress,
+        recorded: dict[str, str],
+    ):
         self.root = root
         self.all_waves = list(all_waves)
         self.per_wave = per_wave
@@ -118,8 +130,13 @@ class Builder:
 
     # -- recording ----------------------------------------------------------------------
     def record(self, job: Job, status: str, seconds: float, reason: str, message: str | None = None) -> None:
-        rec = {"wave": job.wave, "step": job.step.name, "status": status, "seconds": round(seconds, 1),
-               "reason": reason}
+        rec = {
+            "wave": job.wave,
+            "step": job.step.name,
+            "status": status,
+            "seconds": round(seconds, 1),
+            "reason": reason,
+        }
         if message:
             rec["message"] = message
         with self.lock:
@@ -140,8 +157,15 @@ class Builder:
     def run_notebook(self, job: Job) -> Path:
         source = self.root / job.step.target
         km = self.kernels.get(job.wave, source.parent)
-        return notebooks.execute(source, self.staged(job), self.failed_copy(job), parameters=job.parameters,
-                                 kernel=self.kernel, where=self.where(job), km=km)
+        return notebooks.execute(
+            source,
+            self.staged(job),
+            self.failed_copy(job),
+            parameters=job.parameters,
+            kernel=self.kernel,
+            where=self.where(job),
+            km=km,
+        )
 
     def run_python(self, job: Job) -> None:
         """Call the step's function in a fresh Python process (matplotlib is not thread-safe)."""
@@ -152,8 +176,10 @@ class Builder:
         env = {**os.environ, "PEO_ROOT": str(self.root), "MPLBACKEND": "Agg"}
         cmd = [sys.executable, "-c", PYTHON_RUNNER, fn.__module__, fn.__qualname__, *args]
         res = subprocess.run(cmd, cwd=self.root, env=env, capture_output=True, text=True, check=False)
-        log.write_text(f"$ python -c <runner> {fn.__module__} {fn.__qualname__} {' '.join(args)}\n"
-                       f"{res.stdout}\n{res.stderr}", encoding="utf-8")
+        log.write_text(
+            f"$ python -c <runner> {fn.__module__} {fn.__qualname__} {' '.join(args)}\n{res.stdout}\n{res.stderr}",
+            encoding="utf-8",
+        )
         if res.returncode != 0:
             err = res.stderr.strip()
             if "error: " in err and "Traceback" not in err:
@@ -161,16 +187,16 @@ class Builder:
             else:
                 summary = next((ln for ln in reversed(err.splitlines()) if ln.strip()), f"exit code {res.returncode}")
             raise StepFailed(
-                f"{self.where(job)}, step {job.step.name} ({job.step.ref}): {summary}\n"
-                f"    the full output is in {log}"
+                f"{self.where(job)}, step {job.step.name} ({job.step.ref}): {summary}\n    the full output is in {log}"
             )
 
     def run_book(self, job: Job) -> None:
         try:
             bookbuild.build_book(self.root, self.all_waves, chapters=self.chapters, trends=self.trends)
         except StepFailed as exc:
-            raise StepFailed(f"Book: {exc}\n    the previous book in {self.root / 'book' / '_build' / 'html'} "
-                             "was left as it was") from None
+            raise StepFailed(
+                f"Book: {exc}\n    the previous book in {self.root / 'book' / '_build' / 'html'} was left as it was"
+            ) from None
         except PeoError as exc:
             raise StepFailed(f"Book: {exc}") from None
 
@@ -267,8 +293,13 @@ class Builder:
         for job in self.globals:
             reason = f"wave {', '.join(failed)} failed" if failed else None
             if reason is None:
-                stale = sorted({by_key[k].wave for k in job.needs
-                                if k in by_key and by_key[k].wave not in self.selected and not self.up_to_date(by_key[k])})
+                stale = sorted(
+                    {
+                        by_key[k].wave
+                        for k in job.needs
+                        if k in by_key and by_key[k].wave not in self.selected and not self.up_to_date(by_key[k])
+                    }
+                )
                 if stale:
                     reason = f"wave {', '.join(stale)} is not built or out of date"
                     not_run.append(job.step.name)
@@ -287,4 +318,5 @@ class Builder:
     def all_up_to_date(self) -> bool:
         """Every step of every wave and every global step is recorded with its fingerprint, outputs there."""
         return all(self.up_to_date(j) for jobs in self.per_wave.values() for j in jobs) and all(
-            self.up_to_date(g) for g in self.globals)
+            self.up_to_date(g) for g in self.globals
+        )

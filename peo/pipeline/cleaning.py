@@ -123,8 +123,12 @@ def clean_wave(wave_id: str) -> CleanResult:
     if not errors.empty:
         text = validate.format_report(
             validate.ValidationResult(
-                report=report, usable=False, n_rows=len(raw), wave=wave,
-                file=str(raw.attrs.get("source", wave.raw.file)), n_columns=raw.shape[1],
+                report=report,
+                usable=False,
+                n_rows=len(raw),
+                wave=wave,
+                file=str(raw.attrs.get("source", wave.raw.file)),
+                n_columns=raw.shape[1],
             )
         )
         raise ValidationError(
@@ -169,16 +173,22 @@ def read_clean(wave_id: str, *, respondents: bool = False) -> CleanResult:
             f"Run `python -m peo clean --wave {wave_id}` (or `python -m peo build`)."
         )
     # Empty cells stay empty text, as cleaning held them (not NaN).
-    csv = {name: pd.read_csv(folder / f"{name}.csv", keep_default_na=False)
-           for name in ("exclusions", "recodes", "flow", "missing_codes", "validation")}
+    csv = {
+        name: pd.read_csv(folder / f"{name}.csv", keep_default_na=False)
+        for name in ("exclusions", "recodes", "flow", "missing_codes", "validation")
+    }
     import pyarrow.parquet as pq  # the row count, without reading the personal data
 
     n_respondents = pq.ParquetFile(folder / "respondents.parquet").metadata.num_rows
     people = pd.read_parquet(folder / "respondents.parquet") if respondents else pd.DataFrame()
     _check_accounting(folder, csv["flow"], csv["exclusions"], n_respondents)
     return CleanResult(
-        respondents=people, exclusions=csv["exclusions"], recodes=csv["recodes"], flow=csv["flow"],
-        missing_codes=csv["missing_codes"], validation=csv["validation"],
+        respondents=people,
+        exclusions=csv["exclusions"],
+        recodes=csv["recodes"],
+        flow=csv["flow"],
+        missing_codes=csv["missing_codes"],
+        validation=csv["validation"],
     )
 
 

@@ -9,7 +9,7 @@ the trends notebook, the Jupyter Book). Runs are data: one
 How a build behaves
 -------------------
 * **Nothing to do is decided fast.** When the state file holds a snapshot of the inputs
-  and none of them changed (:func:`peo.pipeline.state.unchanged`, standard library only),
+  and none of them changed (:func:`peo.pipeline.cues.unchanged`, standard library only),
   every step is reported as skipped without importing pandas, nbformat or papermill.
 * **Checked first.** Otherwise every wave's ``wave.yml`` (and the files it names), the
   waves asked for, the notebooks and the book's ``_config.yml`` are checked before anything
@@ -53,7 +53,7 @@ from typing import Any, TextIO
 
 from peo import paths
 from peo.errors import ConfigError, PeoError, WaveNotFoundError
-from peo.pipeline import state
+from peo.pipeline import cues, state
 from peo.pipeline.progress import Progress, summary
 
 __all__ = ["BUILD_DIR", "LAST_BUILD_FILE", "BuildReport", "build"]
@@ -105,9 +105,7 @@ def _select_waves(root: Path, wave_ids: Sequence[str] | None) -> tuple[list[Any]
     raw = root / "data" / "raw"
     waves = config.list_waves(raw)
     if not waves:
-        raise ConfigError(
-            f"There are no waves under {raw}: put each raw export with its wave.yml in data/raw/<wave>/."
-        )
+        raise ConfigError(f"There are no waves under {raw}: put each raw export with its wave.yml in data/raw/<wave>/.")
     known = [w.id for w in waves]
     if not wave_ids:
         return waves, known
@@ -167,8 +165,10 @@ def _steps_key(wave_steps: Sequence[Any] | None, global_steps: Sequence[Any] | N
         return "default"
     from peo.pipeline import steps
 
-    lists = [[steps.step_definition(s) for s in (steps.WAVE_STEPS if wave_steps is None else wave_steps)],
-             [steps.step_definition(s) for s in (steps.GLOBAL_STEPS if global_steps is None else global_steps)]]
+    lists = [
+        [steps.step_definition(s) for s in (steps.WAVE_STEPS if wave_steps is None else wave_steps)],
+        [steps.step_definition(s) for s in (steps.GLOBAL_STEPS if global_steps is None else global_steps)],
+    ]
     return hashlib.sha256(json.dumps(lists, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -183,8 +183,9 @@ def _write_last_build(build_dir: Path, report: BuildReport) -> None:
     (build_dir / LAST_BUILD_FILE).write_text(json.dumps(report.records, indent=1) + "\n", encoding="utf-8")
 
 
-def _nothing_to_do(root: Path, jobs: list[dict], codebooks: dict[str, list[str]], stream: TextIO,
-                   live: bool) -> BuildReport:
+def _nothing_to_do(
+    root: Path, jobs: list[dict], codebooks: dict[str, list[str]], stream: TextIO, live: bool
+) -> BuildReport:
     """Report every step of an unchanged build as skipped (standard library only)."""
     t0 = time.monotonic()
     build_dir = root / BUILD_DIR
@@ -198,11 +199,20 @@ def _nothing_to_do(root: Path, jobs: list[dict], codebooks: dict[str, list[str]]
                 progress.end(j["key"], "skipped (unchanged)")
         finally:
             progress.close()
-        report = BuildReport(records=[{"wave": j["wave"], "step": j["step"], "status": "skipped", "seconds": 0.0,
-                                       "reason": "unchanged"} for j in jobs])
+        report = BuildReport(
+            records=[
+                {"wave": j["wave"], "step": j["step"], "status": "skipped", "seconds": 0.0, "reason": "unchanged"}
+                for j in jobs
+            ]
+        )
         _write_last_build(build_dir, report)
-    summary(report, root, time.monotonic() - t0, book_steps={j["step"] for j in jobs if j.get("kind") == "book"},
-            stream=stream)
+    summary(
+        report,
+        root,
+        time.monotonic() - t0,
+        book_steps={j["step"] for j in jobs if j.get("kind") == "book"},
+        stream=stream,
+    )
     return report
 
 
@@ -268,17 +278,38 @@ def build(
     state_path = root / BUILD_DIR / state.STATE_FILE
     saved = state.load_state(state_path)
     if not force:
-        unchanged = state.unchanged(root, saved["snapshot"], saved["steps"], steps=steps_key, book=book, waves=waves)
+        unchanged = cues.unchanged(root, saved["snapshot"], saved["steps"], steps=steps_key, book=book, waves=waves)
         if unchanged is not None:
             return _nothing_to_do(root, unchanged, saved["snapshot"].get("codebooks", {}), stream, live)
-    return _full_build(root, waves, force=force, jobs=jobs, book=book, wave_steps=wave_steps,
-                       global_steps=global_steps, stream=stream, live=live, steps_key=steps_key,
-                       recorded=saved["steps"])
+    return _full_build(
+        root,
+        waves,
+        force=force,
+        jobs=jobs,
+        book=book,
+        wave_steps=wave_steps,
+        global_steps=global_steps,
+        stream=stream,
+        live=live,
+        steps_key=steps_key,
+        recorded=saved["steps"],
+    )
 
 
-def _full_build(root: Path, waves: Sequence[str] | None, *, force: bool, jobs: int | None, book: bool,
-                wave_steps: Sequence[Any] | None, global_steps: Sequence[Any] | None, stream: TextIO, live: bool,
-                steps_key: str, recorded: dict[str, str]) -> BuildReport:
+def _full_build(
+    root: Path,
+    waves: Sequence[str] | None,
+    *,
+    force: bool,
+    jobs: int | None,
+    book: bool,
+    wave_steps: Sequence[Any] | None,
+    global_steps: Sequence[Any] | None,
+    stream: TextIO,
+    live: bool,
+    steps_key: str,
+    recorded: dict[str, str],
+) -> BuildReport:
     """Check everything, fingerprint every step, run what must run (see :func:`build`)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -321,18 +352,38 @@ def _full_build(root: Path, waves: Sequence[str] | None, *, force: bool, jobs: i
         import papermill  # noqa: F401
     with _environment(root), _exclusive(build_dir):
         progress = Progress([(j.key, j.label, j.step.name) for j in run_jobs], stream, live)
-        builder = Builder(root, all_waves, per_wave, globals_, selected=selected, force=force, kernel=kernel,
-                          chapters=chapters, trends=trends, progress=progress, recorded=recorded)
+        builder = Builder(
+            root,
+            all_waves,
+            per_wave,
+            globals_,
+            selected=selected,
+            force=force,
+            kernel=kernel,
+            chapters=chapters,
+            trends=trends,
+            progress=progress,
+            recorded=recorded,
+        )
         snap = None
         if kernel_spec is not None or not needs_kernel:
-            snap = state.snapshot(root, digests, kernel=kernel, kernel_spec=kernel_spec, steps=steps_key,
-                                  book=book, waves=[w.id for w in all_waves], jobs=all_jobs,
-                                  outputs={j.key: builder.outputs(j) for j in all_jobs})
+            snap = cues.snapshot(
+                root,
+                digests,
+                kernel=kernel,
+                kernel_spec=kernel_spec,
+                steps=steps_key,
+                book=book,
+                waves=[w.id for w in all_waves],
+                jobs=all_jobs,
+                outputs={j.key: builder.outputs(j) for j in all_jobs},
+            )
             for entry, job in zip(snap["jobs"], all_jobs):
                 entry["kind"] = job.step.kind
             snap["codebooks"] = {w.id: [str(p) for p in w.codebook_paths] for w in all_waves}
-        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs or _default_jobs(), len(selected))),
-                                  thread_name_prefix="peo-wave")
+        pool = ThreadPoolExecutor(
+            max_workers=max(1, min(jobs or _default_jobs(), len(selected))), thread_name_prefix="peo-wave"
+        )
         try:
             list(pool.map(builder.run_wave, selected))
             builder.run_globals()
@@ -343,15 +394,21 @@ def _full_build(root: Path, waves: Sequence[str] | None, *, force: bool, jobs: i
                 (build_dir / "staging").rmdir()  # only when empty: a failed wave's staging is kept
             report = BuildReport(
                 records=[builder.records[i] for i in sorted(builder.records)],
-                failures=[builder.records[i]["message"] for i in sorted(builder.records)
-                          if "message" in builder.records[i]],
+                failures=[
+                    builder.records[i]["message"] for i in sorted(builder.records) if "message" in builder.records[i]
+                ],
                 notes=list(builder.notes),
             )
             _write_last_build(build_dir, report)
         if snap is not None and report.ok and builder.all_up_to_date():
             # Every step is recorded with the fingerprint computed from this snapshot: the next
-            # build may trust it (state.unchanged).
+            # build may trust it (cues.unchanged).
             state.save_state(builder.state_path, builder.state, snap)
-    summary(report, root, time.monotonic() - t0, book_steps={s.name for s in global_steps if s.kind == steps.BOOK},
-            stream=stream)
+    summary(
+        report,
+        root,
+        time.monotonic() - t0,
+        book_steps={s.name for s in global_steps if s.kind == steps.BOOK},
+        stream=stream,
+    )
     return report

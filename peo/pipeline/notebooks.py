@@ -119,7 +119,13 @@ def _keep(staged: Path, failed: Path) -> Path:
 
 
 def execute(
-    source: Path, staged: Path, failed: Path, *, parameters: Mapping[str, Any], kernel: str, where: str,
+    source: Path,
+    staged: Path,
+    failed: Path,
+    *,
+    parameters: Mapping[str, Any],
+    kernel: str,
+    where: str,
     km: Any = None,
 ) -> Path:
     """Run a notebook under papermill into ``staged`` and finalise it.
@@ -159,8 +165,13 @@ def execute(
     staged.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(
-            str(source), str(staged), parameters=dict(parameters), kernel_name=kernel,
-            progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGS,
+            str(source),
+            str(staged),
+            parameters=dict(parameters),
+            kernel_name=kernel,
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=KERNEL_ARGS,
             **({"km": km} if km is not None else {}),
             # The kernel's working folder: the notebook's folder, as in JupyterLab. Not
             # papermill's cwd=, which changes the working folder of this whole process
@@ -232,8 +243,12 @@ class SharedKernels:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
-            reply = kc.execute_interactive("%reset -f\nimport gc as _gc\n_ = _gc.collect()", timeout=120,
-                                           store_history=False, output_hook=lambda msg: None)
+            reply = kc.execute_interactive(
+                "%reset -f\nimport gc as _gc\n_ = _gc.collect()",
+                timeout=120,
+                store_history=False,
+                output_hook=lambda msg: None,
+            )
             if reply["content"].get("status") != "ok":
                 raise RuntimeError("reset failed")
         except Exception:  # a kernel that cannot be reset is replaced by a fresh one

@@ -119,7 +119,9 @@ class Step:
 
     def __post_init__(self) -> None:
         if self.kind not in (NOTEBOOK, PYTHON, BOOK):
-            raise ValueError(f"Step {self.name!r}: kind must be {NOTEBOOK!r}, {PYTHON!r} or {BOOK!r}, not {self.kind!r}.")
+            raise ValueError(
+                f"Step {self.name!r}: kind must be {NOTEBOOK!r}, {PYTHON!r} or {BOOK!r}, not {self.kind!r}."
+            )
         if self.kind == NOTEBOOK and not (isinstance(self.target, str) and self.target.endswith(".ipynb")):
             raise ValueError(f"Step {self.name!r}: a notebook step needs a target ending in .ipynb.")
         if self.kind == PYTHON:
@@ -136,8 +138,12 @@ class Step:
 def step_definition(step: Step) -> dict:
     """The step as plain data (the function by name), for fingerprints and the state file."""
     return {
-        "name": step.name, "kind": step.kind, "target": step.ref, "needs": list(step.needs),
-        "outputs": list(step.outputs), "publish": step.publish,
+        "name": step.name,
+        "kind": step.kind,
+        "target": step.ref,
+        "needs": list(step.needs),
+        "outputs": list(step.outputs),
+        "publish": step.publish,
     }
 
 
@@ -177,12 +183,17 @@ def _notebook(name: str, **kw: Any) -> Step:
 #: ``key_figures.json`` and the factsheet; the analysis notebooks present them.
 WAVE_STEPS: tuple[Step, ...] = (
     Step(
-        "clean", PYTHON, clean_wave,
+        "clean",
+        PYTHON,
+        clean_wave,
         outputs=("data/processed/{wave}/respondents.parquet", "data/processed/{wave}/flow.csv"),
     ),
     _notebook("01_clean", needs=("clean",)),
     Step(
-        "results", PYTHON, write_results, needs=("clean",),
+        "results",
+        PYTHON,
+        write_results,
+        needs=("clean",),
         outputs=tuple(f"data/processed/{{wave}}/tables/{name}" for name in _RESULT_FILES),
     ),
     _notebook("02_professional_space", needs=("results",)),
@@ -194,7 +205,10 @@ WAVE_STEPS: tuple[Step, ...] = (
 #: tables), the trends notebook and the book (reading everything).
 GLOBAL_STEPS: tuple[Step, ...] = (
     Step(
-        "trend_results", PYTHON, write_trend_results, needs=("results",),
+        "trend_results",
+        PYTHON,
+        write_trend_results,
+        needs=("results",),
         outputs=("data/processed/trends/headline_trend.csv", "data/processed/trends/changes.csv"),
     ),
     _notebook("10_trends", needs=("trend_results",), publish="book/waves/trends.ipynb"),

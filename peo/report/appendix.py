@@ -55,9 +55,7 @@ def _yes_no(x: Any) -> str:
 
 def codebook_index_page(waves: Iterable[Any]) -> str:
     """The parent page ``generated/codebook.md`` with links to the codebook of each wave."""
-    lines = [
-        f"- {{doc}}`/{GENERATED}/codebook_{slug(wave_id(w))}`" for w in order_waves(waves)
-    ]
+    lines = [f"- {{doc}}`/{GENERATED}/codebook_{slug(wave_id(w))}`" for w in order_waves(waves)]
     return _page(
         f"# {_b('codebook_title')}",
         _b("codebook_intro"),
@@ -101,15 +99,17 @@ def codebook_page(codebook: Any, wave: Any) -> str:
         for r in part.itertuples(index=False):
             construct = constructs.get(r.construct)
             construct_nl = construct.nl if construct is not None else (r.construct or "")
-            rows.append([
-                _code(r.item),
-                _md(r.text_nl),
-                _md(r.text_en),
-                _md(r.answers_nl),
-                _md(r.missing_nl) or "–",
-                _md(construct_nl) or "–",
-                _yes_no(r.reverse),
-            ])
+            rows.append(
+                [
+                    _code(r.item),
+                    _md(r.text_nl),
+                    _md(r.text_en),
+                    _md(r.answers_nl),
+                    _md(r.missing_nl) or "–",
+                    _md(construct_nl) or "–",
+                    _yes_no(r.reverse),
+                ]
+            )
         blocks.append(f"## {_md(nl)}")
         blocks.append(_b("codebook_module", title_en=_md(en), source=_code(source), k=len(rows)))
         blocks.append(_table(header, rows))
@@ -160,12 +160,14 @@ def flow_page(flows: Mapping[str, Any]) -> str:
         rows = []
         for r in df.to_dict("records"):
             label = r.get("label_nl") if not _is_missing(r.get("label_nl")) else r.get("step", "")
-            rows.append([
-                _md(label),
-                _format_int(r.get("n")),
-                _format_int(r.get("excluded")),
-                _md(_reasons_nl(r.get("reasons"))) or "–",
-            ])
+            rows.append(
+                [
+                    _md(label),
+                    _format_int(r.get("n")),
+                    _format_int(r.get("excluded")),
+                    _md(_reasons_nl(r.get("reasons"))) or "–",
+                ]
+            )
         blocks.append(f"## {_b('wave_heading', wave=_md(wid))}")
         blocks.append(_table(list(_b_list("flow_columns")), rows, ["l", "r", "r", "l"]))
     if not flows:
@@ -204,9 +206,7 @@ def downloads_page(waves: Iterable[Any], files: Mapping[str, Sequence[str]]) -> 
         names = download_order(files.get(wid, ()))
         blocks.append(f"## {_b('wave_heading', wave=_md(wid))}")
         if names:
-            blocks.append("\n".join(
-                f"- {{download}}`{_role_text(n)} <downloads/{slug(wid)}/{n}>`" for n in names
-            ))
+            blocks.append("\n".join(f"- {{download}}`{_role_text(n)} <downloads/{slug(wid)}/{n}>`" for n in names))
         else:
             blocks.append(_b("wave_no_tables"))
     return _page(*blocks)

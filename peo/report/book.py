@@ -121,6 +121,7 @@ format_decimal = fmt.decimal
 format_date_nl = fmt.date_nl
 format_fieldwork = fmt.fieldwork
 
+
 def hide_code_cells(nb: Any, tag: str = "hide-input") -> Any:
     """Tag every code cell of a notebook so that the book shows its code behind a toggle.
 
@@ -309,8 +310,14 @@ def write_book_sources(
                     names.append(p.name)
         downloads[wid] = names
     texts = book_sources(
-        ordered, key_figures_by_wave, flows, codebooks,
-        downloads=downloads, reproduce=reproduce_info(root), chapters=chapters, trends=trends,
+        ordered,
+        key_figures_by_wave,
+        flows,
+        codebooks,
+        downloads=downloads,
+        reproduce=reproduce_info(root),
+        chapters=chapters,
+        trends=trends,
     )
     files.update({k: v.encode("utf-8") for k, v in texts.items()})
     if factsheets:

@@ -343,9 +343,7 @@ def group_colours(groups: Sequence[str], total: str | None = None) -> dict[str, 
     return out
 
 
-def palette_check(
-    threshold: float = MIN_DELTA_E, palettes: dict[str, Sequence[str]] | None = None
-) -> pd.DataFrame:
+def palette_check(threshold: float = MIN_DELTA_E, palettes: dict[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Check that the palettes stay distinguishable with colour-vision deficiencies.
 
     For every Likert palette the *neighbouring* colours are compared (adjacent segments

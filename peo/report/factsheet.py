@@ -249,15 +249,31 @@ def _draw_likert(ax, table: pd.DataFrame, codebook: Any) -> None:
         ax.spines[side].set_visible(False)
     for y, (item, _label, _cats) in enumerate(rows):
         if ns.get(item) is not None:
-            ax.text(1.01, n_items - 1 - y, _t("n", n=_int(ns[item])), transform=ax.get_yaxis_transform(),
-                    fontsize=6.5, color=_MUTED, va="center", ha="left")
+            ax.text(
+                1.01,
+                n_items - 1 - y,
+                _t("n", n=_int(ns[item])),
+                transform=ax.get_yaxis_transform(),
+                fontsize=6.5,
+                color=_MUTED,
+                va="center",
+                ha="left",
+            )
     nc0 = neutral.get(rows[0][0])
     handles = [
         Rectangle((0, 0), 1, 1, color=_NEUTRAL if nc0 is not None and code == nc0 else colours[i % k])
         for i, (code, _lab, _s) in enumerate(first)
     ]
-    ax.legend(handles, [lab for _c, lab, _s in first], loc="upper center", bbox_to_anchor=(0.42, -0.16),
-              ncol=min(k, 5), handlelength=1.0, columnspacing=0.9, fontsize=7)
+    ax.legend(
+        handles,
+        [lab for _c, lab, _s in first],
+        loc="upper center",
+        bbox_to_anchor=(0.42, -0.16),
+        ncol=min(k, 5),
+        handlelength=1.0,
+        columnspacing=0.9,
+        fontsize=7,
+    )
 
 
 def _draw_headline_bars(ax, key_figures: Mapping) -> None:
@@ -277,7 +293,9 @@ def _draw_headline_bars(ax, key_figures: Mapping) -> None:
     ax.set_xticks(ticks)
     ax.set_xticklabels([format_pct(t) for t in ticks])
     ax.set_yticks(range(n))
-    ax.set_yticklabels([_wrap(f"{f.get('item_label', f.get('item'))}: {f.get('box_label', '')}", 34, 2) for f in reversed(figs)])
+    ax.set_yticklabels(
+        [_wrap(f"{f.get('item_label', f.get('item'))}: {f.get('box_label', '')}", 34, 2) for f in reversed(figs)]
+    )
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -337,8 +355,14 @@ def _draw_groups(ax, table: pd.DataFrame, codebook: Any) -> None:
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.42, -0.14), ncol=min(len(groups), 3), fontsize=7,
-              handletextpad=0.3, columnspacing=1.0)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.42, -0.14),
+        ncol=min(len(groups), 3),
+        fontsize=7,
+        handletextpad=0.3,
+        columnspacing=1.0,
+    )
 
 
 def _empty(ax, text: str) -> None:
@@ -395,17 +419,31 @@ def factsheet(
         wave = str(kf.get("wave", ""))
         # --- title band
         fig.add_artist(Rectangle((0, 0.915), 1, 0.085, transform=fig.transFigure, color=_INK, zorder=0))
-        fig.text(0.06, 0.977, _t("banner"),
-                 color="#cfe0f0", fontsize=8.5, fontweight="bold", va="center")
-        fig.text(0.06, 0.945, _wrap(kf.get("title") or _t("title_default", wave=wave), 62, 2), color="white",
-                 fontsize=14.5, fontweight="bold", va="center", linespacing=1.15)
+        fig.text(0.06, 0.977, _t("banner"), color="#cfe0f0", fontsize=8.5, fontweight="bold", va="center")
+        fig.text(
+            0.06,
+            0.945,
+            _wrap(kf.get("title") or _t("title_default", wave=wave), 62, 2),
+            color="white",
+            fontsize=14.5,
+            fontweight="bold",
+            va="center",
+            linespacing=1.15,
+        )
         y = 0.897
         # --- synthetic notice
         if kf.get("synthetic"):
-            fig.text(0.5, y, _wrap(SYNTHETIC_NOTICE, 120), ha="center", va="center", fontsize=8,
-                     color="#7a1212", fontweight="bold",
-                     bbox={"boxstyle": "round,pad=0.45", "facecolor": "#fde8e8", "edgecolor": "#c0392b",
-                           "linewidth": 0.8})
+            fig.text(
+                0.5,
+                y,
+                _wrap(SYNTHETIC_NOTICE, 120),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#7a1212",
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.45", "facecolor": "#fde8e8", "edgecolor": "#c0392b", "linewidth": 0.8},
+            )
             y -= 0.032
         # --- fieldwork, theme, response
         meta = [_t("meta", wave=wave, fieldwork=format_fieldwork(kf.get("fieldwork")))]
@@ -425,23 +463,29 @@ def factsheet(
             y0 = y - row * cell_h
             fig.text(x0, y0, format_pct(f.get("share")), fontsize=25, fontweight="bold", color=_ACCENT, va="top")
             statement = f.get("statement_nl") or f"{f.get('item_label', '')}: {f.get('box_label', '')}"
-            fig.text(x0 + 0.125, y0, _wrap(statement, 40, 4), fontsize=8, color="#222222", va="top",
-                     linespacing=1.25)
-            fig.text(x0, y0 - 0.045,
-                     _t("key_figure_detail", box_label=f.get("box_label", ""),
-                        ci=format_ci(f.get("ci_low"), f.get("ci_high")), n=_int(f.get("n"))),
-                     fontsize=6.8, color=_MUTED, va="top")
+            fig.text(x0 + 0.125, y0, _wrap(statement, 40, 4), fontsize=8, color="#222222", va="top", linespacing=1.25)
+            fig.text(
+                x0,
+                y0 - 0.045,
+                _t(
+                    "key_figure_detail",
+                    box_label=f.get("box_label", ""),
+                    ci=format_ci(f.get("ci_low"), f.get("ci_high")),
+                    n=_int(f.get("n")),
+                ),
+                fontsize=6.8,
+                color=_MUTED,
+                va="top",
+            )
         if not heads:
             fig.text(0.06, y, _t("no_key_figures"), fontsize=9, color=_MUTED, va="top")
         rows_used = max(1, math.ceil(len(heads) / 2))
         y -= rows_used * cell_h + 0.012
         # --- Likert figure
         if likert_fig_table is not None:
-            fig.text(0.06, y, _t("likert_heading"), fontsize=12, fontweight="bold",
-                     color=_INK, va="top")
+            fig.text(0.06, y, _t("likert_heading"), fontsize=12, fontweight="bold", color=_INK, va="top")
         else:
-            fig.text(0.06, y, _t("headline_bars_heading"), fontsize=12, fontweight="bold",
-                     color=_INK, va="top")
+            fig.text(0.06, y, _t("headline_bars_heading"), fontsize=12, fontweight="bold", color=_INK, va="top")
         top = y - 0.03
         bottom = max(0.35, top - 0.2)
         ax1 = fig.add_axes((0.34, bottom, 0.6, top - bottom))
@@ -451,8 +495,7 @@ def factsheet(
             _draw_headline_bars(ax1, kf)
         y = bottom - 0.06
         # --- differences between employer types
-        fig.text(0.06, y, _t("differences_heading"), fontsize=12, fontweight="bold", color=_INK,
-                 va="top")
+        fig.text(0.06, y, _t("differences_heading"), fontsize=12, fontweight="bold", color=_INK, va="top")
         if group_table is not None:
             top = y - 0.03
             ax2 = fig.add_axes((0.34, 0.115, 0.6, top - 0.115))
@@ -460,8 +503,9 @@ def factsheet(
         else:
             diffs = [d.get("statement_nl") for d in kf.get("differences") or [] if d.get("statement_nl")]
             text = "\n".join("•  " + _wrap(d, 100, 3).replace("\n", "\n    ") for d in diffs[:6])
-            fig.text(0.06, y - 0.03, text or _t("no_differences"),
-                     fontsize=8.5, color="#222222", va="top", linespacing=1.35)
+            fig.text(
+                0.06, y - 0.03, text or _t("no_differences"), fontsize=8.5, color="#222222", va="top", linespacing=1.35
+            )
         # --- footer
         threshold = kf.get("threshold")
         footer = _t("footer", wave=wave)

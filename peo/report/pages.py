@@ -39,6 +39,7 @@ def _b(key: str, **values: Any) -> str:
     """A phrase of the book pages (``peo/data/wording.yml``, section ``book``)."""
     return phrase("book", key, **values)
 
+
 _PEO_INTRO = phrase("book", "peo_intro")
 
 
@@ -85,9 +86,8 @@ def landing_page(
     blocks.append(_PEO_INTRO)
     title = _md(kf.get("title") or _b("title_default", wave=wid))
     blocks.append(f"## {_b('landing_findings', wave=_md(wid))}")
-    intro = (
-        _b("landing_intro", title=title, fieldwork=format_fieldwork(kf.get("fieldwork")),
-           response=_response_sentence(kf))
+    intro = _b(
+        "landing_intro", title=title, fieldwork=format_fieldwork(kf.get("fieldwork")), response=_response_sentence(kf)
     )
     if kf.get("theme_nl"):
         intro += " " + _b("landing_theme", theme=_md(kf["theme_nl"]))
@@ -159,17 +159,13 @@ def wave_index_page(
         facts.append(_b("fact_theme", theme=_md(theme)))
     facts.append(_b("fact_response", response=_response_sentence(kf)))
     if not _is_missing(kf.get("threshold")):
-        facts.append(
-            _b("fact_threshold", threshold=_format_int(kf["threshold"]))
-        )
+        facts.append(_b("fact_threshold", threshold=_format_int(kf["threshold"])))
     blocks.append("\n".join(facts))
     by_group = resp.get("by_group") or {}
     if by_group:
         rows = [[_md(g), _format_int(n)] for g, n in by_group.items()]
         blocks.append(_table([_b("col_group"), _b("col_analysed")], rows, ["l", "r"]))
-    blocks.append(
-        _b("wave_flow_pointer")
-    )
+    blocks.append(_b("wave_flow_pointer"))
     blocks.append(f"## {_b('wave_factsheet_heading')}")
     blocks.append(_b("wave_factsheet", wave=_role_text(wid), pdf=FACTSHEET_PDF))
     blocks.append(f"```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(_alt_text(kf))}\n:width: 320px\n```")
@@ -182,9 +178,7 @@ def wave_index_page(
             f"- {{download}}`{_role_text(name)} <../../{GENERATED}/downloads/{slug(wid)}/{name}>`"
             for name in download_order(tables)
         ]
-        blocks.append(
-            _b("wave_tables") + "\n\n" + "\n".join(links)
-        )
+        blocks.append(_b("wave_tables") + "\n\n" + "\n".join(links))
     else:
         blocks.append(_b("wave_no_tables"))
     return _page(*blocks)

@@ -26,11 +26,10 @@ __all__ = ["reproduce_info", "reproduce_page"]
 
 format_date_nl = fmt.date_nl
 
+
 def _git(root: Path, *args: str) -> str | None:
     try:
-        out = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, timeout=20, check=False
-        )
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -170,8 +169,12 @@ def reproduce_page(info: Mapping, waves: Iterable[Any] = ()) -> str:
     checksums = info.get("raw_checksums") or []
     if checksums:
         blocks.append(_r("checksums"))
-        blocks.append(_table(list(wording("reproduce")["checksum_columns"]),
-                             [[_code(r["path"]), _code(r["sha256"])] for r in checksums]))
+        blocks.append(
+            _table(
+                list(wording("reproduce")["checksum_columns"]),
+                [[_code(r["path"]), _code(r["sha256"])] for r in checksums],
+            )
+        )
     else:
         blocks.append(_r("no_manifest"))
     ids = [wave_id(w) for w in order_waves(waves)]

@@ -22,6 +22,7 @@ from peo.survey.wording import phrase
 
 __all__ = ["announcement", "settings", "setup"]
 
+
 def announcement(waves: Iterable[Any], key_figures_by_wave: Mapping[str, Mapping] | None = None) -> str:
     """The synthetic-data notice when any wave is synthetic, else ``""``.
 

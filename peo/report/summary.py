@@ -43,6 +43,7 @@ def _t(key: str, **values: Any) -> str:
     """A phrase of the factsheet (``peo/data/wording.yml``, section ``factsheet``)."""
     return phrase("factsheet", key, **values)
 
+
 def _figure_line(fig: Mapping, threshold: Any = None) -> str:
     """One headline figure as a list item: bold percentage, interval, n, statement."""
     if fig.get("suppressed"):
@@ -50,7 +51,8 @@ def _figure_line(fig: Mapping, threshold: Any = None) -> str:
         box = f" ({_md(fig['box_label'])})" if fig.get("box_label") else ""
         rule = (
             _b("hidden_below_threshold", threshold=_format_int(threshold))
-            if not _is_missing(threshold) else _b("hidden_too_few")
+            if not _is_missing(threshold)
+            else _b("hidden_too_few")
         )
         return _b("figure_hidden", label=label, box=box, rule=rule, methods=METHODS_DOC)
     pct = format_pct(fig.get("share"))
@@ -158,7 +160,6 @@ def factsheet_alt_text(key_figures: Mapping) -> str:
         parts.append(_t("alt_key_figures") + " " + " ".join(i if i.rstrip().endswith(".") else i + "." for i in items))
     diffs = [d.get("statement_nl") for d in kf.get("differences") or [] if d.get("statement_nl")]
     if diffs:
-        parts.append(_t("alt_differences") + " " + " ".join(
-            d if d.rstrip().endswith(".") else d + "." for d in diffs))
+        parts.append(_t("alt_differences") + " " + " ".join(d if d.rstrip().endswith(".") else d + "." for d in diffs))
     parts.append(_t("alt_figures"))
     return " ".join(" ".join(p.split()) for p in parts)

@@ -142,9 +142,7 @@ def _is_categorical(s: pd.Series) -> bool:
 # ----------------------------------------------------------------------- Spearman
 
 
-def spearman(
-    df: pd.DataFrame, codebook: Codebook, x: str, y: str, by: str | None = None
-) -> pd.DataFrame:
+def spearman(df: pd.DataFrame, codebook: Codebook, x: str, y: str, by: str | None = None) -> pd.DataFrame:
     """Spearman's rank correlation of two items, scores or numeric columns, with interval.
 
     ``rho`` and its p-value come from ``scipy.stats.spearmanr`` (two-sided; the p-value
@@ -194,9 +192,20 @@ def spearman(
     for group, mask in group_masks(df, by):
         ok = mask & xv.notna() & yv.notna()
         n = int(ok.sum())
-        row = {"x": x, "x_label": label_of(codebook, x), "y": y, "y_label": label_of(codebook, y),
-               "group": group, "n": n, "rho": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-               "p_value": np.nan, "method": "spearman", "note": ""}
+        row = {
+            "x": x,
+            "x_label": label_of(codebook, x),
+            "y": y,
+            "y_label": label_of(codebook, y),
+            "group": group,
+            "n": n,
+            "rho": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "p_value": np.nan,
+            "method": "spearman",
+            "note": "",
+        }
         if n == 0:
             row["note"] = NOTE_NO_VALID
         elif xv[ok].nunique() < 2 or yv[ok].nunique() < 2:
@@ -347,8 +356,10 @@ def logistic_odds(
                 problem = WARN_SEPARATION
             elif not fit.mle_retvals.get("converged", True):
                 problem = WARN_NOT_CONVERGED
-            elif not np.all(np.isfinite(bse)) or bse.max() > SE_BLOWUP or any(
-                issubclass(c, HessianInversionWarning) for c in categories
+            elif (
+                not np.all(np.isfinite(bse))
+                or bse.max() > SE_BLOWUP
+                or any(issubclass(c, HessianInversionWarning) for c in categories)
             ):
                 problem = WARN_SEPARATION
             elif any(issubclass(c, ConvergenceWarning) for c in categories):
@@ -375,13 +386,24 @@ def logistic_odds(
             est, se = params[j], bse[j]
         rows.append(
             {
-                "outcome": outcome, "outcome_label": it.short_nl, "box": name, "box_label": boxes[name].nl,
+                "outcome": outcome,
+                "outcome_label": it.short_nl,
+                "box": name,
+                "box_label": boxes[name].nl,
                 "term": term["term"],
                 "term_label": _term_label(codebook, term, kind),
-                "kind": kind, "reference": term["reference"], "estimate": est, "se": se,
-                "odds_ratio": np.exp(est), "ci_low": np.exp(est - z * se), "ci_high": np.exp(est + z * se),
+                "kind": kind,
+                "reference": term["reference"],
+                "estimate": est,
+                "se": se,
+                "odds_ratio": np.exp(est),
+                "ci_low": np.exp(est - z * se),
+                "ci_high": np.exp(est + z * se),
                 "p_value": 2 * stats.norm.sf(abs(est / se)) if np.isfinite(se) else np.nan,
-                "n": n, "events": events, "ci_method": "wald", "warning": problem,
+                "n": n,
+                "events": events,
+                "ci_method": "wald",
+                "warning": problem,
             }
         )
     table = pd.DataFrame(rows)

@@ -50,8 +50,7 @@ NOTE_STILL_SMALL = "verwachte aantallen < 5: toets met voorzichtigheid lezen"
 NOTE_NO_HEADLINE = "verwachte aantallen < 5 en geen kopbox om samen te voegen: toets met voorzichtigheid lezen"
 NOTE_NO_VARIATION = "geen variatie in de antwoorden"
 NOTE_SEPARATION = (
-    "geen betrouwbare schatting: een groep antwoordt (bijna) helemaal in de laagste of hoogste "
-    "categorie (scheiding)"
+    "geen betrouwbare schatting: een groep antwoordt (bijna) helemaal in de laagste of hoogste categorie (scheiding)"
 )
 NOTE_NOT_CONVERGED = "model niet geconvergeerd: geen betrouwbare schatting"
 
@@ -375,8 +374,26 @@ def ordinal_logit(
         data[col] = require_column(df, col, "adjustment column")
     data = data.dropna(how="any")
     n = len(data)
-    cols = ["item", "item_label", "by", "term", "kind", "group", "reference", "estimate", "se", "odds_ratio",
-            "ci_low", "ci_high", "p_value", "n", "lr_statistic", "lr_df", "lr_p_value", "note"]
+    cols = [
+        "item",
+        "item_label",
+        "by",
+        "term",
+        "kind",
+        "group",
+        "reference",
+        "estimate",
+        "se",
+        "odds_ratio",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n",
+        "lr_statistic",
+        "lr_df",
+        "lr_p_value",
+        "note",
+    ]
 
     present_groups = [lvl for lvl in levels if (data[by] == lvl).any()]
     labels = {c.code: c.nl for c in it.response_scale.codes}
@@ -384,8 +401,17 @@ def ordinal_logit(
 
     def empty(note: str) -> pd.DataFrame:
         rows = [
-            {"item": item, "item_label": it.short_nl, "by": by, "term": f"{by}[{g}]", "kind": "group",
-             "group": g, "reference": present_groups[0] if present_groups else "", "n": n, "note": note}
+            {
+                "item": item,
+                "item_label": it.short_nl,
+                "by": by,
+                "term": f"{by}[{g}]",
+                "kind": "group",
+                "group": g,
+                "reference": present_groups[0] if present_groups else "",
+                "n": n,
+                "note": note,
+            }
             for g in (present_groups[1:] if present_groups else levels[1:])
         ]
         return _ordinal_frame(rows, cols)
@@ -449,10 +475,22 @@ def ordinal_logit(
             continue
         est, se = params[j], bse[j]
         rows.append(
-            {"item": item, "item_label": it.short_nl, "by": by, "term": term["term"], "kind": kind,
-             "group": term["level"] if kind == "group" else "", "reference": term["reference"],
-             "estimate": est, "se": se, "odds_ratio": np.exp(est), "ci_low": np.exp(est - z * se),
-             "ci_high": np.exp(est + z * se), "p_value": 2 * stats.norm.sf(abs(est / se)), "n": n}
+            {
+                "item": item,
+                "item_label": it.short_nl,
+                "by": by,
+                "term": term["term"],
+                "kind": kind,
+                "group": term["level"] if kind == "group" else "",
+                "reference": term["reference"],
+                "estimate": est,
+                "se": se,
+                "odds_ratio": np.exp(est),
+                "ci_low": np.exp(est - z * se),
+                "ci_high": np.exp(est + z * se),
+                "p_value": 2 * stats.norm.sf(abs(est / se)),
+                "n": n,
+            }
         )
     if all_terms:
         raw = params[k:]
@@ -465,11 +503,22 @@ def ordinal_logit(
         cut_se = np.sqrt(np.diag(jac @ cov[k:, k:] @ jac.T))
         for j in range(n_thr):
             rows.append(
-                {"item": item, "item_label": it.short_nl, "by": by,
-                 "term": f"{labels[used[j]]}|{labels[used[j + 1]]}", "kind": "threshold", "group": "",
-                 "reference": "", "estimate": cuts[j], "se": cut_se[j], "odds_ratio": np.nan,
-                 "ci_low": np.nan, "ci_high": np.nan, "p_value": 2 * stats.norm.sf(abs(cuts[j] / cut_se[j])),
-                 "n": n}
+                {
+                    "item": item,
+                    "item_label": it.short_nl,
+                    "by": by,
+                    "term": f"{labels[used[j]]}|{labels[used[j + 1]]}",
+                    "kind": "threshold",
+                    "group": "",
+                    "reference": "",
+                    "estimate": cuts[j],
+                    "se": cut_se[j],
+                    "odds_ratio": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "p_value": 2 * stats.norm.sf(abs(cuts[j] / cut_se[j])),
+                    "n": n,
+                }
             )
     table = _ordinal_frame(rows, cols)
     table["lr_statistic"] = lr
@@ -477,8 +526,9 @@ def ordinal_logit(
     table["lr_p_value"] = float(stats.chi2.sf(lr, lr_df))
     table["note"] = note
     if bad:
-        table.loc[:, ["estimate", "se", "odds_ratio", "ci_low", "ci_high", "p_value",
-                      "lr_statistic", "lr_p_value"]] = np.nan
+        table.loc[:, ["estimate", "se", "odds_ratio", "ci_low", "ci_high", "p_value", "lr_statistic", "lr_p_value"]] = (
+            np.nan
+        )
     return table
 
 

@@ -254,9 +254,7 @@ def item_scores(df: pd.DataFrame, codebook: Codebook, construct: str) -> pd.Data
     return pd.DataFrame(cols, index=df.index)
 
 
-def scale_scores(
-    df: pd.DataFrame, codebook: Codebook, construct: str, min_items: int | None = None
-) -> pd.Series:
+def scale_scores(df: pd.DataFrame, codebook: Codebook, construct: str, min_items: int | None = None) -> pd.Series:
     """Scale score of a construct: the mean of its item codes after reverse coding.
 
     A respondent who answered fewer than ``min_items`` of the construct's items gets NaN
@@ -507,6 +505,18 @@ def reliability(df: pd.DataFrame, codebook: Codebook, construct: str | Iterable[
                 "note": "; ".join(dict.fromkeys(notes)),
             }
         )
-    cols = ["construct", "construct_label", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high",
-            "omega", "alpha_raw", "footing", "missing_policy", "note"]
+    cols = [
+        "construct",
+        "construct_label",
+        "n",
+        "k",
+        "alpha",
+        "alpha_ci_low",
+        "alpha_ci_high",
+        "omega",
+        "alpha_raw",
+        "footing",
+        "missing_policy",
+        "note",
+    ]
     return pd.DataFrame(rows, columns=cols).astype({"n": "int64", "k": "int64"})

@@ -374,8 +374,19 @@ def multi_shares(
                         "count": int(sub[col].sum()),
                     }
                 )
-    cols = ["item", "item_label", "group", "answer_code", "answer_label", "n", "count", "share",
-            "ci_low", "ci_high", "note"]
+    cols = [
+        "item",
+        "item_label",
+        "group",
+        "answer_code",
+        "answer_label",
+        "n",
+        "count",
+        "share",
+        "ci_low",
+        "ci_high",
+        "note",
+    ]
     return _finish(rows, cols, ("answer_code", "n", "count"), with_ci=True)
 
 

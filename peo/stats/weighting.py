@@ -119,8 +119,10 @@ def check_population(
                 f"({', '.join(groups)}) under 'population:', or remove 'population:' to publish unweighted shares only."
             )
         v = values[g]
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) and not (
-            isinstance(v, float) and float(v).is_integer()
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, (int, np.integer))
+            and not (isinstance(v, float) and float(v).is_integer())
         ):
             raise ConfigError(f"{where}: population.{g} is {v!r}; it must be a whole number of professionals.")
         v = int(v)
@@ -183,8 +185,13 @@ def _estimate(y: np.ndarray, groups: np.ndarray, population: Mapping[str, int]) 
     if row.height == 0:  # nobody in the box
         return {"share": 0.0, "se": 0.0, "ci_low": np.nan, "ci_high": np.nan, "df": float(len(y) - 1)}
     r = row.row(0, named=True)
-    return {"share": float(r["est"]), "se": float(r["se"]), "ci_low": float(r["lci"]), "ci_high": float(r["uci"]),
-            "df": float(r["df"])}
+    return {
+        "share": float(r["est"]),
+        "se": float(r["se"]),
+        "ci_low": float(r["lci"]),
+        "ci_high": float(r["uci"]),
+        "df": float(r["df"]),
+    }
 
 
 def poststratified_shares(
@@ -254,9 +261,22 @@ def poststratified_shares(
         valid = codes.notna() & groups.notna()
         y = codes[valid].isin(boxes[name].codes).to_numpy(dtype=int)
         g = groups[valid].astype(str).to_numpy()
-        row = {"item": iid, "item_label": item.short_nl, "box": name, "box_label": boxes[name].nl, "group": TOTAL,
-               "n": int(valid.sum()), "share": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-               "df": np.nan, "ci_method": CI_METHOD, "weighting": "poststratified", "note": ""}
+        row = {
+            "item": iid,
+            "item_label": item.short_nl,
+            "box": name,
+            "box_label": boxes[name].nl,
+            "group": TOTAL,
+            "n": int(valid.sum()),
+            "share": np.nan,
+            "se": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "df": np.nan,
+            "ci_method": CI_METHOD,
+            "weighting": "poststratified",
+            "note": "",
+        }
         absent = [h for h in population if h not in set(g)]
         if not valid.any():
             row["note"] = NOTE_NO_VALID

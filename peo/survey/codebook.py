@@ -329,7 +329,9 @@ def _parse_scale(name: str, d: dict, where: str) -> ResponseScale:
     neutral = d.get("neutral")
     if neutral is not None and neutral not in [c.code for c in codes]:
         raise CodebookError(f"{w}: the neutral code {neutral} is not a code of the scale.")
-    bins = tuple(Bin(float(_req(b, "upper", w)), str(_req(b, "nl", w)), str(_req(b, "en", w))) for b in d.get("bins") or [])
+    bins = tuple(
+        Bin(float(_req(b, "upper", w)), str(_req(b, "nl", w)), str(_req(b, "en", w))) for b in d.get("bins") or []
+    )
     if stype == "numeric" and (d.get("min") is None or d.get("max") is None):
         raise CodebookError(f"{w}: a numeric scale needs 'min' and 'max'.")
     return ResponseScale(
@@ -414,8 +416,11 @@ def load_codebook(paths: list[Path] | Path, codebook_dir: Path | None = None) ->
         for cid, cdef in (data.get("constructs") or {}).items():
             cw = f"{where}, construct {cid!r}"
             constructs[str(cid)] = Construct(
-                str(cid), str(_req(cdef, "nl", cw)), str(_req(cdef, "en", cw)),
-                str(cdef.get("description_nl", "")), int(cdef.get("min_items", 1)),
+                str(cid),
+                str(_req(cdef, "nl", cw)),
+                str(_req(cdef, "en", cw)),
+                str(cdef.get("description_nl", "")),
+                int(cdef.get("min_items", 1)),
             )
         if not isinstance(data["items"], list):
             raise CodebookError(f"{where}: 'items' must be a list.")
@@ -444,7 +449,9 @@ def load_codebook(paths: list[Path] | Path, codebook_dir: Path | None = None) ->
                 sc = scales[sname]
             construct = d.get("construct")
             if construct is not None and construct not in constructs:
-                raise CodebookError(f"{iw}: refers to construct {construct!r}, which is not defined under 'constructs'.")
+                raise CodebookError(
+                    f"{iw}: refers to construct {construct!r}, which is not defined under 'constructs'."
+                )
             headline = d.get("headline")
             if headline is not None and (sc is None or headline not in sc.boxes):
                 raise CodebookError(f"{iw}: headline box {headline!r} is not a box of its answer scale.")
@@ -547,7 +554,11 @@ def groups(codebook: Codebook | None = None) -> Groups:
         a total.
     """
     core = None
-    if codebook is None or codebook.group_item.response_scale is None or codebook.group_item.response_scale.total is None:
+    if (
+        codebook is None
+        or codebook.group_item.response_scale is None
+        or codebook.group_item.response_scale.total is None
+    ):
         from peo import paths
 
         path = paths.codebook_dir() / "core.yml"

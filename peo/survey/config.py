@@ -213,7 +213,7 @@ def _resolve_codebook(wave_dir: Path, name: str) -> Path:
     if p.is_absolute():
         where, c = str(p), p
     elif name.startswith(SHARED_CODEBOOK_PREFIX):
-        c = paths.codebook_dir() / name[len(SHARED_CODEBOOK_PREFIX):]
+        c = paths.codebook_dir() / name[len(SHARED_CODEBOOK_PREFIX) :]
         where = f"the shared codebooks folder {paths.codebook_dir()}"
     else:
         c = wave_dir / p
@@ -222,8 +222,10 @@ def _resolve_codebook(wave_dir: Path, name: str) -> Path:
         return c.resolve()
     hint = ""
     if not p.is_absolute() and not name.startswith(SHARED_CODEBOOK_PREFIX) and (paths.codebook_dir() / p).is_file():
-        hint = (f" There is a shared codebook {paths.codebook_dir() / p}: if you mean that one, write "
-                f"'{SHARED_CODEBOOK_PREFIX}{name}'; if the wave has its own, put it in {wave_dir}.")
+        hint = (
+            f" There is a shared codebook {paths.codebook_dir() / p}: if you mean that one, write "
+            f"'{SHARED_CODEBOOK_PREFIX}{name}'; if the wave has its own, put it in {wave_dir}."
+        )
     raise ConfigError(f"{cfg}: codebook {name!r} is not in {where} (looked for {c}).{hint}")
 
 
@@ -251,7 +253,9 @@ def _answers(d, cfg: Path) -> Answers:
         raise ConfigError(f"{cfg}: 'answers' must be a mapping with labels, scales, items and multi.")
     unknown = set(d) - {"labels", "scales", "items", "multi"}
     if unknown:
-        raise ConfigError(f"{cfg}: answers.{sorted(unknown)[0]} is not a key of 'answers'; use labels, scales, items or multi.")
+        raise ConfigError(
+            f"{cfg}: answers.{sorted(unknown)[0]} is not a key of 'answers'; use labels, scales, items or multi."
+        )
     labels = str(d.get("labels", "auto")).lower()
     if d.get("labels") is False:
         labels = "off"
@@ -271,7 +275,9 @@ def _answers(d, cfg: Path) -> Answers:
             raise ConfigError(f"{where} must be a mapping (shape, columns, chosen, column, values, separator).")
         bad = set(m) - {"shape", "columns", "chosen", "column", "values", "separator"}
         if bad:
-            raise ConfigError(f"{where}.{sorted(bad)[0]} is not a key; use shape, columns, chosen, column, values or separator.")
+            raise ConfigError(
+                f"{where}.{sorted(bad)[0]} is not a key; use shape, columns, chosen, column, values or separator."
+            )
         shape = str(m.get("shape", "split"))
         values = str(m.get("values", "codes"))
         if shape not in MULTI_SHAPES:
@@ -282,13 +288,17 @@ def _answers(d, cfg: Path) -> Answers:
         chosen = tuple(chosen if isinstance(chosen, (list, tuple)) else [chosen])
         sep = m.get("separator", ",")
         if not isinstance(sep, str) or not sep:
-            raise ConfigError(f"{where}.separator must be the text between options, e.g. \",\" or \";\".")
+            raise ConfigError(f'{where}.separator must be the text between options, e.g. "," or ";".')
         cols = m.get("columns") or {}
         if not isinstance(cols, dict):
             raise ConfigError(f"{where}.columns must map option codes to column names.")
         multi[str(name)] = MultiShape(
-            shape=shape, columns={k: str(v) for k, v in cols.items()}, chosen=chosen,
-            column=None if m.get("column") is None else str(m["column"]), values=values, separator=sep,
+            shape=shape,
+            columns={k: str(v) for k, v in cols.items()},
+            chosen=chosen,
+            column=None if m.get("column") is None else str(m["column"]),
+            values=values,
+            separator=sep,
         )
     return Answers(labels=labels, scales=groups["scales"], items=groups["items"], multi=multi)
 
@@ -434,5 +444,7 @@ def load_wave_dir(wave_dir: Path) -> Wave:
         answers=_answers(d.get("answers"), cfg),
         max_excluded_share=_share(cleaning.get("max_excluded_share"), 0.5, f"{cfg}: cleaning.max_excluded_share"),
         unknown_code_share=_share(cleaning.get("unknown_code_share"), 0.05, f"{cfg}: cleaning.unknown_code_share"),
-        unknown_code_min_cells=_count(cleaning.get("unknown_code_min_cells"), 5, f"{cfg}: cleaning.unknown_code_min_cells"),
+        unknown_code_min_cells=_count(
+            cleaning.get("unknown_code_min_cells"), 5, f"{cfg}: cleaning.unknown_code_min_cells"
+        ),
     )

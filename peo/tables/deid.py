@@ -96,9 +96,27 @@ _STRUCTURED_PRIORITY = 20
 # Words stripped from the edges of a name fragment that is left over when a region name
 # is cut out of a longer deduce annotation ("Fatima van" + "Youz" -> "Fatima").
 _EDGE_WORDS = {
-    "van", "de", "der", "den", "het", "bij", "in", "op", "te", "ten", "ter", "voor",
-    "naar", "met", "en", "of", "uit", "aan", "'t",
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "bij",
+    "in",
+    "op",
+    "te",
+    "ten",
+    "ter",
+    "voor",
+    "naar",
+    "met",
+    "en",
+    "of",
+    "uit",
+    "aan",
+    "'t",
 }
+
 
 def _import_deduce():
     """Import deduce without letting it reconfigure logging.
@@ -200,8 +218,11 @@ def _annotation_processors():
                         if inter in self.interfix and words[j][2] in self.after_interfix:
                             end = words[j][1]
                 if end is not None and text[start:end] == text[start:end].lower():
-                    out.append(dd.Annotation(text=text[start:end], start_char=start, end_char=end,
-                                             tag=self.tag, priority=self.priority))
+                    out.append(
+                        dd.Annotation(
+                            text=text[start:end], start_char=start, end_char=end, tag=self.tag, priority=self.priority
+                        )
+                    )
             return out
 
     class StripPersonPrefix(dd.process.AnnotationProcessor):
@@ -222,8 +243,9 @@ def _annotation_processors():
                 m = self.prefix.match(a.text) if self.prefix is not None and a.tag in ("persoon", "patient") else None
                 if m and re.search(r"\w", a.text[m.end() :]):
                     s = a.start_char + m.end()
-                    a = dd.Annotation(text=text[s : a.end_char], start_char=s, end_char=a.end_char,
-                                      tag=a.tag, priority=a.priority)
+                    a = dd.Annotation(
+                        text=text[s : a.end_char], start_char=s, end_char=a.end_char, tag=a.tag, priority=a.priority
+                    )
                 out.append(a)
             return dd.AnnotationSet(out)
 
@@ -241,8 +263,10 @@ def _annotation_processors():
         def annotate(self, doc):
             spans = doc.metadata["spans"] if doc.metadata is not None else None
             spans = spans or ()
-            return [dd.Annotation(text=doc.text[s:e], start_char=s, end_char=e, tag=tag, priority=prio)
-                    for s, e, tag, prio in spans]
+            return [
+                dd.Annotation(text=doc.text[s:e], start_char=s, end_char=e, tag=tag, priority=prio)
+                for s, e, tag, prio in spans
+            ]
 
     return KeepAnnotations, CoveragePreservingOverlapResolver, LowercaseFullNameAnnotator, StripPersonPrefix, GivenSpans
 
@@ -511,8 +535,9 @@ def _region_patterns(lookup_path: str) -> tuple[re.Pattern, ...]:
     return tuple(rx for _, rx in load_region_lookup(lookup_path).patterns())
 
 
-def residual_identifiers(text: str, *, lookup_path: str | Path | None = None,
-                         vocab: tuple[frozenset[str], frozenset[str]] | None = None) -> list[str]:
+def residual_identifiers(
+    text: str, *, lookup_path: str | Path | None = None, vocab: tuple[frozenset[str], frozenset[str]] | None = None
+) -> list[str]:
     """Kinds of identifying detail still present in a (de-identified) text.
 
     A check after :func:`deidentify`, independent of deduce's and Frog's judgement: the

@@ -54,8 +54,9 @@ def tested_table(df: pd.DataFrame, codebook, item: str, by: str, box: str | None
     return table
 
 
-def withhold_unpublishable_tests(tests: pd.DataFrame, boxes: dict, df: pd.DataFrame, codebook, by: str,
-                                 threshold: int) -> pd.DataFrame:
+def withhold_unpublishable_tests(
+    tests: pd.DataFrame, boxes: dict, df: pd.DataFrame, codebook, by: str, threshold: int
+) -> pd.DataFrame:
     """Blank the tests whose table has a cell below the threshold, saying why in ``note``.
 
     Parameters

@@ -261,11 +261,7 @@ def _check_crossing(table: pd.DataFrame, group: str | None, key_cols, by_employe
 def _stat_columns(table: pd.DataFrame, exclude) -> list[str]:
     """Numeric and boolean columns that are not keys: the statistics to blank."""
     exclude = set(exclude)
-    return [
-        c
-        for c in table.columns
-        if c not in exclude and (is_numeric_dtype(table[c]) or is_bool_dtype(table[c]))
-    ]
+    return [c for c in table.columns if c not in exclude and (is_numeric_dtype(table[c]) or is_bool_dtype(table[c]))]
 
 
 def _nullable(frame: pd.DataFrame, columns) -> pd.DataFrame:
@@ -314,11 +310,7 @@ def _candidate_key(grid: _Grid, e):
 
 
 def _open_candidates(grid: _Grid, entries) -> list:
-    return [
-        e
-        for e in entries
-        if not grid.hidden[e] and not grid.exempt[e] and not np.isnan(grid.values[e])
-    ]
+    return [e for e in entries if not grid.hidden[e] and not grid.exempt[e] and not np.isnan(grid.values[e])]
 
 
 def _alone(grid: _Grid, line: _Line) -> bool:
@@ -365,9 +357,7 @@ def _on_free_rectangle(grid: _Grid, e, sign: np.ndarray) -> bool:
 
 def _exposed(grid: _Grid, audited: set) -> list:
     """Hidden values whose feasible interval, given everything published, has width 0."""
-    variables = sorted(
-        {e for line in grid.lines for e in line.entries if grid.hidden[e] and not grid.exempt[e]}
-    )
+    variables = sorted({e for line in grid.lines for e in line.entries if grid.hidden[e] and not grid.exempt[e]})
     if not variables:
         return []
     index = {e: k for k, e in enumerate(variables)}
@@ -566,7 +556,7 @@ def protect(
     frame = frame.drop(columns=["suppressed"], errors="ignore")
     keys = {*cells, *table_keys} | ({group} if group else set())
     stats = [c for c in _stat_columns(frame, keys | {count, total} | set(keep)) if c not in keys]
-    frame = _nullable(frame, [count, *( [total] if total else []), *stats])
+    frame = _nullable(frame, [count, *([total] if total else []), *stats])
 
     counts = pd.to_numeric(frame[count]).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     ns = (
@@ -592,11 +582,22 @@ def protect(
 
     hide_count = np.zeros(len(frame), dtype=bool)
     hide_n = np.zeros(len(frame), dtype=bool)
-    parts = frame.groupby(list(table_keys), sort=False, dropna=False).indices if table_keys else {(): np.arange(len(frame))}
+    parts = (
+        frame.groupby(list(table_keys), sort=False, dropna=False).indices if table_keys else {(): np.arange(len(frame))}
+    )
     for key, idx in parts.items():
         _protect_subtable(
-            frame, np.asarray(idx), counts, ns, hide_count, hide_n, threshold=threshold,
-            cells=cells, group=group, zeros_are_disclosive=zeros_are_disclosive, keys=keys,
+            frame,
+            np.asarray(idx),
+            counts,
+            ns,
+            hide_count,
+            hide_n,
+            threshold=threshold,
+            cells=cells,
+            group=group,
+            zeros_are_disclosive=zeros_are_disclosive,
+            keys=keys,
         )
 
     hide_count |= np.isnan(counts)
@@ -614,7 +615,9 @@ def _describe(frame: pd.DataFrame, row: int, keys) -> str:
     return ", ".join(f"{k}={frame.at[row, k]!r}" for k in frame.columns if k in keys)
 
 
-def _protect_subtable(frame, idx, counts, ns, hide_count, hide_n, *, threshold, cells, group, zeros_are_disclosive, keys):
+def _protect_subtable(
+    frame, idx, counts, ns, hide_count, hide_n, *, threshold, cells, group, zeros_are_disclosive, keys
+):
     sub = frame.loc[idx]
     row_labels = list(sub[list(cells)].itertuples(index=False, name=None))
     col_labels = list(sub[group]) if group is not None else [TOTAL_GROUP] * len(sub)
@@ -762,14 +765,22 @@ def protect_rows(
     keys = set(table_keys) | ({grp} if grp else set())
     stats = [c for c in _stat_columns(frame, keys | set(count_cols) | set(keep))]
     frame = _nullable(frame, [*count_cols, *stats])
-    nvals = np.column_stack(
-        [pd.to_numeric(frame[c]).astype("Float64").to_numpy(dtype=float, na_value=np.nan) for c in count_cols]
-    ) if len(frame) else np.zeros((0, len(count_cols)))
+    nvals = (
+        np.column_stack(
+            [pd.to_numeric(frame[c]).astype("Float64").to_numpy(dtype=float, na_value=np.nan) for c in count_cols]
+        )
+        if len(frame)
+        else np.zeros((0, len(count_cols)))
+    )
     hide = np.isnan(nvals).any(axis=1) | (nvals < threshold).any(axis=1)
 
     if grp is not None and len(frame):
         size = np.where(np.isnan(nvals), np.inf, nvals).min(axis=1) if nvals.shape[1] else np.zeros(len(frame))
-        parts = frame.groupby(list(table_keys), sort=False, dropna=False).indices if table_keys else {(): np.arange(len(frame))}
+        parts = (
+            frame.groupby(list(table_keys), sort=False, dropna=False).indices
+            if table_keys
+            else {(): np.arange(len(frame))}
+        )
         for idx in parts.values():
             idx = np.asarray(idx)
             is_total = (frame[grp].iloc[idx].astype(str) == TOTAL_GROUP).to_numpy()
@@ -821,7 +832,8 @@ def publish(table: ProtectedTable, path) -> Path:
     protected = _require_protected(table, f"Refusing to publish {path.name}")
     counts, totals = protected._peo_counts
     findings = check_published(
-        pd.DataFrame(protected), protected.threshold,
+        pd.DataFrame(protected),
+        protected.threshold,
         count_cols=[c for c in ("count", *counts) if c in protected.columns],
         total_cols=[c for c in ("n", *totals) if c in protected.columns],
     )
@@ -914,13 +926,25 @@ def check_published(frame_or_csv, threshold: int, *, count_cols=None, total_cols
     for c in count_cols:
         v = num(c)
         for row in np.flatnonzero((v > 0) & (v < threshold)):
-            findings.append(Finding(int(row), c, float(v[row]),
-                                    f"{where}, row {row}: {c} = {v[row]:g} is below the threshold {threshold}"))
+            findings.append(
+                Finding(
+                    int(row),
+                    c,
+                    float(v[row]),
+                    f"{where}, row {row}: {c} = {v[row]:g} is below the threshold {threshold}",
+                )
+            )
     for c in total_cols:
         v = num(c)
         for row in np.flatnonzero(v < threshold):
-            findings.append(Finding(int(row), c, float(v[row]),
-                                    f"{where}, row {row}: {c} = {v[row]:g} is below the threshold {threshold}"))
+            findings.append(
+                Finding(
+                    int(row),
+                    c,
+                    float(v[row]),
+                    f"{where}, row {row}: {c} = {v[row]:g} is below the threshold {threshold}",
+                )
+            )
     shown = [c for c in _SHARE_COLS if c in cols]
     if shown and "count" in cols and "n" in cols:
         cnt, n = num("count"), num("n")
@@ -928,9 +952,15 @@ def check_published(frame_or_csv, threshold: int, *, count_cols=None, total_cols
             s = num(c)
             for row in np.flatnonzero(~np.isnan(s) & (np.isnan(cnt) ^ np.isnan(n))):
                 gone = "count" if np.isnan(cnt[row]) else "n"
-                findings.append(Finding(int(row), c, float(s[row]),
-                                        f"{where}, row {row}: {c} is shown while {gone} is hidden; "
-                                        f"together with the other number it gives {gone} back"))
+                findings.append(
+                    Finding(
+                        int(row),
+                        c,
+                        float(s[row]),
+                        f"{where}, row {row}: {c} is shown while {gone} is hidden; "
+                        f"together with the other number it gives {gone} back",
+                    )
+                )
     return sorted(findings, key=lambda f: (f.row, f.column))
 
 
@@ -1039,7 +1069,8 @@ def restore(frame: pd.DataFrame, meta: dict, what: str) -> ProtectedTable:
     if "suppressed" not in frame.columns:
         raise DisclosureError(f"{what}: the table has no 'suppressed' column, so it did not pass disclosure control.")
     findings = check_published(
-        frame, threshold,
+        frame,
+        threshold,
         count_cols=[c for c in ("count", *counts) if c in frame.columns],
         total_cols=[c for c in ("n", *totals) if c in frame.columns],
     )

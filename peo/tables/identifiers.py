@@ -61,8 +61,10 @@ STRUCTURED_PATTERNS: dict[str, re.Pattern] = {
     "postcode": re.compile(r"(?<![\w-])[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?![\w-])"),
 }
 
-_MONTHS = (r"jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|jun(?:i)?|jul(?:i)?|aug(?:ustus)?|"
-           r"sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTHS = (
+    r"jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|jun(?:i)?|jul(?:i)?|aug(?:ustus)?|"
+    r"sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _DATE = re.compile(
     rf"(?<![\w/.-])(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+(?:19|20)\d{{2}})(?![\w/-])",
     re.IGNORECASE,
@@ -123,17 +125,27 @@ def load_rules(path: str | Path | None = None) -> Rules:
         raise ConfigError(f"The identifier rules {path} are not valid UTF-8 YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of lists of words.")
-    need = ("team_words", "school_before", "name_before", "place_suffixes", "common_words", "person_cues",
-            "number_cues")
+    need = (
+        "team_words",
+        "school_before",
+        "name_before",
+        "place_suffixes",
+        "common_words",
+        "person_cues",
+        "number_cues",
+    )
     w = {k: _words(data.get(k), f"{path}: {k}") for k in need}
     return Rules(
         team=re.compile(rf"(?<![\w-])(?i:{_alt(w['team_words'])})\s+{_NAME}"),
         before_name=re.compile(rf"(?<![\w-])(?i:{_alt(w['school_before'])})\s+{_NAME}"),
         name_before=re.compile(rf"(?<![\w-]){_NAME}\s+(?:{_alt(w['name_before'])})(?![\w-])"),
-        place=re.compile(rf"(?<![\w-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:{_alt(w['place_suffixes'])})(?:\s+\d+[a-z]?)?(?![\w-])"),
+        place=re.compile(
+            rf"(?<![\w-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:{_alt(w['place_suffixes'])})(?:\s+\d+[a-z]?)?(?![\w-])"
+        ),
         cue=re.compile(rf"(?<![\w-])(?:{_alt(w['person_cues'])})\.?\s+(?:van\s+)?([^\W\d_]+)", re.IGNORECASE),
-        number=re.compile(rf"(?<![\w-])(?:{_alt(w['number_cues'])})\.?\s*:?\s*(?:is\s+)?([\w./-]*\d[\w./-]*)",
-                          re.IGNORECASE),
+        number=re.compile(
+            rf"(?<![\w-])(?:{_alt(w['number_cues'])})\.?\s*:?\s*(?:is\s+)?([\w./-]*\d[\w./-]*)", re.IGNORECASE
+        ),
         common_words=frozenset(x.casefold() for x in w["common_words"]),
         path=path.resolve(),
     )
@@ -142,8 +154,13 @@ def load_rules(path: str | Path | None = None) -> Rules:
 _ARTICLES = {"de", "het", "'t", "een"}
 
 
-def find(text: str, *, first_names: frozenset[str] = frozenset(), ordinary: frozenset[str] = frozenset(),
-         rules: Rules | None = None) -> list[Span]:
+def find(
+    text: str,
+    *,
+    first_names: frozenset[str] = frozenset(),
+    ordinary: frozenset[str] = frozenset(),
+    rules: Rules | None = None,
+) -> list[Span]:
     """Every identifying detail the rules find in a text.
 
     Parameters
@@ -179,7 +196,7 @@ def find(text: str, *, first_names: frozenset[str] = frozenset(), ordinary: froz
             if nxt is None:
                 continue
             s = m.start() + nxt.end()
-            if len(m.group()[nxt.end():].split()) < 2:
+            if len(m.group()[nxt.end() :].split()) < 2:
                 continue
         out.append(Span(s, m.end(), "organisatie"))
     for m in r.place.finditer(text):

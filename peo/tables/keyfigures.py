@@ -14,6 +14,7 @@ from peo.tables.wavedata import GROUP, TOTAL, Section, WaveData, wording
 
 __all__ = ["key_figures", "read_key_figures"]
 
+
 def _sentence(text: str) -> str:
     """Start a statement with a capital letter."""
     return text[:1].upper() + text[1:]
@@ -63,11 +64,16 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                     "ci_low": float(r["ci_low"]),
                     "ci_high": float(r["ci_high"]),
                     "suppressed": False,
-                    "statement_nl": _sentence(tmpl.format(
-                        words=_fraction_words(float(r["share"])), pct=_pct(float(r["share"])),
-                        count=int(r["count"]), n=int(r["n"]), item_label=r["item_label"].lower(),
-                        box_label=r["box_label"],
-                    )),
+                    "statement_nl": _sentence(
+                        tmpl.format(
+                            words=_fraction_words(float(r["share"])),
+                            pct=_pct(float(r["share"])),
+                            count=int(r["count"]),
+                            n=int(r["n"]),
+                            item_label=r["item_label"].lower(),
+                            box_label=r["box_label"],
+                        )
+                    ),
                 }
             )
     differences = []
@@ -89,7 +95,9 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                 "highest_share": float(top["share"]),
                 "shares": {str(g): float(s) for g, s in zip(part["group"], part["share"])},
                 "statement_nl": cfg["difference_statement"].format(
-                    group=group_label, item_label=top["item_label"].lower(), box_label=top["box_label"],
+                    group=group_label,
+                    item_label=top["item_label"].lower(),
+                    box_label=top["box_label"],
                     pct=_pct(float(top["share"])),
                 ),
             }
@@ -111,8 +119,11 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                 "p_holm": float(r["p_holm"]),
                 "n": int(r["n"]),
                 "direction": direction,
-                "statement_nl": cfg["association_statement"].get(r["y"], cfg["association_statement"]["default"])[direction].format(
-                    outcome_label=r["y_label"].lower(), rho=fmt.decimal(r["rho"], 2),
+                "statement_nl": cfg["association_statement"]
+                .get(r["y"], cfg["association_statement"]["default"])[direction]
+                .format(
+                    outcome_label=r["y_label"].lower(),
+                    rho=fmt.decimal(r["rho"], 2),
                 ),
             }
         )
@@ -135,7 +146,6 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
         "differences": differences,
         "associations": associations,
     }
-
 
 
 def read_key_figures(wave_id: str) -> dict:

@@ -25,6 +25,7 @@ from peo.tables.wavedata import GROUP, TOTAL, WaveData, wording
 
 __all__ = ["REST", "collapse_scale", "collapsed_codebook", "headlines", "likert_tables", "with_shares"]
 
+
 def _box_order(scale: ResponseScale) -> list[tuple[str, tuple[int, ...], str, str]]:
     """The categories of a collapsed scale, in scale order: (name, codes, nl, en)."""
     cats = [(b.name, tuple(b.codes), b.nl, b.en) for b in scale.boxes.values()]
@@ -103,8 +104,9 @@ def _categories_codebook(codebook: Codebook, item_id: str) -> Codebook:
         rest = tuple(c for c in scale.valid_codes if c not in head.codes)
         boxes[REST] = Box(REST, rest, wording()["rest_label"], REST)
     wide = dataclasses.replace(scale, boxes=boxes)
-    return dataclasses.replace(codebook, items=(dataclasses.replace(item, response_scale=wide),),
-                               scales={scale.name: wide})
+    return dataclasses.replace(
+        codebook, items=(dataclasses.replace(item, response_scale=wide),), scales={scale.name: wide}
+    )
 
 
 def _distribution_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
@@ -116,8 +118,20 @@ def _distribution_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
             part = box_shares(data.respondents, cb, item_id, box=name).rename(columns={"box_label": "answer_label"})
             part.insert(3, "answer_code", code)
             parts.append(part)
-    cols = ["item", "item_label", "group", "answer_code", "answer_label", "box", "n", "count", "share", "ci_low",
-            "ci_high", "note"]
+    cols = [
+        "item",
+        "item_label",
+        "group",
+        "answer_code",
+        "answer_label",
+        "box",
+        "n",
+        "count",
+        "share",
+        "ci_low",
+        "ci_high",
+        "note",
+    ]
     return pd.concat(parts, ignore_index=True)[cols]
 
 
@@ -183,10 +197,18 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
     hide_grp: set = set()
     heads = {i: data.codebook.item(i).headline for i in items}
     for _ in range(10):
-        dist = disclosure.protect(_hide(dist_raw, hide_dist, ("item", "box")), threshold=data.threshold,
-                                  cells=("item", "answer_code"), keep=("box",))
-        grp = disclosure.protect(_hide(grp_raw, hide_grp, ("item", "group", "box")), threshold=data.threshold,
-                                 cells=("item", "box"), keep=("box_label",))
+        dist = disclosure.protect(
+            _hide(dist_raw, hide_dist, ("item", "box")),
+            threshold=data.threshold,
+            cells=("item", "answer_code"),
+            keep=("box",),
+        )
+        grp = disclosure.protect(
+            _hide(grp_raw, hide_grp, ("item", "group", "box")),
+            threshold=data.threshold,
+            cells=("item", "box"),
+            keep=("box_label",),
+        )
         changed = False
         for item_id, head in heads.items():
             if not head:

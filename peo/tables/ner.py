@@ -116,23 +116,23 @@ def _align(text: str, tokens: list[tuple[str, str]]) -> tuple[Entity, ...]:
         at = text.find(word, pos)
         if at < 0:  # ucto rewrote the token (rare: quotes, ligatures); skip it, keep the place
             if current is not None:
-                out.append(Entity(current[0], current[1], current[2], text[current[0]:current[1]]))
+                out.append(Entity(current[0], current[1], current[2], text[current[0] : current[1]]))
                 current = None
             continue
         start, end = at, at + len(word)
         pos = end
         if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != tag[2:])):
             if current is not None:
-                out.append(Entity(current[0], current[1], current[2], text[current[0]:current[1]]))
+                out.append(Entity(current[0], current[1], current[2], text[current[0] : current[1]]))
             current = [start, end, tag[2:]]
         elif tag.startswith("I-") and current is not None:
             current[1] = end
         else:
             if current is not None:
-                out.append(Entity(current[0], current[1], current[2], text[current[0]:current[1]]))
+                out.append(Entity(current[0], current[1], current[2], text[current[0] : current[1]]))
             current = None
     if current is not None:
-        out.append(Entity(current[0], current[1], current[2], text[current[0]:current[1]]))
+        out.append(Entity(current[0], current[1], current[2], text[current[0] : current[1]]))
     return tuple(out)
 
 
@@ -158,8 +158,9 @@ def entities(texts: Sequence[str]) -> list[tuple[Entity, ...]]:
     if todo:
         command = frog_command()
         if command is None:
-            raise NerUnavailableError(f"Frog, the Dutch named-entity recogniser used on open answers, is missing. "
-                                      f"{INSTALL_HINT}")
+            raise NerUnavailableError(
+                f"Frog, the Dutch named-entity recogniser used on open answers, is missing. {INSTALL_HINT}"
+            )
         with tempfile.TemporaryDirectory(prefix="peo-frog-") as tmp:
             infile, outfile = Path(tmp) / "in.txt", Path(tmp) / "out.tsv"
             lines = []

@@ -128,8 +128,14 @@ class Package:
         """Title, theme and fieldwork of the wave."""
         kf = self.key_figures
         fw = kf.get("fieldwork") or {}
-        return WaveInfo(self.wave_id, kf["title"], kf.get("theme_nl") or "", bool(kf.get("synthetic")),
-                        _date(fw.get("start")), _date(fw.get("end")))
+        return WaveInfo(
+            self.wave_id,
+            kf["title"],
+            kf.get("theme_nl") or "",
+            bool(kf.get("synthetic")),
+            _date(fw.get("start")),
+            _date(fw.get("end")),
+        )
 
     @property
     def n_analysed(self) -> int:
@@ -149,8 +155,10 @@ class Package:
             raise PackageError(f"Data package {self.name} names no codebook. " + _REBUILD.format(wave=self.wave_id))
         missing = [f.name for f in files if not f.is_file()]
         if missing:
-            raise PackageError(f"Data package {self.name} lacks its codebook file(s) {', '.join(missing)}. "
-                               + _REBUILD.format(wave=self.wave_id))
+            raise PackageError(
+                f"Data package {self.name} lacks its codebook file(s) {', '.join(missing)}. "
+                + _REBUILD.format(wave=self.wave_id)
+            )
         # open items are checked against the theme codebook copied beside them, not the repository's
         return load_codebook(files, codebook_dir=self.folder / CODEBOOK_DIR)
 
@@ -166,8 +174,10 @@ class Package:
 
         name = self.meta.get("themes")
         if not name or not (self.folder / name).is_file():
-            raise PackageError(f"Data package {self.name} lacks the theme codebook of the open answers. "
-                               + _REBUILD.format(wave=self.wave_id))
+            raise PackageError(
+                f"Data package {self.name} lacks the theme codebook of the open answers. "
+                + _REBUILD.format(wave=self.wave_id)
+            )
         return load_themes(self.folder / name)
 
     # ------------------------------------------------------------------ tables
@@ -194,9 +204,10 @@ class Package:
             )
         meta = res.get("peo:protection")
         if not meta:
-            raise PackageError(f"Data package {self.name}, table {name!r}: datapackage.json has no protection "
-                               "metadata for it, so it cannot be shown as a protected table. "
-                               + _REBUILD.format(wave=self.wave_id))
+            raise PackageError(
+                f"Data package {self.name}, table {name!r}: datapackage.json has no protection "
+                "metadata for it, so it cannot be shown as a protected table. " + _REBUILD.format(wave=self.wave_id)
+            )
         frame = self._read(name, res)
         try:
             return disclosure.restore(frame, meta, f"Data package {self.name}, table {name!r}")
@@ -221,20 +232,26 @@ class Package:
         raw = path.read_bytes()
         expected = str(res.get("hash", ""))
         if not expected.startswith("sha256:") or sha256(path) != expected.removeprefix("sha256:"):
-            raise PackageError(f"{where}: {path.name} does not match the checksum in datapackage.json "
-                               "(changed after it was published). " + _REBUILD.format(wave=self.wave_id))
+            raise PackageError(
+                f"{where}: {path.name} does not match the checksum in datapackage.json "
+                "(changed after it was published). " + _REBUILD.format(wave=self.wave_id)
+            )
         fields = res.get("schema", {}).get("fields", [])
         frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8")
         names = [f["name"] for f in fields]
         if list(frame.columns) != names:
-            raise PackageError(f"{where}: its columns ({', '.join(frame.columns)}) are not those of its schema "
-                               f"({', '.join(names)}). " + _REBUILD.format(wave=self.wave_id))
+            raise PackageError(
+                f"{where}: its columns ({', '.join(frame.columns)}) are not those of its schema "
+                f"({', '.join(names)}). " + _REBUILD.format(wave=self.wave_id)
+            )
         for f in fields:
             frame[f["name"]] = _typed(frame[f["name"]], f["type"], f["name"])
         # The typed table must give back the published bytes: nothing was lost or reinterpreted.
         if frame.to_csv(index=False, lineterminator="\n").encode("utf-8") != raw:
-            raise PackageError(f"{where}: {path.name} does not read back as its schema describes it. "
-                               + _REBUILD.format(wave=self.wave_id))
+            raise PackageError(
+                f"{where}: {path.name} does not read back as its schema describes it. "
+                + _REBUILD.format(wave=self.wave_id)
+            )
         return frame
 
 
@@ -267,16 +284,24 @@ def load_package(folder: str | Path) -> Package:
     folder = Path(folder)
     path = folder / DESCRIPTOR
     if not path.is_file():
-        raise PackageError(f"{folder} is not a data package: it has no {DESCRIPTOR}. "
-                           "Build the wave (`python -m peo build --wave <wave>`) or point at its tables folder.")
+        raise PackageError(
+            f"{folder} is not a data package: it has no {DESCRIPTOR}. "
+            "Build the wave (`python -m peo build --wave <wave>`) or point at its tables folder."
+        )
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise PackageError(f"{path} is not valid JSON ({err}); rebuild the wave's results.") from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get(PEO_KEY), dict) \
-            or "resources" not in descriptor or "threshold" not in descriptor[PEO_KEY]:
-        raise PackageError(f"{path} lacks the protection metadata of the results step ('{PEO_KEY}', 'resources'); "
-                           "it was written by an older peo or by hand. Rebuild the wave's results.")
+    if (
+        not isinstance(descriptor, dict)
+        or not isinstance(descriptor.get(PEO_KEY), dict)
+        or "resources" not in descriptor
+        or "threshold" not in descriptor[PEO_KEY]
+    ):
+        raise PackageError(
+            f"{path} lacks the protection metadata of the results step ('{PEO_KEY}', 'resources'); "
+            "it was written by an older peo or by hand. Rebuild the wave's results."
+        )
     return Package(folder, descriptor)
 
 

@@ -71,8 +71,9 @@ def write_results(wave_id: str) -> Path:
         codebooks = _copy_codebooks(data.wave.codebook_paths, tmp)
         themes = _copy_themes(tmp)
         descriptor = datapackage(data.wave, tables, tmp, quotes=quotes, codebooks=codebooks, themes=themes)
-        (tmp / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")
+        (tmp / "datapackage.json").write_text(
+            json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         (tmp / "key_figures.json").write_text(json.dumps(kf, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _write_factsheet(kf, sections, tmp)
     return target
@@ -103,8 +104,9 @@ def _write_factsheet(kf: dict, sections: dict[str, Section], folder: Path) -> No
     from peo.report.factsheet import factsheet, render_factsheet
 
     space = sections["professional_space"]
-    fig = factsheet(kf, space.tables["space_distribution"], headlines(space.tables["space_by_group"]),
-                    codebook=space.codebook)
+    fig = factsheet(
+        kf, space.tables["space_distribution"], headlines(space.tables["space_by_group"]), codebook=space.codebook
+    )
     pdf, png = render_factsheet(fig)
     (folder / "factsheet.pdf").write_bytes(pdf)
     (folder / "factsheet.png").write_bytes(png)

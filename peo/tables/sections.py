@@ -25,8 +25,15 @@ from peo.tables.likert import collapsed_codebook, likert_tables, with_shares
 from peo.tables.wavedata import GROUP, THEME_TYPES, TOTAL, Section, WaveData, wording
 
 __all__ = [
-    "SECTIONS", "all_sections", "group_tests", "open_answers", "ordinal_models", "outcomes",
-    "professional_space", "space_levels", "theme",
+    "SECTIONS",
+    "all_sections",
+    "group_tests",
+    "open_answers",
+    "ordinal_models",
+    "outcomes",
+    "professional_space",
+    "space_levels",
+    "theme",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -59,11 +66,14 @@ def group_tests(data: WaveData, items: list[str], family: str) -> disclosure.Pro
     else:
         table = pd.concat(parts, ignore_index=True)
         # A test over a table with a cell below the threshold is withheld (peo.tables.derived).
-        table = withhold_unpublishable_tests(table, table["box"].to_dict(), data.respondents, data.codebook, GROUP,
-                                             data.threshold)
+        table = withhold_unpublishable_tests(
+            table, table["box"].to_dict(), data.respondents, data.codebook, GROUP, data.threshold
+        )
         table["family"] = family
         table = adjust_family(table[cols])
-    return disclosure.protect_rows(table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True)
+    return disclosure.protect_rows(
+        table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True
+    )
 
 
 def ordinal_models(data: WaveData, items: list[str]) -> disclosure.ProtectedTable:
@@ -78,15 +88,32 @@ def ordinal_models(data: WaveData, items: list[str]) -> disclosure.ProtectedTabl
     """
     from peo.stats.groups import ordinal_logit
 
-    cols = ["item", "item_label", "group", "reference", "estimate", "se", "odds_ratio", "ci_low", "ci_high",
-            "p_value", "lr_statistic", "lr_df", "lr_p_value", "n", "note"]
+    cols = [
+        "item",
+        "item_label",
+        "group",
+        "reference",
+        "estimate",
+        "se",
+        "odds_ratio",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "lr_statistic",
+        "lr_df",
+        "lr_p_value",
+        "n",
+        "note",
+    ]
     parts = []
     for item_id in items:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parts.append(ordinal_logit(data.respondents, data.codebook, item_id, by=GROUP))
     table = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
-    return disclosure.protect_rows(table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True)
+    return disclosure.protect_rows(
+        table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -139,7 +166,9 @@ def space_levels(data: WaveData) -> pd.Series:
     score = scale_scores(data.respondents, data.codebook, cfg["construct"]).astype(float)
     bins = [-np.inf, *cfg["cuts"], np.inf]
     labels = [lvl["nl"] for lvl in cfg["levels"]]
-    return pd.Series(pd.cut(score, bins=bins, labels=labels, right=False), index=data.respondents.index, name="space_level")
+    return pd.Series(
+        pd.cut(score, bins=bins, labels=labels, right=False), index=data.respondents.index, name="space_level"
+    )
 
 
 def outcomes(data: WaveData) -> Section:
@@ -170,11 +199,25 @@ def outcomes(data: WaveData) -> Section:
         in_box = codes.isin([item.response_scale.label_of(c) for c in box.codes])
         for lvl in levels.cat.categories:
             at = (levels == lvl) & valid
-            rows.append({"outcome": item_id, "outcome_label": item.short_nl, "box": box.name, "box_label": box.nl,
-                         "space_level": str(lvl), "n": int(at.sum()), "count": int((at & in_box).sum()), "note": ""})
+            rows.append(
+                {
+                    "outcome": item_id,
+                    "outcome_label": item.short_nl,
+                    "box": box.name,
+                    "box_label": box.nl,
+                    "space_level": str(lvl),
+                    "n": int(at.sum()),
+                    "count": int((at & in_box).sum()),
+                    "note": "",
+                }
+            )
     table = with_shares(pd.DataFrame(rows))
     sec.tables["outcome_by_space"] = disclosure.protect(
-        table, threshold=data.threshold, cells=("outcome", "box"), group="space_level", table_keys=("outcome",),
+        table,
+        threshold=data.threshold,
+        cells=("outcome", "box"),
+        group="space_level",
+        table_keys=("outcome",),
         keep=("box_label",),
     )
     construct = cfg["space_levels"]["construct"]
@@ -190,7 +233,11 @@ def outcomes(data: WaveData) -> Section:
             warnings.simplefilter("ignore")
             logit = logistic_odds(data.respondents, cb, stay, construct, adjust=(GROUP,))
         sec.tables["stay_logistic"] = disclosure.protect_rows(
-            logit, threshold=data.threshold, count_cols=("n",), group=None, table_keys=("term",),
+            logit,
+            threshold=data.threshold,
+            count_cols=("n",),
+            group=None,
+            table_keys=("term",),
             by_employer_type=True,
         )
     return sec
@@ -289,8 +336,14 @@ def _open_texts(data: WaveData, items: list[Item]) -> pd.Series | None:
     for item in items:
         texts = data.respondents[item.id].astype("string").str.strip()
         texts = texts[texts.notna() & (texts != "")]
-        stacked.append(pd.Series(texts.to_numpy(), index=pd.MultiIndex.from_arrays(
-            [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"])))
+        stacked.append(
+            pd.Series(
+                texts.to_numpy(),
+                index=pd.MultiIndex.from_arrays(
+                    [[item.id] * len(texts), data.respondents.loc[texts.index, "pid"].to_numpy()], names=["item", "pid"]
+                ),
+            )
+        )
     return pd.concat(stacked) if stacked else None
 
 
@@ -300,7 +353,6 @@ SECTIONS = {
     "theme": theme,
     "open_answers": open_answers,
 }
-
 
 
 def all_sections(data: WaveData) -> dict[str, Section]:

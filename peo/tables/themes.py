@@ -132,7 +132,9 @@ def load_themes(path: str | Path | None = None) -> dict[str, Coding]:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CodebookError(f"The theme codebook {path} is not valid UTF-8 YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("codings"), dict) or not data["codings"]:
-        raise CodebookError(f"{path}: expected a mapping with 'other', 'non_answers' and a non-empty 'codings' mapping.")
+        raise CodebookError(
+            f"{path}: expected a mapping with 'other', 'non_answers' and a non-empty 'codings' mapping."
+        )
     other_d = _theme_fields(data.get("other"), f"{path}, theme 'other'", need_patterns=False)
     other = Theme(str(other_d["id"]), str(other_d["nl"]), str(other_d["en"]), str(other_d["description_nl"]), ())
     non_answers = []
@@ -161,18 +163,30 @@ def load_themes(path: str | Path | None = None) -> dict[str, Coding]:
                     "Every theme id in a coding must be unique."
                 )
             if str(tdef["nl"]) in labels:
-                raise CodebookError(f"{tw}: the Dutch label {tdef['nl']!r} is used twice in this coding. Make it unique.")
+                raise CodebookError(
+                    f"{tw}: the Dutch label {tdef['nl']!r} is used twice in this coding. Make it unique."
+                )
             ids.add(tid)
             labels.add(str(tdef["nl"]))
             pats = tdef["patterns"]
             if not isinstance(pats, list):
                 raise CodebookError(f"{tw}: 'patterns' must be a list of regular expressions.")
             themes.append(
-                Theme(tid, str(tdef["nl"]), str(tdef["en"]), str(tdef["description_nl"]), tuple(map(str, pats)),
-                      _theme_regex(pats, tw))
+                Theme(
+                    tid,
+                    str(tdef["nl"]),
+                    str(tdef["en"]),
+                    str(tdef["description_nl"]),
+                    tuple(map(str, pats)),
+                    _theme_regex(pats, tw),
+                )
             )
         codings[str(name)] = Coding(
-            str(name), str(cdef.get("nl", name)), str(cdef.get("en", name)), tuple(themes) + (other,), tuple(non_answers)
+            str(name),
+            str(cdef.get("nl", name)),
+            str(cdef.get("en", name)),
+            tuple(themes) + (other,),
+            tuple(non_answers),
         )
     return codings
 
@@ -310,12 +324,22 @@ def theme_counts(coded: pd.DataFrame, groups: pd.Series, *, total_label: str | N
         counts = sub.groupby("theme")["pid"].nunique()
         for t in theme_ids:
             k = int(counts.get(t, 0))
-            rows.append({"theme": t, "theme_label": labels.get(t, t), "group": g, "n_answers": n, "count": k,
-                         "share": k / n if n else np.nan})
+            rows.append(
+                {
+                    "theme": t,
+                    "theme_label": labels.get(t, t),
+                    "group": g,
+                    "n_answers": n,
+                    "count": k,
+                    "share": k / n if n else np.nan,
+                }
+            )
     out = pd.DataFrame(rows)
     order = {t: i for i, t in enumerate(theme_ids)}
     gorder = {g: i for i, g in enumerate(group_order + [total_label])}
-    out = out.sort_values(["theme", "group"], key=lambda s: s.map(order if s.name == "theme" else gorder), kind="stable")
+    out = out.sort_values(
+        ["theme", "group"], key=lambda s: s.map(order if s.name == "theme" else gorder), kind="stable"
+    )
     out = out.reset_index(drop=True).astype({"n_answers": "int64", "count": "int64", "share": "float64"})
     return out
 

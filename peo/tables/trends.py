@@ -33,8 +33,17 @@ from peo.survey.config import list_waves
 from peo.errors import PeoError
 
 __all__ = [
-    "SOURCE_TABLES", "TOTAL", "TREND_DIR", "changes", "changes_frame", "detectable_change", "detectable_statement",
-    "headline_trend", "published", "role_items", "write_results",
+    "SOURCE_TABLES",
+    "TOTAL",
+    "TREND_DIR",
+    "changes",
+    "changes_frame",
+    "detectable_change",
+    "detectable_statement",
+    "headline_trend",
+    "published",
+    "role_items",
+    "write_results",
 ]
 
 #: The value of the group column for all respondents.
@@ -79,8 +88,20 @@ def headline_trend(waves: list[str] | None = None) -> pd.DataFrame:
     frames = [published(t, waves) for t in SOURCE_TABLES]
     df = pd.concat(frames, ignore_index=True)
     df = df[df["box"] != "rest"]
-    cols = ["wave", "item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high",
-            "suppressed"]
+    cols = [
+        "wave",
+        "item",
+        "item_label",
+        "box",
+        "box_label",
+        "group",
+        "n",
+        "count",
+        "share",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+    ]
     df["suppressed"] = df["suppressed"].astype(str).str.lower().eq("true")
     return df[cols].reset_index(drop=True)
 
@@ -138,10 +159,21 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
         recs = part.to_dict("records")
         for a, b in zip(recs, recs[1:]):
             row = {
-                "item": item, "item_label": b["item_label"], "box": box, "box_label": b["box_label"], "group": group,
-                "wave_from": a["wave"], "wave_to": b["wave"], "n_from": a["n"], "n_to": b["n"],
-                "share_from": a["share"], "share_to": b["share"], "diff": np.nan, "ci_low": np.nan,
-                "ci_high": np.nan, "note": "",
+                "item": item,
+                "item_label": b["item_label"],
+                "box": box,
+                "box_label": b["box_label"],
+                "group": group,
+                "wave_from": a["wave"],
+                "wave_to": b["wave"],
+                "n_from": a["n"],
+                "n_to": b["n"],
+                "share_from": a["share"],
+                "share_to": b["share"],
+                "diff": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "note": "",
             }
             if a["suppressed"] or b["suppressed"] or pd.isna(a["count"]) or pd.isna(b["count"]):
                 row["note"] = "niet te berekenen: een van beide metingen is verborgen (te weinig respondenten)"
@@ -151,8 +183,23 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
                 )
                 row.update(diff=b["count"] / b["n"] - a["count"] / a["n"], ci_low=float(low), ci_high=float(high))
             rows.append(row)
-    cols = ["item", "item_label", "box", "box_label", "group", "wave_from", "wave_to", "n_from", "n_to",
-            "share_from", "share_to", "diff", "ci_low", "ci_high", "note"]
+    cols = [
+        "item",
+        "item_label",
+        "box",
+        "box_label",
+        "group",
+        "wave_from",
+        "wave_to",
+        "n_from",
+        "n_to",
+        "share_from",
+        "share_to",
+        "diff",
+        "ci_low",
+        "ci_high",
+        "note",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -183,10 +230,16 @@ def write_results(waves: list[str] | None = None) -> Path:
     change = changes(trend)
     tables = {
         # already protected in each wave; protect_rows seals them for publication (n is never below it here)
-        "headline_trend": disclosure.protect_rows(trend.drop(columns=["suppressed"]), threshold=_threshold(waves),
-                                                  count_cols=("n",), group=None, table_keys=("item",)),
-        "changes": disclosure.protect_rows(change, threshold=_threshold(waves), count_cols=("n_from", "n_to"),
-                                           group=None, table_keys=("item",)),
+        "headline_trend": disclosure.protect_rows(
+            trend.drop(columns=["suppressed"]),
+            threshold=_threshold(waves),
+            count_cols=("n",),
+            group=None,
+            table_keys=("item",),
+        ),
+        "changes": disclosure.protect_rows(
+            change, threshold=_threshold(waves), count_cols=("n_from", "n_to"), group=None, table_keys=("item",)
+        ),
     }
     target = paths.processed_dir(TREND_DIR)
     with atomic_dir(target) as tmp:
@@ -198,13 +251,20 @@ def write_results(waves: list[str] | None = None) -> Path:
             "name": "peo-trends",
             "title": "PEO: kerncijfers over de metingen heen",
             "resources": [
-                {"name": name.replace("_", "-"), "path": f"{name}.csv", "profile": "tabular-data-resource",
-                 "format": "csv", "encoding": "utf-8",
-                 "schema": {"fields": [field_schema(str(c), t[c].dtype) for c in t.columns]}}
+                {
+                    "name": name.replace("_", "-"),
+                    "path": f"{name}.csv",
+                    "profile": "tabular-data-resource",
+                    "format": "csv",
+                    "encoding": "utf-8",
+                    "schema": {"fields": [field_schema(str(c), t[c].dtype) for c in t.columns]},
+                }
                 for name, t in sorted(tables.items())
             ],
         }
-        (tmp / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (tmp / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return target
 
 

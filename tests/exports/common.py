@@ -82,11 +82,18 @@ PAGES: tuple[tuple[str, ...], ...] = (
     ("consent",),
     ("employer_type", "function", "years_experience"),
     ("ps_general", "ps_relation", "ps_needed", "ps_reflection"),
-    ("asp_autonomy", "asp_learning", "asp_competence", "asp_craft", "asp_fit", "asp_reflection",
-     "asp_change", "asp_rules"),
+    (
+        "asp_autonomy",
+        "asp_learning",
+        "asp_competence",
+        "asp_craft",
+        "asp_fit",
+        "asp_reflection",
+        "asp_change",
+        "asp_rules",
+    ),
     ("work_pleasure", "workload", "stay"),
-    ("t22_workload_clients", "t22_overtime", "t22_caseload", "t22_barriers", "t22_solutions",
-     "t22_open_solution"),
+    ("t22_workload_clients", "t22_overtime", "t22_caseload", "t22_barriers", "t22_solutions", "t22_open_solution"),
 )
 
 _OUT_OF_RANGE: list[tuple[int, str, str]] = []  # filled by demo_responses()

@@ -99,8 +99,13 @@ def _header() -> list[str]:
 
 def _row(n: int, r: Response, full: bool) -> list[str]:
     cells = [
-        str(n), _time(r.ended) if r.finished else "", str(r.last_page), "nl", str(stable_number("seed", n)),
-        _time(r.started), _time(r.ended),
+        str(n),
+        _time(r.ended) if r.finished else "",
+        str(r.last_page),
+        "nl",
+        str(stable_number("seed", n)),
+        _time(r.started),
+        _time(r.ended),
     ]
     cells.append(("Ja" if r.consent else "Nee") if full else ("Y" if r.consent else "N"))
     for item in questions():
@@ -193,12 +198,16 @@ def write_sav(folder: Path) -> Path:
         if item.type == "multi":
             for k, c in enumerate(item.response_scale.codes, start=1):
                 var = f"{name}_{subquestion(k)}"
-                cols[var] = numbers([1 if c.code in r.answers[item.id] else (0 if r.shown(item.id) else None) for r in rs])
+                cols[var] = numbers(
+                    [1 if c.code in r.answers[item.id] else (0 if r.shown(item.id) else None) for r in rs]
+                )
                 labels[var] = f"[{c.nl}] {item.text_nl}"
                 value_labels[var] = {1: "Ja", 0: "Niet geselecteerd"}
                 formats[var] = "F1.0"
         elif item.type in ("likert", "categorical"):
-            cols[name] = strings([None if r.answers[item.id] is None else answer_code(item, r.answers[item.id]) for r in rs])
+            cols[name] = strings(
+                [None if r.answers[item.id] is None else answer_code(item, r.answers[item.id]) for r in rs]
+            )
             labels[name] = item.text_nl
             sc = item.response_scale
             vl = {answer_code(item, c.code): c.nl for c in sc.codes}

@@ -59,7 +59,7 @@ def write(folder: Path) -> Path:
         ws.append([n, r.started, r.ended, "anonymous", None, *_cells(r)])
         row = ws.max_row
         ws.cell(row, 2).number_format = ws.cell(row, 3).number_format = "m/d/yy h:mm:ss"
-        for cell in ws[row][len(ADMIN):]:
+        for cell in ws[row][len(ADMIN) :]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # answers are text, never formulas
     wb.save(path)

@@ -52,8 +52,20 @@ NUMERIC_FILE = "PEO 2022_1 april 2022_09.00.csv"
 TEXT_FILE = "PEO 2022_1 april 2022_09.05.csv"
 SAV_FILE = "PEO 2022_1 april 2022_09.10.sav"
 
-ADMIN = ("StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
-         "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName", "RecipientEmail")
+ADMIN = (
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "RecipientLastName",
+    "RecipientFirstName",
+    "RecipientEmail",
+)
 #: The export tag of each item, where it is not the item id (the demo's questionnaire).
 TAGS = {"employer_type": "Q1", "function": "Q2", "years_experience": "Q3"}
 
@@ -100,9 +112,18 @@ def _rows(style: str) -> list[list[str]]:
     out = []
     for r in demo_responses():
         admin = [
-            _time(r.started), _time(r.ended), "0" if style == "numeric" else "IP Address", r.ip, str(r.progress),
-            str(r.duration), ("1" if r.finished else "0") if style == "numeric" else str(r.finished),
-            _time(r.ended), r.response_id, r.last_name, r.first_name, r.email,
+            _time(r.started),
+            _time(r.ended),
+            "0" if style == "numeric" else "IP Address",
+            r.ip,
+            str(r.progress),
+            str(r.duration),
+            ("1" if r.finished else "0") if style == "numeric" else str(r.finished),
+            _time(r.ended),
+            r.response_id,
+            r.last_name,
+            r.first_name,
+            r.email,
         ]
         consent = ("1" if r.consent else "2") if style == "numeric" else ("Ja" if r.consent else "Nee")
         cells = [c for item in questions() for c in _item_cells(r, item, style)]
@@ -133,8 +154,17 @@ def write_choice_text(folder: Path) -> Path:
 # ------------------------------------------------------------------------------------ SPSS
 
 _SPSS_NAMES = {"Duration (in seconds)": "Duration__in_seconds_"}
-_STATUS = {0: "IP Address", 1: "Survey Preview", 2: "Survey Test", 4: "Imported", 8: "Spam",
-           9: "Survey Preview Spam", 12: "Imported Spam", 16: "Offline", 17: "Offline Survey Preview"}
+_STATUS = {
+    0: "IP Address",
+    1: "Survey Preview",
+    2: "Survey Test",
+    4: "Imported",
+    8: "Spam",
+    9: "Survey Preview Spam",
+    12: "Imported Spam",
+    16: "Offline",
+    17: "Offline Survey Preview",
+}
 
 
 def write_sav(folder: Path) -> Path:
@@ -173,15 +203,20 @@ def write_sav(folder: Path) -> Path:
     put("IPAddress", strings([r.ip for r in rs]), texts["IPAddress"], "nominal")
     put("Progress", numbers([r.progress for r in rs]), texts["Progress"], "scale", "F3.0")
     put("Duration__in_seconds_", numbers([r.duration for r in rs]), texts["Duration (in seconds)"], "scale", "F6.0")
-    put("Finished", numbers([int(r.finished) for r in rs]), texts["Finished"], "nominal", "F1.0",
-        {0: "False", 1: "True"})
+    put(
+        "Finished",
+        numbers([int(r.finished) for r in rs]),
+        texts["Finished"],
+        "nominal",
+        "F1.0",
+        {0: "False", 1: "True"},
+    )
     put("RecordedDate", times("ended"), texts["RecordedDate"], "scale", "DATETIME20")
     put("ResponseId", strings([r.response_id for r in rs]), texts["ResponseId"], "nominal")
     put("RecipientLastName", strings([r.last_name for r in rs]), texts["RecipientLastName"], "nominal")
     put("RecipientFirstName", strings([r.first_name for r in rs]), texts["RecipientFirstName"], "nominal")
     put("RecipientEmail", strings([r.email for r in rs]), texts["RecipientEmail"], "nominal")
-    put("Q_consent", numbers([1 if r.consent else 2 for r in rs]), CONSENT_TEXT, "nominal", "F1.0",
-        {1: "Ja", 2: "Nee"})
+    put("Q_consent", numbers([1 if r.consent else 2 for r in rs]), CONSENT_TEXT, "nominal", "F1.0", {1: "Ja", 2: "Nee"})
     for item in questions():
         tag = TAGS.get(item.id, item.id)
         if item.type == "multi":
@@ -190,7 +225,8 @@ def write_sav(folder: Path) -> Path:
                 put(f"{tag}_{c.code}", numbers(values), texts[f"{tag}_{c.code}"], "nominal", "F1.0", {1: c.nl})
         elif item.type in ("likert", "categorical"):
             values = [
-                _recode(item, r.answers[item.id]) if r.answers[item.id] is not None
+                _recode(item, r.answers[item.id])
+                if r.answers[item.id] is not None
                 else (-99 if r.shown(item.id) else None)
                 for r in rs
             ]
@@ -203,7 +239,11 @@ def write_sav(folder: Path) -> Path:
             put(tag, strings([r.answers[item.id] for r in rs]), texts[tag], "nominal")
     df = pd.DataFrame(cols)
     pyreadstat.write_sav(
-        df, path, column_labels=labels, variable_value_labels=value_labels, variable_measure=measure,
+        df,
+        path,
+        column_labels=labels,
+        variable_value_labels=value_labels,
+        variable_measure=measure,
         variable_format=formats,
     )
     return path

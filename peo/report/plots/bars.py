@@ -106,8 +106,9 @@ def shares_by_group(
     heights = [0.3 * max(len(rows), 1) + 0.55 for _, _, rows in panel_rows]
     with figure_style():
         fig = _new_figure(sum(heights) + 0.9 + (0.3 if title else 0), note, *(notes or ()))
-        axes = fig.subplots(len(panel_rows), 1, sharex=True, squeeze=False,
-                            gridspec_kw={"height_ratios": heights})[:, 0]
+        axes = fig.subplots(len(panel_rows), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})[
+            :, 0
+        ]
         body = []
         for ax, (label, _, rows) in zip(axes, panel_rows):
             _tick_fonts(ax)
@@ -117,11 +118,28 @@ def shares_by_group(
             hi = np.array([r["ci_high"] - r["share"] if pd.notna(r["ci_high"]) else 0.0 for r in rows]) * 100
             ax.barh(ys, shares, height=0.66, color=[colours[r["group"]] for r in rows], zorder=2)
             if rows:
-                ax.errorbar(shares, ys, xerr=np.vstack([lo, hi]), fmt="none", ecolor=GROUP_PALETTE["interval"],
-                            elinewidth=1.0, capsize=2.5, zorder=3)
+                ax.errorbar(
+                    shares,
+                    ys,
+                    xerr=np.vstack([lo, hi]),
+                    fmt="none",
+                    ecolor=GROUP_PALETTE["interval"],
+                    elinewidth=1.0,
+                    capsize=2.5,
+                    zorder=3,
+                )
             for y, s, h, r in zip(ys, shares, hi, rows):
-                ax.annotate(_pct(r["share"]), xy=(min(s + h, 100), y), xytext=(4, 0), textcoords="offset points",
-                            ha="left", va="center", fontsize=7.5, color="#000000", annotation_clip=False)
+                ax.annotate(
+                    _pct(r["share"]),
+                    xy=(min(s + h, 100), y),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontsize=7.5,
+                    color="#000000",
+                    annotation_clip=False,
+                )
             ax.set_yticks(ys, labels=[f"{_group_label(r['group'], codebook, short=True)} ({_n(r['n'])})" for r in rows])
             ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
             ax.tick_params(axis="y", length=0)
@@ -249,11 +267,27 @@ def outcomes_by_space(
             hi = np.array([r["ci_high"] - r["share"] if pd.notna(r["ci_high"]) else 0 for r in bars.values()]) * 100
             ax.bar(xs, shares, width=0.62, color=colour, zorder=2)
             if bars:
-                ax.errorbar(xs, shares, yerr=np.vstack([lo, hi]), fmt="none", ecolor=GROUP_PALETTE["interval"],
-                            elinewidth=1.0, capsize=2.5, zorder=3)
+                ax.errorbar(
+                    xs,
+                    shares,
+                    yerr=np.vstack([lo, hi]),
+                    fmt="none",
+                    ecolor=GROUP_PALETTE["interval"],
+                    elinewidth=1.0,
+                    capsize=2.5,
+                    zorder=3,
+                )
             for x, s, h, r in zip(xs, shares, hi, bars.values()):
-                ax.annotate(_pct(r["share"]), xy=(x, min(s + h, 100)), xytext=(0, 3), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=7.5, annotation_clip=False)
+                ax.annotate(
+                    _pct(r["share"]),
+                    xy=(x, min(s + h, 100)),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7.5,
+                    annotation_clip=False,
+                )
             ticklabels = []
             for lv in levels:
                 r = bars.get(lv)

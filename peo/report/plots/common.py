@@ -77,8 +77,6 @@ _MUTED = "#444444"
 
 
 @contextlib.contextmanager
-
-
 def figure_style() -> Iterator[None]:
     """Apply the PEO figure style (:data:`STYLE_RC`) for the duration of a ``with`` block.
 
@@ -246,8 +244,16 @@ def _add_note(fig: Figure, *notes: str | None) -> None:
         return
     strip = _note_height(notes) / fig.get_figheight()
     fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
-    fig.text(0.01, 3 / 72 / fig.get_figheight(), text, ha="left", va="bottom", fontsize=_NOTE_SIZE,
-             color=_MUTED, style="italic")
+    fig.text(
+        0.01,
+        3 / 72 / fig.get_figheight(),
+        text,
+        ha="left",
+        va="bottom",
+        fontsize=_NOTE_SIZE,
+        color=_MUTED,
+        style="italic",
+    )
 
 
 def _pct_axis(ax, axis: str = "x", lo: float = 0, hi: float = 100, step: float = 25) -> None:

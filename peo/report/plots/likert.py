@@ -241,20 +241,53 @@ def likert_diverging(
                     left = -(seg[:n_left].sum() + (seg[neutral_i] / 2 if neutral_i is not None else 0.0))
                     starts = left + np.concatenate([[0.0], np.cumsum(seg)[:-1]])
                     ax.barh(
-                        [y] * len(seg), seg, left=starts, height=0.72, color=colours,
-                        edgecolor="white", linewidth=0.6, zorder=2,
+                        [y] * len(seg),
+                        seg,
+                        left=starts,
+                        height=0.72,
+                        color=colours,
+                        edgecolor="white",
+                        linewidth=0.6,
+                        zorder=2,
                     )
                     for s, x0, c, share in zip(seg, starts, colours, rec["shares"]):
                         if s / 100 >= LABEL_MIN_SHARE:
-                            ax.text(x0 + s / 2, y, _pct(share), ha="center", va="center",
-                                    fontsize=7, color=text_colour(c), zorder=3)
-                    ax.annotate(_n(rec["n"]), xy=(1.0, y), xycoords=("axes fraction", "data"),
-                                xytext=(4, 0), textcoords="offset points", ha="left", va="center",
-                                fontsize=7.5, color=_MUTED, annotation_clip=False)
+                            ax.text(
+                                x0 + s / 2,
+                                y,
+                                _pct(share),
+                                ha="center",
+                                va="center",
+                                fontsize=7,
+                                color=text_colour(c),
+                                zorder=3,
+                            )
+                    ax.annotate(
+                        _n(rec["n"]),
+                        xy=(1.0, y),
+                        xycoords=("axes fraction", "data"),
+                        xytext=(4, 0),
+                        textcoords="offset points",
+                        ha="left",
+                        va="center",
+                        fontsize=7.5,
+                        color=_MUTED,
+                        annotation_clip=False,
+                    )
                 else:
                     key = {"empty": "no_valid", "suppressed": "suppressed_bar", "absent": "absent_bar"}[rec["status"]]
-                    ax.text(0, y, TEXT_NL[key], ha="center", va="center", fontsize=8, style="italic",
-                            color=_MUTED, zorder=3, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+                    ax.text(
+                        0,
+                        y,
+                        TEXT_NL[key],
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        style="italic",
+                        color=_MUTED,
+                        zorder=3,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                    )
             ax.set_yticks(range(n_items), labels=ylabels)
             ax.set_ylim(n_items - 0.5, -0.5)
             ax.tick_params(axis="y", length=0)
@@ -267,10 +300,16 @@ def likert_diverging(
         # The title is the legend's title: constrained layout places an "outside" figure
         # legend over a suptitle (matplotlib 3.11), and a title centred above the answer
         # key reads well.
-        fig.legend(handles=handles, loc="outside upper center", ncols=len(handles), frameon=False,
-                   handlelength=1.2, columnspacing=1.0, title=title,
-                   title_fontproperties={"weight": STYLE_RC["figure.titleweight"],
-                                         "size": STYLE_RC["figure.titlesize"]})
+        fig.legend(
+            handles=handles,
+            loc="outside upper center",
+            ncols=len(handles),
+            frameon=False,
+            handlelength=1.2,
+            columnspacing=1.0,
+            title=title,
+            title_fontproperties={"weight": STYLE_RC["figure.titleweight"], "size": STYLE_RC["figure.titlesize"]},
+        )
         _add_note(fig, note, *(notes or ()))
 
     # alt text

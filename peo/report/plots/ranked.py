@@ -78,8 +78,12 @@ def _ranked_panels(
     step = 25 if top > 60 else 10
     body = []
     with figure_style():
-        fig = _new_figure(0.32 * len(options) + 1.5 + (0.3 if title else 0),
-                          TEXT_NL["interval_note"] if has_ci else None, note, *(notes or ()))
+        fig = _new_figure(
+            0.32 * len(options) + 1.5 + (0.3 if title else 0),
+            TEXT_NL["interval_note"] if has_ci else None,
+            note,
+            *(notes or ()),
+        )
         axes = fig.subplots(1, max(len(shown), 1), sharey=True, squeeze=False)[0]
         for ax, g in zip(axes, shown or [None]):
             _tick_fonts(ax)
@@ -97,12 +101,28 @@ def _ranked_panels(
             if has_ci:
                 lo = (sub["share"] - sub["ci_low"]).fillna(0).to_numpy(float) * 100
                 hi = (sub["ci_high"] - sub["share"]).fillna(0).to_numpy(float) * 100
-                ax.errorbar(shares, ys, xerr=np.vstack([lo, hi]), fmt="none", ecolor=GROUP_PALETTE["interval"],
-                            elinewidth=1.0, capsize=2.0, zorder=3)
+                ax.errorbar(
+                    shares,
+                    ys,
+                    xerr=np.vstack([lo, hi]),
+                    fmt="none",
+                    ecolor=GROUP_PALETTE["interval"],
+                    elinewidth=1.0,
+                    capsize=2.0,
+                    zorder=3,
+                )
                 ends = shares + hi
             for y, e, (_, r) in zip(ys, ends, sub.iterrows()):
-                ax.annotate(value_fmt(r), xy=(min(e, top), y), xytext=(3, 0), textcoords="offset points",
-                            ha="left", va="center", fontsize=7.5, annotation_clip=False)
+                ax.annotate(
+                    value_fmt(r),
+                    xy=(min(e, top), y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontsize=7.5,
+                    annotation_clip=False,
+                )
             ntext = _n_range(sub["n"]) if "n" in sub.columns else ""
             glabel = _group_label(g, codebook)
             ax.set_title(_wrap(f"{glabel} ({ntext})" if ntext else glabel, 30))

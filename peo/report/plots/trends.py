@@ -94,9 +94,17 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
                 y = np.where(ok, rows["share"].astype(float) * 100, np.nan)
                 lo = np.where(ok, (rows["share"] - rows["ci_low"]).astype(float) * 100, 0)
                 hi = np.where(ok, (rows["ci_high"] - rows["share"]).astype(float) * 100, 0)
-                ax.errorbar(x, y, yerr=np.vstack([lo, hi]), color=colours[g], marker=markers[gi % len(markers)],
-                            markersize=4, linewidth=1.4 if g == cb_groups(codebook).total else 1.0, capsize=2,
-                            label=_group_label(g, codebook, short=True))
+                ax.errorbar(
+                    x,
+                    y,
+                    yerr=np.vstack([lo, hi]),
+                    color=colours[g],
+                    marker=markers[gi % len(markers)],
+                    markersize=4,
+                    linewidth=1.4 if g == cb_groups(codebook).total else 1.0,
+                    capsize=2,
+                    label=_group_label(g, codebook, short=True),
+                )
                 shown = [f"{w} {_pct(s)}" for w, s, o in zip(waves, rows["share"], ok) if o]
                 if shown:
                     parts.append(f"{_group_label(g, codebook, short=True)}: " + ", ".join(shown))

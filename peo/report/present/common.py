@@ -42,8 +42,21 @@ COLUMNS_NL: dict[str, str] = wording("present")["columns"]
 
 #: Columns that identify rows for software (ids, codes, flags) and are not shown to readers.
 HIDDEN_COLUMNS = frozenset(
-    {"item", "box", "answer_code", "theme", "construct", "x", "y", "outcome", "term", "kind", "suppressed", "family",
-     "method"}
+    {
+        "item",
+        "box",
+        "answer_code",
+        "theme",
+        "construct",
+        "x",
+        "y",
+        "outcome",
+        "term",
+        "kind",
+        "suppressed",
+        "family",
+        "method",
+    }
 )
 
 

@@ -20,8 +20,6 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-
-
 class FigureDisplay:
     """A rendered figure for a notebook: PNG in an ``<img>`` with alt text.
 

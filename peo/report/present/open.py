@@ -91,8 +91,11 @@ def coding_table(coding: str, themes: Mapping | None = None) -> ReaderTable:
             "Fix the item's 'coding' in the wave's theme.yml or add the coding to codebooks/open_themes.yml."
         )
     rows = [
-        {TEXT_NL["coding_theme"]: t.nl, TEXT_NL["coding_description"]: " ".join(t.description_nl.split()),
-         TEXT_NL["coding_rules"]: str(len(t.patterns))}
+        {
+            TEXT_NL["coding_theme"]: t.nl,
+            TEXT_NL["coding_description"]: " ".join(t.description_nl.split()),
+            TEXT_NL["coding_rules"]: str(len(t.patterns)),
+        }
         for t in themes[coding].themes
     ]
     return ReaderTable(pd.DataFrame(rows, dtype=object))
@@ -129,7 +132,9 @@ def coding_parts(codebook: Codebook, themes: Mapping | None = None) -> list:
     for coding in dict.fromkeys(i.coding for i in items):
         table = coding_table(coding, themes)
         questions = ", ".join(f"'{md_escape(i.short_nl)}'" for i in items if i.coding == coding)
-        parts.append(_markdown(TEXT_NL["coding_heading"].format(coding=md_escape(themes[coding].nl), questions=questions)))
+        parts.append(
+            _markdown(TEXT_NL["coding_heading"].format(coding=md_escape(themes[coding].nl), questions=questions))
+        )
         parts.append(table)
     return parts
 
@@ -172,17 +177,33 @@ def open_parts(section, codebook: Codebook) -> list:
             parts.append(statements([TEXT_NL["open_answers_hidden"]]))
         else:
             top = total_shown.sort_values("share", ascending=False, kind="stable").iloc[0]
-            parts.append(statements([
-                TEXT_NL["open_answers"].format(n=int(n_total)),
-                TEXT_NL["open_top"].format(label=top["theme_label"], pct=format_pct(top["share"]),
-                                           count=int(top["count"]), n=int(top["n"])),
-                TEXT_NL["open_share_note"],
-            ]))
+            parts.append(
+                statements(
+                    [
+                        TEXT_NL["open_answers"].format(n=int(n_total)),
+                        TEXT_NL["open_top"].format(
+                            label=top["theme_label"],
+                            pct=format_pct(top["share"]),
+                            count=int(top["count"]),
+                            n=int(top["n"]),
+                        ),
+                        TEXT_NL["open_share_note"],
+                    ]
+                )
+            )
             # Short group names in the panel titles (see _multi_parts); the table has the full names.
             parts.append(plots.theme_bars(_plot_frame(table)))
         parts.append(choice_table(table, codebook=codebook))
-        parts.append(_markdown(TEXT_NL["quotes_heading"] + "\n\n" + TEXT_NL["quotes_intro"].replace("[", "\\[").replace("]", "\\]")))
-        hidden = set(total.loc[_suppressed(total) | total["share"].isna(), "theme"].astype(str)) if "theme" in total else set()
+        parts.append(
+            _markdown(
+                TEXT_NL["quotes_heading"] + "\n\n" + TEXT_NL["quotes_intro"].replace("[", "\\[").replace("]", "\\]")
+            )
+        )
+        hidden = (
+            set(total.loc[_suppressed(total) | total["share"].isna(), "theme"].astype(str))
+            if "theme" in total
+            else set()
+        )
         q = quotes.get(item.id)
         if q is None or len(q) == 0:
             parts.append(_markdown(TEXT_NL["quotes_none"]))

@@ -113,10 +113,15 @@ def headline_statements(by_group: pd.DataFrame, group: str | None = None) -> lis
         elif _missing(r["share"]) or int(r["n"]) == 0:
             out.append(TEXT_NL["statement_no_valid"].format(**fields))
         else:
-            out.append(TEXT_NL["statement_headline"].format(
-                **fields, pct=format_pct(r["share"]), count=int(r["count"]), n=int(r["n"]),
-                ci=format_ci(r.get("ci_low"), r.get("ci_high")),
-            ))
+            out.append(
+                TEXT_NL["statement_headline"].format(
+                    **fields,
+                    pct=format_pct(r["share"]),
+                    count=int(r["count"]),
+                    n=int(r["n"]),
+                    ci=format_ci(r.get("ci_low"), r.get("ci_high")),
+                )
+            )
     return out
 
 
@@ -155,7 +160,8 @@ def tests_summary(tests: pd.DataFrame, alpha: float = ALPHA):
         if (part["p_holm"] < alpha).any():
             tests_text = "; ".join(
                 TEXT_NL["tests_part"].format(
-                    test=VALUES_NL["test"].get(str(r["test"]), str(r["test"])), p=_p_relation(r["p_holm"]),
+                    test=VALUES_NL["test"].get(str(r["test"]), str(r["test"])),
+                    p=_p_relation(r["p_holm"]),
                     effect=VALUES_NL["effect"].get(str(r["effect"]), str(r["effect"])),
                     size=_number(r["effect_size"], 2),
                 )
@@ -170,8 +176,11 @@ def tests_summary(tests: pd.DataFrame, alpha: float = ALPHA):
         fam = frame.loc[~hidden & frame["p_holm"].notna(), "family"] if "p_holm" in frame else frame["family"]
         if len(fam):
             lines.append(TEXT_NL["tests_family"].format(family=fam.iloc[0], k=len(fam)))
-    lines += [TEXT_NL["tests_different"].format(alpha=a, items="; ".join(different)) if different
-             else TEXT_NL["tests_none_different"].format(alpha=a)]
+    lines += [
+        TEXT_NL["tests_different"].format(alpha=a, items="; ".join(different))
+        if different
+        else TEXT_NL["tests_none_different"].format(alpha=a)
+    ]
     if other:
         lines.append(TEXT_NL["tests_not_shown"].format(items="; ".join(other)))
     if gone:
@@ -209,9 +218,13 @@ def by_space_statements(table: pd.DataFrame):
                 levels.append(TEXT_NL["by_space_hidden"].format(level=r["space_level"]))
             else:
                 levels.append(TEXT_NL["by_space_level"].format(level=r["space_level"], pct=format_pct(r["share"])))
-        lines.append(TEXT_NL["by_space"].format(
-            outcome_label=part["outcome_label"].iloc[0], box_label=part["box_label"].iloc[0], levels=", ".join(levels),
-        ))
+        lines.append(
+            TEXT_NL["by_space"].format(
+                outcome_label=part["outcome_label"].iloc[0],
+                box_label=part["box_label"].iloc[0],
+                levels=", ".join(levels),
+            )
+        )
     return statements(lines)
 
 
@@ -238,11 +251,18 @@ def odds_statement(logistic: pd.DataFrame | None):
         if bool(r.get("suppressed", False)) or _missing(r.get("odds_ratio")):
             lines.append(TEXT_NL["odds_hidden"].format(outcome_label=r["outcome_label"]))
         else:
-            lines.append(TEXT_NL["odds"].format(
-                term_label=r["term_label"], box_label=r["box_label"], outcome_label=r["outcome_label"],
-                or_=_number(r["odds_ratio"]), low=_number(r["ci_low"]), high=_number(r["ci_high"]),
-                p=_p_relation(r["p_value"]), n=_number(r["n"], integer=True),
-            ))
+            lines.append(
+                TEXT_NL["odds"].format(
+                    term_label=r["term_label"],
+                    box_label=r["box_label"],
+                    outcome_label=r["outcome_label"],
+                    or_=_number(r["odds_ratio"]),
+                    low=_number(r["ci_low"]),
+                    high=_number(r["ci_high"]),
+                    p=_p_relation(r["p_value"]),
+                    n=_number(r["n"], integer=True),
+                )
+            )
         warning = r.get("warning")
         if not _missing(warning) and str(warning).strip():
             lines.append(TEXT_NL["odds_warning"].format(outcome_label=r["outcome_label"], warning=str(warning).strip()))
@@ -267,11 +287,17 @@ def reliability_statements(reliability: pd.DataFrame):
         if h or _missing(r.get("alpha")):
             lines.append(TEXT_NL["reliability_hidden"].format(construct_label=r["construct_label"]))
             continue
-        lines.append(TEXT_NL["reliability"].format(
-            construct_label=r["construct_label"], k=_number(r["k"], integer=True), n=_number(r["n"], integer=True),
-            alpha=_number(r["alpha"]), low=_number(r["alpha_ci_low"]), high=_number(r["alpha_ci_high"]),
-            omega=_number(r["omega"]),
-        ))
+        lines.append(
+            TEXT_NL["reliability"].format(
+                construct_label=r["construct_label"],
+                k=_number(r["k"], integer=True),
+                n=_number(r["n"], integer=True),
+                alpha=_number(r["alpha"]),
+                low=_number(r["alpha_ci_low"]),
+                high=_number(r["alpha_ci_high"]),
+                omega=_number(r["omega"]),
+            )
+        )
     return statements(lines)
 
 
@@ -302,8 +328,11 @@ def wave_summary(data, with_theme: bool = False) -> Any:
         shown = n is not None and n >= data.threshold
         parts.append(TEXT_NL["summary_group"].format(group=g, n=int(n) if shown else fmt.MISSING))
     text = TEXT_NL["summary"].format(
-        title=md_escape(w.title), fieldwork=md_escape(format_fieldwork({"start": w.fieldwork_start, "end": w.fieldwork_end})),
-        n=data.n_analysed, groups=", ".join(parts), threshold=data.threshold,
+        title=md_escape(w.title),
+        fieldwork=md_escape(format_fieldwork({"start": w.fieldwork_start, "end": w.fieldwork_end})),
+        n=data.n_analysed,
+        groups=", ".join(parts),
+        threshold=data.threshold,
     )
     if with_theme and w.theme_nl:
         text += " " + TEXT_NL["summary_theme"].format(theme=md_escape(w.theme_nl))

@@ -47,8 +47,6 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-
-
 class ReaderTable:
     """A table formatted for readers: every cell a string, Dutch column names, footnotes.
 
@@ -98,7 +96,9 @@ def _interval(row: pd.Series, low: str, high: str, as_share: bool, decimals: int
         return format_ci(row[low], row[high])
     if _missing(row[low]) or _missing(row[high]):
         return fmt.MISSING
-    return TEXT_NL["interval_to"].format(low=format_decimal(row[low], decimals), high=format_decimal(row[high], decimals))
+    return TEXT_NL["interval_to"].format(
+        low=format_decimal(row[low], decimals), high=format_decimal(row[high], decimals)
+    )
 
 
 def _blank_column(s: pd.Series) -> bool:
@@ -150,18 +150,25 @@ def reader_table(
         if "p_holm" in columns and "p_value" in columns:  # the two p-values side by side
             columns.remove("p_holm")
             columns.insert(columns.index("p_value") + 1, "p_holm")
-        columns = [c for c in columns if c not in ("note", "warning")] + [c for c in ("note", "warning") if c in columns]
+        columns = [c for c in columns if c not in ("note", "warning")] + [
+            c for c in ("note", "warning") if c in columns
+        ]
         columns = [
-            c for c in columns
+            c
+            for c in columns
             if not (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])) or not _blank_column(frame[c])
         ]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise PeoError(f"reader_table: the table has no column(s) {', '.join(missing)}; it has {', '.join(map(str, frame.columns))}.")
+        raise PeoError(
+            f"reader_table: the table has no column(s) {', '.join(missing)}; it has {', '.join(map(str, frame.columns))}."
+        )
     as_share = "share" in frame.columns
     groups = _group_labels(codebook)
     out: dict[str, list[str]] = {}
-    interval_low = {lo: (lo, hi, name) for (lo, hi), name in INTERVALS.items() if lo in frame.columns and hi in frame.columns}
+    interval_low = {
+        lo: (lo, hi, name) for (lo, hi), name in INTERVALS.items() if lo in frame.columns and hi in frame.columns
+    }
     skip = {hi for (_lo, hi), _ in INTERVALS.items()}
     for col in columns:
         if col in skip:
@@ -260,8 +267,10 @@ def distribution_table(dist: pd.DataFrame, *, threshold: int | None = None) -> R
     rows = []
     for item in dict.fromkeys(frame["item"].astype(str)):
         part = frame[frame["item"].astype(str) == item]
-        row = {COLUMNS_NL["item_label"]: str(part["item_label"].iloc[0]),
-               TEXT_NL["n_col"]: _number(part["n"].iloc[0], integer=True)}
+        row = {
+            COLUMNS_NL["item_label"]: str(part["item_label"].iloc[0]),
+            TEXT_NL["n_col"]: _number(part["n"].iloc[0], integer=True),
+        }
         for a in answers:
             r = part[part["answer_label"].astype(str) == a]
             row[a] = _cell(r.iloc[0], "count") if len(r) else ""
@@ -269,7 +278,9 @@ def distribution_table(dist: pd.DataFrame, *, threshold: int | None = None) -> R
     return ReaderTable(pd.DataFrame(rows, dtype=object), _footnotes(bool(_suppressed(frame).any()), threshold))
 
 
-def group_table(by_group: pd.DataFrame, *, codebook: Codebook | None = None, threshold: int | None = None) -> ReaderTable:
+def group_table(
+    by_group: pd.DataFrame, *, codebook: Codebook | None = None, threshold: int | None = None
+) -> ReaderTable:
     """Headline shares per employer type: one row per item, one column per group.
 
     Parameters
@@ -298,9 +309,7 @@ def group_table(by_group: pd.DataFrame, *, codebook: Codebook | None = None, thr
     return _wide(heads, ["item_label", "box_label"], "share_n", codebook, threshold)
 
 
-def choice_table(
-    table: pd.DataFrame, *, codebook: Codebook | None = None, threshold: int | None = None
-) -> ReaderTable:
+def choice_table(table: pd.DataFrame, *, codebook: Codebook | None = None, threshold: int | None = None) -> ReaderTable:
     """Shares per answer (or theme) and employer type: one row per answer, one column per group.
 
     For multiple-choice and categorical items (column ``answer_label``) and for the themes

@@ -137,13 +137,25 @@ def _multi_parts(section, item: Item) -> list:
     from peo.report import plots
 
     table = section.tables[item.id]
-    parts: list = [_markdown(f"### {md_escape(item.short_nl)}\n\n*{md_escape(item.text_nl)}*\n\n{TEXT_NL['multi_intro']}")]
+    parts: list = [
+        _markdown(f"### {md_escape(item.short_nl)}\n\n*{md_escape(item.text_nl)}*\n\n{TEXT_NL['multi_intro']}")
+    ]
     top = _top(table)
-    parts.append(statements([
-        TEXT_NL["multi_top"].format(label=top["answer_label"], pct=format_pct(top["share"]), n=int(top["n"]),
-                                    count=int(top["count"]), ci=format_ci(top.get("ci_low"), top.get("ci_high")))
-        if top is not None else TEXT_NL["top_hidden"]
-    ]))
+    parts.append(
+        statements(
+            [
+                TEXT_NL["multi_top"].format(
+                    label=top["answer_label"],
+                    pct=format_pct(top["share"]),
+                    n=int(top["n"]),
+                    count=int(top["count"]),
+                    ci=format_ci(top.get("ci_low"), top.get("ci_high")),
+                )
+                if top is not None
+                else TEXT_NL["top_hidden"]
+            ]
+        )
+    )
     if _anything_shown(table):  # a figure of hidden bars only would show nothing but a note
         # No codebook: the panels are titled with the short group names (GI, JZ, LT); the full
         # names do not fit above four narrow panels. The table below gives the full names.
@@ -155,30 +167,53 @@ def _multi_parts(section, item: Item) -> list:
 def _categorical_parts(section, item: Item) -> list:
     table = section.tables["theme_categorical"]
     table = pd.DataFrame(table)[pd.DataFrame(table)["item"].astype(str) == item.id]
-    parts: list = [_markdown(f"### {md_escape(item.short_nl)}\n\n*{md_escape(item.text_nl)}*\n\n{TEXT_NL['categorical_intro']}")]
+    parts: list = [
+        _markdown(f"### {md_escape(item.short_nl)}\n\n*{md_escape(item.text_nl)}*\n\n{TEXT_NL['categorical_intro']}")
+    ]
     top = _top(table)
-    parts.append(statements([
-        TEXT_NL["categorical_top"].format(label=top["answer_label"], pct=format_pct(top["share"]), n=int(top["n"]),
-                                          count=int(top["count"]))
-        if top is not None else TEXT_NL["top_hidden"]
-    ]))
-    parts.append(choice_table(table, codebook=section.codebook, threshold=_threshold_of(section.tables["theme_categorical"], None)))
+    parts.append(
+        statements(
+            [
+                TEXT_NL["categorical_top"].format(
+                    label=top["answer_label"], pct=format_pct(top["share"]), n=int(top["n"]), count=int(top["count"])
+                )
+                if top is not None
+                else TEXT_NL["top_hidden"]
+            ]
+        )
+    )
+    parts.append(
+        choice_table(
+            table, codebook=section.codebook, threshold=_threshold_of(section.tables["theme_categorical"], None)
+        )
+    )
     return parts
 
 
 def _numeric_parts(section, item: Item) -> list:
     table = section.tables[item.id]
-    parts: list = [_markdown(f"### {md_escape(item.short_nl)}\n\n*{md_escape(item.text_nl)}*\n\n{TEXT_NL['numeric_intro']}")]
+    parts: list = [
+        _markdown(f"### {md_escape(item.short_nl)}\n\n*{md_escape(item.text_nl)}*\n\n{TEXT_NL['numeric_intro']}")
+    ]
     frame = pd.DataFrame(table)
     total = frame[(frame["group"].astype(str) == _total()) & ~_suppressed(frame)]
     if len(total) and not _missing(total["median"].iloc[0]):
         r = total.iloc[0]
         unit = f" {item.unit_nl}" if item.unit_nl else ""
-        parts.append(statements([TEXT_NL["numeric_summary"].format(
-            median=_number(r["median"], 1, trim=True), q1=_number(r["q1"], 1, trim=True),
-            q3=_number(r["q3"], 1, trim=True),
-            mean=_number(r["mean"], 1), unit=unit, n=_number(r["n"], integer=True),
-        )]))
+        parts.append(
+            statements(
+                [
+                    TEXT_NL["numeric_summary"].format(
+                        median=_number(r["median"], 1, trim=True),
+                        q1=_number(r["q1"], 1, trim=True),
+                        q3=_number(r["q3"], 1, trim=True),
+                        mean=_number(r["mean"], 1),
+                        unit=unit,
+                        n=_number(r["n"], integer=True),
+                    )
+                ]
+            )
+        )
     elif len(total) and _number(total["n"].iloc[0], integer=True) == "0":
         parts.append(statements([TEXT_NL["statement_no_valid"].format(item_label=item.short_nl)]))
     else:
@@ -240,8 +275,13 @@ def theme_parts(section, codebook: Codebook) -> list:
             parts += _numeric_parts(section, item)
     open_items = [i for i in items if i.type == "open"]
     if open_items:
-        parts.append(_markdown(
-            TEXT_NL["open_heading"] + "\n\n" + TEXT_NL["open_pointer"] + "\n\n"
-            + "\n".join(f"- {_question(i)}" for i in open_items)
-        ))
+        parts.append(
+            _markdown(
+                TEXT_NL["open_heading"]
+                + "\n\n"
+                + TEXT_NL["open_pointer"]
+                + "\n\n"
+                + "\n".join(f"- {_question(i)}" for i in open_items)
+            )
+        )
     return parts

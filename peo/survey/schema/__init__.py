@@ -13,12 +13,30 @@ expressions) are validators of the same models.
 
 from peo.errors import ConfigurationInvalid
 from peo.survey.schema.check import (
-    KINDS, check_codebooks, check_configuration, check_file, check_for_validate, check_settings, check_wave,
-    json_schema, raise_for, valid_message,
+    KINDS,
+    check_codebooks,
+    check_configuration,
+    check_file,
+    check_for_validate,
+    check_settings,
+    check_wave,
+    json_schema,
+    raise_for,
+    valid_message,
 )
 from peo.survey.schema.report import Problem
 
 __all__ = [
-    "KINDS", "ConfigurationInvalid", "Problem", "check_codebooks", "check_configuration", "check_file",
-    "check_for_validate", "check_settings", "check_wave", "json_schema", "raise_for", "valid_message",
+    "KINDS",
+    "ConfigurationInvalid",
+    "Problem",
+    "check_codebooks",
+    "check_configuration",
+    "check_file",
+    "check_for_validate",
+    "check_settings",
+    "check_wave",
+    "json_schema",
+    "raise_for",
+    "valid_message",
 ]

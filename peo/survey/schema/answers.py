@@ -50,7 +50,9 @@ class Completion(Closed):
     @classmethod
     def _yes(cls, yes: list | None, info: ValidationInfo) -> list | None:
         if yes is not None and info.data.get("rule") not in (None, "yes_value"):
-            raise problem("mismatch", "no 'yes' (it belongs to rule yes_value)", f"rule {info.data['rule']} takes no 'yes'")
+            raise problem(
+                "mismatch", "no 'yes' (it belongs to rule yes_value)", f"rule {info.data['rule']} takes no 'yes'"
+            )
         return yes
 
 
@@ -80,7 +82,8 @@ class MultiShape(Closed):
         default_factory=dict, description="split: option code -> column name (default <item>_<code>)."
     )
     chosen: list[Union[StrictInt, str]] = Field(
-        default_factory=lambda: [1], min_length=1,
+        default_factory=lambda: [1],
+        min_length=1,
         description="split: values meaning chosen; the words code and label stand for the option's own.",
     )
     column: Text | None = Field(None, description="joined: the column, after rename (default: the item id).")
@@ -98,6 +101,7 @@ class Answers(Closed):
     def _yaml_off(cls, value):
         # YAML 1.1 (PyYAML) reads a bare `off` as false and `on` as true
         return {False: "off", True: "auto"}.get(value, value) if isinstance(value, bool) else value
+
     scales: dict[Annotated[Identifier, AfterValidator(_scale_name)], CodeMap] = Field(
         default_factory=dict, description="Answer scale -> {raw value: code or null}, for every item with that scale."
     )
@@ -119,8 +123,10 @@ class Answers(Closed):
             bad = _bad_targets(mapping, allowed)
             if bad:
                 raise problem(
-                    "unknown_reference", f"codes of answer scale {name!r} ({', '.join(map(str, allowed))}) or null",
-                    f"answers.scales.{name}: {', '.join(bad)}, which the scale does not have", ", ".join(bad),
+                    "unknown_reference",
+                    f"codes of answer scale {name!r} ({', '.join(map(str, allowed))}) or null",
+                    f"answers.scales.{name}: {', '.join(bad)}, which the scale does not have",
+                    ", ".join(bad),
                 )
         return scales
 
@@ -138,8 +144,10 @@ class Answers(Closed):
             bad = _bad_targets(mapping, allowed)
             if bad:
                 raise problem(
-                    "unknown_reference", f"codes of the answer scale of {name!r} ({', '.join(map(str, allowed))}) or null",
-                    f"answers.items.{name}: {', '.join(bad)}, which its scale does not have", ", ".join(bad),
+                    "unknown_reference",
+                    f"codes of the answer scale of {name!r} ({', '.join(map(str, allowed))}) or null",
+                    f"answers.items.{name}: {', '.join(bad)}, which its scale does not have",
+                    ", ".join(bad),
                 )
         return items
 
@@ -151,13 +159,17 @@ class Answers(Closed):
             return multi
         for name, shape in multi.items():
             if refs.item_types.get(name) != "multi":
-                raise problem("mismatch", "a multiple-choice item (type multi)", f"{name!r} is a {refs.item_types.get(name)} item")
+                raise problem(
+                    "mismatch", "a multiple-choice item (type multi)", f"{name!r} is a {refs.item_types.get(name)} item"
+                )
             scale = refs.scales.get(refs.items.get(name) or "")
             unknown = [c for c in shape.columns if scale is not None and c not in scale.codes]
             if unknown:
                 raise problem(
-                    "unknown_reference", f"option codes of {name!r} ({', '.join(map(str, scale.codes))})",
+                    "unknown_reference",
+                    f"option codes of {name!r} ({', '.join(map(str, scale.codes))})",
                     f"answers.multi.{name}.columns names {', '.join(f'option {c}' for c in unknown)}, "
-                    "which the item does not have", ", ".join(f"option {c}" for c in unknown),
+                    "which the item does not have",
+                    ", ".join(f"option {c}" for c in unknown),
                 )
         return multi

@@ -24,8 +24,17 @@ from peo.survey.schema.types import Refs, ScaleRefs
 from peo.survey.schema.wave import WaveConfig
 
 __all__ = [
-    "KINDS", "check_file", "check_codebooks", "check_wave", "check_settings", "check_configuration",
-    "raise_for", "settings_files", "check_for_validate", "valid_message", "json_schema",
+    "KINDS",
+    "check_file",
+    "check_codebooks",
+    "check_wave",
+    "check_settings",
+    "check_configuration",
+    "raise_for",
+    "settings_files",
+    "check_for_validate",
+    "valid_message",
+    "json_schema",
 ]
 
 #: Kind of configuration file -> its model.
@@ -51,12 +60,28 @@ def json_schema(kind: str) -> dict:
 def _validate(doc: YamlFile, kind: str, refs: Refs | None) -> list[Problem]:
     model = KINDS[kind]
     if doc.data is None:
-        return [Problem(str(doc.path), "", None, "an empty file", "a mapping of keys (see docs/configuration.md)",
-                        "the file is empty")]
+        return [
+            Problem(
+                str(doc.path),
+                "",
+                None,
+                "an empty file",
+                "a mapping of keys (see docs/configuration.md)",
+                "the file is empty",
+            )
+        ]
     if not isinstance(doc.data, dict):
         kind_found = "a list" if isinstance(doc.data, list) else f"the single value {doc.data!r}"
-        return [Problem(str(doc.path), "", doc.node.start_mark.line + 1 if doc.node else None, kind_found,
-                        "a mapping of keys (see docs/configuration.md)", "the file must be a mapping")]
+        return [
+            Problem(
+                str(doc.path),
+                "",
+                doc.node.start_mark.line + 1 if doc.node else None,
+                kind_found,
+                "a mapping of keys (see docs/configuration.md)",
+                "the file must be a mapping",
+            )
+        ]
     if refs is not None:
         refs.current_file = str(doc.path)
     try:
@@ -80,10 +105,12 @@ def _collect_codebook(data: Any, refs: Refs) -> None:
     if not isinstance(data, dict):
         return
     scales = data.get("response_scales")
-    for name, sdef in (scales.items() if isinstance(scales, dict) else ()):
+    for name, sdef in scales.items() if isinstance(scales, dict) else ():
         if not isinstance(sdef, dict):
             continue
-        codes = [c for c in sdef.get("codes") or [] if isinstance(c, dict)] if isinstance(sdef.get("codes"), list) else []
+        codes = (
+            [c for c in sdef.get("codes") or [] if isinstance(c, dict)] if isinstance(sdef.get("codes"), list) else []
+        )
         boxes = sdef.get("boxes") if isinstance(sdef.get("boxes"), dict) else {}
         missing = sdef.get("missing") if isinstance(sdef.get("missing"), list) else []
         refs.scales[str(name)] = ScaleRefs(
@@ -96,7 +123,7 @@ def _collect_codebook(data: Any, refs: Refs) -> None:
     constructs = data.get("constructs")
     refs.constructs.update(map(str, constructs) if isinstance(constructs, dict) else ())
     items = data.get("items")
-    for item in (items if isinstance(items, list) else ()):
+    for item in items if isinstance(items, list) else ():
         if isinstance(item, dict) and item.get("id") is not None:
             refs.items[str(item["id"])] = str(item["response_scale"]) if item.get("response_scale") else None
             refs.item_types[str(item["id"])] = str(item.get("type"))
@@ -105,7 +132,7 @@ def _collect_codebook(data: Any, refs: Refs) -> None:
 def _employer_codes(docs: list[YamlFile], refs: Refs) -> tuple[str, ...] | None:
     for doc in docs:
         items = doc.data.get("items") if isinstance(doc.data, dict) else None
-        for item in (items if isinstance(items, list) else ()):
+        for item in items if isinstance(items, list) else ():
             if isinstance(item, dict) and item.get("role") == "group":
                 scale = refs.scales.get(str(item.get("response_scale")))
                 return scale.values if scale else None

@@ -13,7 +13,16 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from peo.survey.schema.types import (
-    Closed, Flag, Identifier, Label, Number, PositiveCount, Text, problem, reference_error, refs_of,
+    Closed,
+    Flag,
+    Identifier,
+    Label,
+    Number,
+    PositiveCount,
+    Text,
+    problem,
+    reference_error,
+    refs_of,
 )
 
 __all__ = ["CodebookFile", "ResponseScale", "Item", "Construct", "Code", "MissingCode", "Box", "Bin"]
@@ -83,7 +92,8 @@ class ResponseScale(Closed):
     label_nl: Text = Field("", description="Dutch name of the scale (default: its key).")
     label_en: Text = Field("", description="English name of the scale (default: its key).")
     codes: list[Code] = Field(
-        default_factory=list, validate_default=True,
+        default_factory=list,
+        validate_default=True,
         description="Ordered substantive answers; required for likert and categorical scales.",
     )
     missing: list[MissingCode] = Field(default_factory=list, description="Codes that mean no substantive answer.")
@@ -91,7 +101,9 @@ class ResponseScale(Closed):
     boxes: dict[Identifier, Box] = Field(default_factory=dict, description="Named groups of codes reported together.")
     min: Number | None = Field(None, description="Smallest allowed value (numeric scales; required there).")
     max: Number | None = Field(None, description="Largest allowed value (numeric scales; required there).")
-    bins: list[Bin] = Field(default_factory=list, description="Classes for presenting a numeric answer, in increasing order.")
+    bins: list[Bin] = Field(
+        default_factory=list, description="Classes for presenting a numeric answer, in increasing order."
+    )
     total: Total | None = Field(
         None, description="The group item's scale: value and labels of the row of all respondents (categorical only)."
     )
@@ -102,13 +114,16 @@ class ResponseScale(Closed):
         stype = info.data.get("type")
         if stype in ("likert", "categorical") and not codes:
             raise problem(
-                "missing_codes", "a list of codes, each with code, nl and en",
+                "missing_codes",
+                "a list of codes, each with code, nl and en",
                 f"a {stype} scale needs labelled codes under 'codes'; this scale has none",
             )
         numbers = [c.code for c in codes]
         dup = sorted({c for c in numbers if numbers.count(c) > 1})
         if dup:
-            raise problem("duplicate", "each code once", f"code(s) {dup} are defined more than once", f"code {dup[0]} twice")
+            raise problem(
+                "duplicate", "each code once", f"code(s) {dup} are defined more than once", f"code {dup[0]} twice"
+            )
         return codes
 
     @field_validator("missing")
@@ -118,8 +133,10 @@ class ResponseScale(Closed):
         dup = sorted({c for c in numbers if numbers.count(c) > 1})
         if dup:
             raise problem(
-                "duplicate", "codes that are not also substantive codes",
-                f"code(s) {dup} are defined more than once", f"code {dup[0]} twice",
+                "duplicate",
+                "codes that are not also substantive codes",
+                f"code(s) {dup} are defined more than once",
+                f"code {dup[0]} twice",
             )
         return missing
 
@@ -141,8 +158,10 @@ class ResponseScale(Closed):
             unknown = [c for c in box.codes if c not in codes]
             if unknown:
                 raise problem(
-                    "unknown_reference", f"codes of the scale ({', '.join(map(str, codes)) or 'none'})",
-                    f"box {name!r} has code(s) {unknown}, which are not codes of the scale", f"codes {unknown}",
+                    "unknown_reference",
+                    f"codes of the scale ({', '.join(map(str, codes)) or 'none'})",
+                    f"box {name!r} has code(s) {unknown}, which are not codes of the scale",
+                    f"codes {unknown}",
                 )
         return boxes
 
@@ -175,7 +194,9 @@ class ResponseScale(Closed):
         if self.type != "categorical":
             raise problem("total", "a total on a categorical scale only", f"a {self.type} scale has a total")
         if self.total.value in [c.value for c in self.codes]:
-            raise problem("total", "a value no code uses", f"the total's value {self.total.value!r} is also a code's value")
+            raise problem(
+                "total", "a value no code uses", f"the total's value {self.total.value!r} is also a code's value"
+            )
         return self
 
 
@@ -192,14 +213,19 @@ class Item(Closed):
     """One question of the questionnaire."""
 
     id: Identifier = Field(description="Unique over all codebooks of a wave; the raw column name (after rename).")
-    role: Role = Field("theme", description="group (employer type, exactly one item), background, core, outcome or theme.")
+    role: Role = Field(
+        "theme", description="group (employer type, exactly one item), background, core, outcome or theme."
+    )
     type: ItemType = Field(description="likert, categorical, multi (one 0/1 column per option), numeric or open.")
     response_scale: Identifier | None = Field(
-        None, validate_default=True,
+        None,
+        validate_default=True,
         description="Name of an answer scale (this codebook or an earlier one of the wave); required for likert, "
         "categorical and multi items.",
     )
-    construct_: Identifier | None = Field(None, alias="construct", description="Name of a construct under 'constructs'.")
+    construct_: Identifier | None = Field(
+        None, alias="construct", description="Name of a construct under 'constructs'."
+    )
     reverse: Flag = Field(False, description="Reverse-coded in scale scores.")
     required: Flag = Field(False, description="A respondent without a valid answer is incomplete.")
     headline: Identifier | None = Field(None, description="The box of its answer scale reported as the headline share.")
@@ -222,7 +248,8 @@ class Item(Closed):
         if refs is not None:
             if iid in refs.seen_items:
                 raise problem(
-                    "duplicate", "an id not used by another item of the wave",
+                    "duplicate",
+                    "an id not used by another item of the wave",
                     f"item id {iid!r} is used twice (also in {refs.seen_items[iid]}). Every item id must be unique",
                 )
             refs.seen_items[iid] = refs.current_file
@@ -235,7 +262,8 @@ class Item(Closed):
         if refs is not None and role == "group":
             if refs.group_item is not None and refs.group_item != info.data.get("id"):
                 raise problem(
-                    "duplicate", "one item with role 'group' per wave",
+                    "duplicate",
+                    "one item with role 'group' per wave",
                     f"{refs.group_item!r} already has role 'group' (the employer type)",
                 )
             refs.group_item = info.data.get("id")
@@ -258,7 +286,8 @@ class Item(Closed):
         allowed = SCALES_FOR_ITEM.get(itype or "", ())
         if itype and stype and stype not in allowed:
             raise problem(
-                "mismatch", f"a scale of type {' or '.join(allowed) or '(none: open items have no scale)'}",
+                "mismatch",
+                f"a scale of type {' or '.join(allowed) or '(none: open items have no scale)'}",
                 f"a {itype} item cannot use the {stype} scale {name!r}",
             )
         return name
@@ -280,7 +309,9 @@ class Item(Closed):
         scale = info.data.get("response_scale")
         if scale is None or scale not in refs.scales:
             if "response_scale" in info.data:  # no scale at all (an invalid one is reported there)
-                raise problem("mismatch", "no headline (the item has no answer scale)", "only an item with boxes has a headline")
+                raise problem(
+                    "mismatch", "no headline (the item has no answer scale)", "only an item with boxes has a headline"
+                )
             return box
         boxes = refs.scales[scale].boxes
         if box not in boxes:
@@ -294,10 +325,14 @@ class Item(Closed):
         if hi is not None and lo is not None and hi < lo:
             raise problem("order", f"a number of at least min ({lo:g})", f"max {hi:g} is below min {lo:g}")
         if (
-            info.data.get("type") == "numeric" and info.data.get("response_scale") is None
-            and "response_scale" in info.data and (lo is None or hi is None)
+            info.data.get("type") == "numeric"
+            and info.data.get("response_scale") is None
+            and "response_scale" in info.data
+            and (lo is None or hi is None)
         ):
-            raise problem("missing_range", "min and max", "a numeric item needs 'min' and 'max' or a numeric answer scale")
+            raise problem(
+                "missing_range", "min and max", "a numeric item needs 'min' and 'max' or a numeric answer scale"
+            )
         return hi
 
     @field_validator("coding")
@@ -306,7 +341,9 @@ class Item(Closed):
         if name is None:
             return None
         if info.data.get("type") not in (None, "open"):
-            raise problem("mismatch", "no coding (only open items are coded)", f"a {info.data['type']} item has no coding")
+            raise problem(
+                "mismatch", "no coding (only open items are coded)", f"a {info.data['type']} item has no coding"
+            )
         refs = refs_of(info)
         if refs is not None and refs.codings is not None and name not in refs.codings:
             raise reference_error("coding", name, refs.codings, "add it under 'codings' in codebooks/open_themes.yml")
@@ -325,4 +362,3 @@ class CodebookFile(Closed):
     )
     constructs: dict[Identifier, Construct] = Field(default_factory=dict, description="Multi-item scales.")
     items: list[Item] = Field(description="The questions, in questionnaire order.")
-

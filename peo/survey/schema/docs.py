@@ -21,7 +21,10 @@ __all__ = ["FILES", "schema_files", "reference_page", "generated", "write_docs",
 
 #: Kind -> (where the files of this kind are, what they are).
 FILES = {
-    "wave": ("data/raw/<wave>/wave.yml", "The configuration of a wave: its export, codebooks, cleaning and disclosure."),
+    "wave": (
+        "data/raw/<wave>/wave.yml",
+        "The configuration of a wave: its export, codebooks, cleaning and disclosure.",
+    ),
     "codebook": (
         "codebooks/core.yml, data/raw/<wave>/theme.yml",
         "A codebook: answer scales, constructs and items (the core module and each wave's thematic module).",
@@ -118,7 +121,14 @@ def reference_page() -> str:
     for kind in KINDS:
         where, what = FILES[kind]
         root = json_schema(kind)
-        lines += [f"## {kind}: `{where}`", "", what, "", f"JSON Schema: [`{SCHEMA_DIR}/{kind}.schema.json`](schema/{kind}.schema.json)", ""]
+        lines += [
+            f"## {kind}: `{where}`",
+            "",
+            what,
+            "",
+            f"JSON Schema: [`{SCHEMA_DIR}/{kind}.schema.json`](schema/{kind}.schema.json)",
+            "",
+        ]
         if "properties" not in root:  # a mapping of sections (the wording)
             lines += [f"Allowed: {describe(root, root)}.", ""]
             doc = KINDS[kind].__doc__ or ""
@@ -128,7 +138,9 @@ def reference_page() -> str:
         _object_rows(root, root, "", rows, set())
         lines += ["| key | required | allowed | default | meaning |", "|---|---|---|---|---|"]
         for name, req, allowed, default, meaning in rows:
-            lines.append(f"| `{name}` | {'yes' if req else ''} | {_cell(allowed)} | {_cell(default)} | {_cell(meaning)} |")
+            lines.append(
+                f"| `{name}` | {'yes' if req else ''} | {_cell(allowed)} | {_cell(default)} | {_cell(meaning)} |"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -155,8 +167,11 @@ def main(args: argparse.Namespace) -> int:
     """``python -m peo schema-docs [--check]``: write (or compare) the generated documentation."""
     root = paths.root()
     if getattr(args, "check", False):
-        stale = [rel for rel, text in generated().items()
-                 if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != text]
+        stale = [
+            rel
+            for rel, text in generated().items()
+            if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != text
+        ]
         for rel in stale:
             print(f"out of date: {root / rel}")
         if stale:

@@ -18,7 +18,13 @@ from typing import Any
 import yaml
 
 __all__ = [
-    "Problem", "YamlFile", "read_yaml", "problems_from_errors", "describe", "subschema", "values_schema",
+    "Problem",
+    "YamlFile",
+    "read_yaml",
+    "problems_from_errors",
+    "describe",
+    "subschema",
+    "values_schema",
     "format_problems",
 ]
 
@@ -59,7 +65,9 @@ def read_yaml(path: Path) -> tuple[YamlFile | None, Problem | None]:
     except FileNotFoundError:
         return None, Problem(str(path), "", None, "no file", "an existing file", "the file does not exist")
     except UnicodeDecodeError:
-        return None, Problem(str(path), "", None, "bytes that are not UTF-8 text", "a UTF-8 text file", "not a text file")
+        return None, Problem(
+            str(path), "", None, "bytes that are not UTF-8 text", "a UTF-8 text file", "not a text file"
+        )
     loader = loader_cls(text)
     try:
         node = loader.get_single_node()
@@ -67,7 +75,11 @@ def read_yaml(path: Path) -> tuple[YamlFile | None, Problem | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, Problem(
-            str(path), "", mark.line + 1 if mark else None, "text that is not YAML", "valid YAML",
+            str(path),
+            "",
+            mark.line + 1 if mark else None,
+            "text that is not YAML",
+            "valid YAML",
             f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
         )
     finally:
@@ -131,8 +143,13 @@ def _line(node: yaml.Node | None, path: list, is_key: bool) -> int | None:
 
 
 #: Lists and mappings whose entries the messages name ("item 'ps_general'").
-_NAMED = {"items": "item", "response_scales": "answer scale", "constructs": "construct", "codings": "coding",
-          "themes": "theme"}
+_NAMED = {
+    "items": "item",
+    "response_scales": "answer scale",
+    "constructs": "construct",
+    "codings": "coding",
+    "themes": "theme",
+}
 
 
 def _context(data: Any, path: list) -> str:
@@ -216,7 +233,9 @@ def describe(schema: dict | None, root: dict, depth: int = 0) -> str:
         return "any value"
     schema = _resolve(schema, root)
     if "enum" in schema:
-        return "one of " + ", ".join(json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in schema["enum"])
+        return "one of " + ", ".join(
+            json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in schema["enum"]
+        )
     if "const" in schema:
         return str(schema["const"])
     options = schema.get("anyOf") or schema.get("oneOf")
@@ -259,11 +278,16 @@ PATTERN_WORDS = {
 
 
 def _plural(text: str) -> str:
-    """"a mapping with ..." -> "mappings with ..." (for "a list of ...")."""
-    for one, many in (("a mapping", "mappings"), ("a whole number", "whole numbers"), ("a number", "numbers"),
-                      ("a date", "dates"), ("a name", "names")):
+    """ "a mapping with ..." -> "mappings with ..." (for "a list of ...")."""
+    for one, many in (
+        ("a mapping", "mappings"),
+        ("a whole number", "whole numbers"),
+        ("a number", "numbers"),
+        ("a date", "dates"),
+        ("a name", "names"),
+    ):
         if text.startswith(one):
-            return many + text[len(one):]
+            return many + text[len(one) :]
     return text
 
 
@@ -307,15 +331,31 @@ def _value_at(data: Any, path: list) -> Any:
 
 #: Short reasons for pydantic's error types (the "allowed" part says the rest).
 _REASONS = {
-    "int_type": "not a whole number", "int_parsing": "not a whole number", "int_from_float": "not a whole number",
-    "float_type": "not a number", "float_parsing": "not a number", "string_type": "not text",
-    "bool_type": "not true or false", "bool_parsing": "not true or false", "literal_error": "not an allowed value",
-    "enum": "not an allowed value", "date_type": "not a date", "date_parsing": "not a date",
-    "date_from_datetime_parsing": "not a date", "date_from_datetime_inexact": "a date and time, not a date",
-    "list_type": "not a list", "dict_type": "not a mapping", "model_type": "not a mapping",
-    "model_attributes_type": "not a mapping", "greater_than_equal": "too small", "greater_than": "too small",
-    "less_than_equal": "too large", "less_than": "too large", "too_short": "too few entries",
-    "string_too_short": "empty", "string_pattern_mismatch": "contains characters that are not allowed",
+    "int_type": "not a whole number",
+    "int_parsing": "not a whole number",
+    "int_from_float": "not a whole number",
+    "float_type": "not a number",
+    "float_parsing": "not a number",
+    "string_type": "not text",
+    "bool_type": "not true or false",
+    "bool_parsing": "not true or false",
+    "literal_error": "not an allowed value",
+    "enum": "not an allowed value",
+    "date_type": "not a date",
+    "date_parsing": "not a date",
+    "date_from_datetime_parsing": "not a date",
+    "date_from_datetime_inexact": "a date and time, not a date",
+    "list_type": "not a list",
+    "dict_type": "not a mapping",
+    "model_type": "not a mapping",
+    "model_attributes_type": "not a mapping",
+    "greater_than_equal": "too small",
+    "greater_than": "too small",
+    "less_than_equal": "too large",
+    "less_than": "too large",
+    "too_short": "too few entries",
+    "string_too_short": "empty",
+    "string_pattern_mismatch": "contains characters that are not allowed",
     "union_tag_invalid": "not an allowed kind of value",
 }
 
@@ -325,9 +365,9 @@ def _reason(error: dict) -> str:
         return _REASONS[error["type"]]
     msg = str(error.get("msg", ""))
     if msg.startswith("Input should be "):
-        return "must be " + msg[len("Input should be "):]
+        return "must be " + msg[len("Input should be ") :]
     if msg.startswith("Value error, "):
-        return msg[len("Value error, "):]
+        return msg[len("Value error, ") :]
     return msg[:1].lower() + msg[1:] if msg else "not allowed"
 
 
@@ -339,9 +379,18 @@ def problems_from_errors(errors: list[dict], doc: YamlFile, schema: dict) -> lis
         grouped.setdefault((tuple(path), is_key), []).append(err)
     # A union (a rule name or a mapping): when the value is the mapping, the errors of the
     # other branch ("not an allowed value") are noise beside the mapping's own errors.
-    type_only = {"literal_error", "string_type", "int_type", "float_type", "bool_type", "model_type", "dict_type",
-                 "list_type", "union_tag_invalid"}
-    for (path, is_key) in list(grouped):
+    type_only = {
+        "literal_error",
+        "string_type",
+        "int_type",
+        "float_type",
+        "bool_type",
+        "model_type",
+        "dict_type",
+        "list_type",
+        "union_tag_invalid",
+    }
+    for path, is_key in list(grouped):
         deeper = any(len(p) > len(path) and p[: len(path)] == path for p, _ in grouped)
         if deeper and all(e["type"] in type_only for e in grouped[(path, is_key)]):
             del grouped[(path, is_key)]
@@ -356,8 +405,17 @@ def problems_from_errors(errors: list[dict], doc: YamlFile, schema: dict) -> lis
             known = list(parent.get("properties", {}))
             close = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            out.append(Problem(str(doc.path), dotted(path), line, repr(path[-1]),
-                               "the keys " + ", ".join(known), f"unknown key{hint}", _context(doc.data, path)))
+            out.append(
+                Problem(
+                    str(doc.path),
+                    dotted(path),
+                    line,
+                    repr(path[-1]),
+                    "the keys " + ", ".join(known),
+                    f"unknown key{hint}",
+                    _context(doc.data, path),
+                )
+            )
             continue
         if "allowed" in ctx:
             allowed, reason = str(ctx["allowed"]), str(ctx.get("reason", err["msg"]))

@@ -13,10 +13,28 @@ from typing import Annotated, Any, Union
 
 from typing_extensions import TypeAliasType
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, RootModel, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    Tag,
+    RootModel,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from peo.survey.schema.types import (
-    Closed, Identifier, Label, Number, PositiveCount, Text, check_template, problem, reference_error, refs_of,
+    Closed,
+    Identifier,
+    Label,
+    Number,
+    PositiveCount,
+    Text,
+    check_template,
+    problem,
+    reference_error,
+    refs_of,
 )
 
 __all__ = ["OpenThemesFile", "AnalysisFile", "WordingFile", "Theme", "Coding"]
@@ -32,7 +50,8 @@ def _regex(pattern: str) -> str:
         re.compile(folded)
     except re.error as exc:
         raise problem(
-            "regex", "a Python regular expression; a literal dot or bracket needs a backslash",
+            "regex",
+            "a Python regular expression; a literal dot or bracket needs a backslash",
             f"not a valid regular expression ({exc})",
         ) from None
     return pattern
@@ -70,7 +89,9 @@ class Coding(Closed):
             values = [getattr(t, key) for t in themes]
             dup = sorted({v for v in values if values.count(v) > 1})
             if dup:
-                raise problem("duplicate", f"each theme {key} once in a coding", f"theme {key} {dup[0]!r} is used twice")
+                raise problem(
+                    "duplicate", f"each theme {key} once in a coding", f"theme {key} {dup[0]!r} is used twice"
+                )
         return themes
 
 
@@ -80,14 +101,17 @@ class OpenThemesFile(Closed):
     version: PositiveCount = Field(1, description="Version of the format.")
     other: OtherTheme = Field(description="Given to every answer that matches no theme of its coding.")
     non_answers: list[Pattern] = Field(default_factory=list, description="Answers that are no answer (nvt, geen).")
-    codings: dict[Identifier, Coding] = Field(min_length=1, description="Coding name (as in an item's 'coding') -> coding.")
+    codings: dict[Identifier, Coding] = Field(
+        min_length=1, description="Coding name (as in an item's 'coding') -> coding."
+    )
 
     @model_validator(mode="after")
     def _other_is_apart(self) -> "OpenThemesFile":
         for name, coding in self.codings.items():
             if any(t.id == self.other.id for t in coding.themes):
                 raise problem(
-                    "duplicate", f"theme ids other than {self.other.id!r}",
+                    "duplicate",
+                    f"theme ids other than {self.other.id!r}",
                     f"coding {name!r} has a theme with the id of the 'other' theme",
                 )
         return self
@@ -123,7 +147,9 @@ class SpaceLevels(Closed):
     """Levels of experienced professional space: the scale score cut at fixed points."""
 
     construct_: Identifier = Field(alias="construct", description="The construct whose scale score is cut (space).")
-    cuts: list[Number] = Field(min_length=1, description="Cut points, increasing; a score at a cut goes to the level above.")
+    cuts: list[Number] = Field(
+        min_length=1, description="Cut points, increasing; a score at a cut goes to the level above."
+    )
     levels: list[LevelLabel] = Field(description="One label per level: one more than there are cuts.")
 
     @field_validator("construct_")
@@ -201,11 +227,15 @@ class AnalysisFile(Closed):
     no_valid_answers: Label = Field(description="Text shown when a table has no valid answers.")
     quotes_per_theme: PositiveCount = Field(description="De-identified example quotes shown per theme.")
     space_levels: SpaceLevels = Field(description="Levels of experienced professional space.")
-    stay_item: ItemRef = Field(description="The outcome modelled with logistic regression (its headline box is the event).")
+    stay_item: ItemRef = Field(
+        description="The outcome modelled with logistic regression (its headline box is the event)."
+    )
     difference_items: list[ItemRef] = Field(
         default_factory=list, description="Items whose highest group share is named in the key figures."
     )
-    fraction_words: list[FractionWord] = Field(min_length=1, description="Words for a share; the first rule that holds is used.")
+    fraction_words: list[FractionWord] = Field(
+        min_length=1, description="Words for a share; the first rule that holds is used."
+    )
     statements: dict[Annotated[Text, AfterValidator(_statement_key)], Template] = Field(
         description="Statement per <item>.<box>, with a 'default'."
     )
@@ -237,7 +267,8 @@ class Phrase(Closed):
         if self.en is not None and check_template(self.nl) != check_template(self.en):
             nl, en = sorted(check_template(self.nl)), sorted(check_template(self.en))
             raise problem(
-                "placeholders", f"the same placeholders in nl and en ({', '.join(nl) or 'none'})",
+                "placeholders",
+                f"the same placeholders in nl and en ({', '.join(nl) or 'none'})",
                 f"nl uses {nl or 'none'}, en uses {en or 'none'}",
             )
         return self
@@ -270,4 +301,3 @@ class WordingFile(RootModel[dict[Identifier, dict[Identifier, Entry]]]):
     A section (``suppression``, ``format``, ...) maps keys to a phrase: Dutch text, a
     ``{nl: ..., en: ...}`` pair, a list of texts (month names) or a mapping of phrases.
     """
-

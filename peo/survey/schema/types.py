@@ -19,8 +19,20 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, Stri
 from pydantic_core import PydanticCustomError
 
 __all__ = [
-    "Closed", "Refs", "ScaleRefs", "Text", "Label", "Count", "PositiveCount", "Number", "Flag",
-    "Identifier", "problem", "reference_error", "refs_of", "check_template",
+    "Closed",
+    "Refs",
+    "ScaleRefs",
+    "Text",
+    "Label",
+    "Count",
+    "PositiveCount",
+    "Number",
+    "Flag",
+    "Identifier",
+    "problem",
+    "reference_error",
+    "refs_of",
+    "check_template",
 ]
 
 
@@ -111,7 +123,9 @@ def reference_error(what: str, value: Any, known: Any, hint: str = "") -> Pydant
     close = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
     listing = ", ".join(names) if names else "none (nothing is defined)"
     if len(names) > 12:  # a long list: the nearest names only
-        listing = ", ".join(difflib.get_close_matches(str(value), names, n=5, cutoff=0.0)) + f" ... ({len(names)} in all)"
+        listing = (
+            ", ".join(difflib.get_close_matches(str(value), names, n=5, cutoff=0.0)) + f" ... ({len(names)} in all)"
+        )
     advice = f"; did you mean {close[0]!r}?" if close else (f"; {hint}" if hint else "")
     return problem("unknown_reference", f"one of {listing}", f"{what} {value!r} does not exist{advice}", repr(value))
 

@@ -19,7 +19,17 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, fie
 from peo.errors import ConfigError
 from peo.survey.schema.answers import Answers, Completion, Rule
 from peo.survey.schema.types import (
-    Closed, Count, Flag, Identifier, Label, Number, PositiveCount, Text, problem, reference_error, refs_of,
+    Closed,
+    Count,
+    Flag,
+    Identifier,
+    Label,
+    Number,
+    PositiveCount,
+    Text,
+    problem,
+    reference_error,
+    refs_of,
 )
 
 __all__ = ["WaveConfig", "RawSpec", "Columns", "Fieldwork", "FORMATS", "EARLIEST_FIELDWORK", "MAX_FIELDWORK_DAYS"]
@@ -67,7 +77,8 @@ class RawSpec(Closed):
         refs = refs_of(info)
         if refs is not None and refs.wave_dir is not None and not (refs.wave_dir / name).is_file():
             raise problem(
-                "missing_file", f"the name of a file in {refs.wave_dir}",
+                "missing_file",
+                f"the name of a file in {refs.wave_dir}",
                 f"the raw export {name!r} does not exist in {refs.wave_dir}",
             )
         return name
@@ -80,7 +91,8 @@ class RawSpec(Closed):
             suffix = Path(name).suffix.lstrip(".").lower()
             if suffix not in FORMATS:
                 raise problem(
-                    "unknown_format", f"one of {', '.join(FORMATS)}",
+                    "unknown_format",
+                    f"one of {', '.join(FORMATS)}",
                     f"the format cannot be told from the extension of {name!r}; raw.format {suffix!r} is not supported",
                 )
         return fmt
@@ -92,8 +104,11 @@ class RawSpec(Closed):
             try:
                 codecs.lookup(name)
             except LookupError:
-                raise problem("unknown_encoding", "auto, or an encoding such as utf-8 or cp1252",
-                              f"{name!r} is not a known text encoding") from None
+                raise problem(
+                    "unknown_encoding",
+                    "auto, or an encoding such as utf-8 or cp1252",
+                    f"{name!r} is not a known text encoding",
+                ) from None
         return name
 
     @field_validator("delimiter")
@@ -101,7 +116,8 @@ class RawSpec(Closed):
     def _delimiter(cls, value: str) -> str:
         if len(value) != 1 and value.lower() not in DELIMITER_NAMES:
             raise problem(
-                "delimiter", f"one character, or one of {', '.join(DELIMITER_NAMES)}",
+                "delimiter",
+                f"one character, or one of {', '.join(DELIMITER_NAMES)}",
                 f"{value!r} is not a single separator character",
             )
         return value
@@ -116,10 +132,16 @@ class Columns(Closed):
         None, description="Column of the tool's finished flag; replaced by 'completion' where the loader says so."
     )
     started: Text | None = Field(None, description="Column of the start time.")
-    ended: Text | None = Field(None, description="Column of the end time (duration = end - start without a duration column).")
+    ended: Text | None = Field(
+        None, description="Column of the end time (duration = end - start without a duration column)."
+    )
     duration: Text | None = Field(None, description="Column of the duration in seconds, if the export has one.")
-    drop: list[Text] = Field(default_factory=list, description="Columns with personal data, never read beyond the raw export.")
-    ignore: list[Text] = Field(default_factory=list, description="Columns with data that nothing uses, on purpose (tool metadata).")
+    drop: list[Text] = Field(
+        default_factory=list, description="Columns with personal data, never read beyond the raw export."
+    )
+    ignore: list[Text] = Field(
+        default_factory=list, description="Columns with data that nothing uses, on purpose (tool metadata)."
+    )
 
 
 class Fieldwork(Closed):
@@ -135,7 +157,8 @@ class Fieldwork(Closed):
     def _start(cls, start: dt.date | None) -> dt.date | None:
         if start is not None and start < EARLIEST_FIELDWORK:
             raise problem(
-                "implausible_date", f"a date from {EARLIEST_FIELDWORK.isoformat()} on",
+                "implausible_date",
+                f"a date from {EARLIEST_FIELDWORK.isoformat()} on",
                 "the PEO asks about youth care under the Youth Act of 2015; check the year",
             )
         return start
@@ -149,17 +172,20 @@ class Fieldwork(Closed):
         latest = dt.date.today() + dt.timedelta(days=MAX_DAYS_AHEAD)
         if start is not None and end < start:
             raise problem(
-                "order", f"a date on or after fieldwork.start ({start.isoformat()})",
+                "order",
+                f"a date on or after fieldwork.start ({start.isoformat()})",
                 "the fieldwork ends before it starts; are start and end swapped?",
             )
         if start is not None and (end - start).days > MAX_FIELDWORK_DAYS:
             raise problem(
-                "implausible_date", f"at most {MAX_FIELDWORK_DAYS} days after fieldwork.start ({start.isoformat()})",
+                "implausible_date",
+                f"at most {MAX_FIELDWORK_DAYS} days after fieldwork.start ({start.isoformat()})",
                 f"a fieldwork of {(end - start).days} days is implausible; check the year",
             )
         if end < EARLIEST_FIELDWORK or end > latest:
             raise problem(
-                "implausible_date", f"a date from {EARLIEST_FIELDWORK.isoformat()} to {latest.isoformat()}",
+                "implausible_date",
+                f"a date from {EARLIEST_FIELDWORK.isoformat()} to {latest.isoformat()}",
                 "the date is outside the plausible range; check the year",
             )
         return end
@@ -179,7 +205,8 @@ class Cleaning(Closed):
         None, ge=0, description="Responses faster than this are excluded as speeders (demo waves: 120)."
     )
     consent_yes: list[Text | int | bool] | None = Field(
-        None, min_length=1,
+        None,
+        min_length=1,
         description='Values that mean "yes" for consent and finished (default 1, "1", ja, Ja, yes, Yes, true).',
     )
     max_excluded_share: Number = Field(
@@ -196,14 +223,18 @@ class Cleaning(Closed):
 class Disclosure(Closed):
     """Disclosure control of the published tables."""
 
-    threshold: PositiveCount = Field(10, description="Smallest count that may be published; smaller cells are suppressed.")
+    threshold: PositiveCount = Field(
+        10, description="Smallest count that may be published; smaller cells are suppressed."
+    )
 
 
 def _employer_code(code: str, info: ValidationInfo) -> str:
     refs = refs_of(info)
     if refs is not None and refs.employer_codes is not None and code not in refs.employer_codes:
         raise reference_error(
-            "employer type", code, refs.employer_codes,
+            "employer type",
+            code,
+            refs.employer_codes,
             "population keys are the values of the group item's codes in the codebook",
         )
     return code
@@ -236,7 +267,9 @@ class WaveConfig(Closed):
     )
     title: Label = Field(description="Dutch title of the wave, used in the book.")
     title_en: Text | None = Field(None, description="English title (default: title).")
-    synthetic: Flag = Field(False, description="true for the demo waves: the book then carries a synthetic-data notice.")
+    synthetic: Flag = Field(
+        False, description="true for the demo waves: the book then carries a synthetic-data notice."
+    )
     fieldwork: Fieldwork = Field(default_factory=Fieldwork, description="First and last day of the fieldwork.")
     theme: Theme = Field(default_factory=Theme, description="The theme of the thematic module.")
     raw: RawSpec = Field(description="The raw export and how to read it.")
@@ -251,7 +284,9 @@ class WaveConfig(Closed):
     completion: Rule | Completion | None = Field(
         None, description="When a response counts as complete: a rule, or {rule, column, yes} (docs/wave-config.md)."
     )
-    answers: Answers = Field(default_factory=Answers, description="How the export writes answers (docs/wave-config.md).")
+    answers: Answers = Field(
+        default_factory=Answers, description="How the export writes answers (docs/wave-config.md)."
+    )
     cleaning: Cleaning = Field(default_factory=Cleaning, description="Settings of the cleaning step.")
     disclosure: Disclosure = Field(default_factory=Disclosure, description="Disclosure control.")
     population: dict[Annotated[Identifier, AfterValidator(_employer_code)], PositiveCount] = Field(
