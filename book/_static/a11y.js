@@ -15,6 +15,7 @@
  *     role="list", so the list has no list items (axe aria-required-children, WCAG 1.3.1).
  *  4. The theme has no Dutch translation: its English labels are read aloud with Dutch
  *     pronunciation on a lang="nl" page (WCAG 3.1.2 Language of Parts): translate them.
+ *  5. Tables that scroll inside their own box (reflow.css) become keyboard-focusable.
  */
 (function () {
   'use strict';
@@ -100,8 +101,23 @@
     });
   }
 
+  // 5. A wide table scrolls inside its own box (reflow.css); a keyboard user must be able to
+  //    reach and scroll it (axe scrollable-region-focusable, WCAG 2.1.1): make such a table
+  //    focusable and name it after its caption or heading.
+  function focusableScrollers(root) {
+    root.querySelectorAll('.bd-article table, .bd-article .pst-scrollable-table-container').forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute('tabindex')) {
+        el.setAttribute('tabindex', '0');
+        if (!el.hasAttribute('aria-label') && el.tagName !== 'TABLE') {
+          el.setAttribute('aria-label', 'Tabel (scrolt opzij)');
+        }
+      }
+    });
+  }
+
   function repair() {
     translate(document);
+    focusableScrollers(document);
     nameNavigationToggles(document);
     labelInName(document);
     bibliography(document);

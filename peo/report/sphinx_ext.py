@@ -81,6 +81,37 @@ def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, d
     context["script_files"] = unique
 
 
+def _drop_repeated_scripts(app: Any, exception: Exception | None) -> None:
+    """Remove a repeated, identical ``<script>`` line from every built page.
+
+    :func:`_dedupe_scripts` cleans the page context, but the inline configuration scripts of
+    sphinx-thebe and sphinx-togglebutton still reach the page twice under Jupyter Book 1 (they
+    are registered before the page context exists), and a second ``const THEBE_JS_URL``
+    throws a script error in the browser. The second copy of an identical script line is
+    dropped; nothing else on the page changes.
+    """
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    from pathlib import Path
+
+    for page in sorted(Path(app.outdir).rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if text.count("<script") < 2:
+            continue
+        seen: set[str] = set()
+        lines = []
+        for line in text.splitlines(keepends=True):
+            key = line.strip()
+            if key.startswith("<script") and key.endswith("</script>"):
+                if key in seen:
+                    continue
+                seen.add(key)
+            lines.append(line)
+        new = "".join(lines)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def setup(app: Any) -> dict:
     """Sphinx extension: apply ``generated/settings.json`` (announcement) to the theme.
 
@@ -91,5 +122,6 @@ def setup(app: Any) -> dict:
     app.add_config_value("peo_search_bar_text", "", "html")
     app.connect("config-inited", _apply_settings)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("build-finished", _drop_repeated_scripts)
     register_bibtex_styles()
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -144,7 +144,15 @@ async function checkPage(browser, job, rel) {
     });
     page.on('pageerror', (err) => result.page_errors.push(String(err && err.message ? err.message : err)));
     page.on('console', (msg) => {
-      if (msg.type() === 'error') result.console_errors.push(msg.text().slice(0, 300));
+      if (msg.type() !== 'error') return;
+      const where = (msg.location() || {}).url || '';
+      // Not the page's doing: the browser's own request for /favicon.ico (the book declares
+      // no favicon; see the response handler above), and pydata-sphinx-theme's notice when a
+      // new browser profile has no stored colour mode yet ("Got invalid theme mode: .
+      // Resetting to auto.": it then does what it should, follow the system's mode).
+      if (where && new URL(where, origin).pathname === '/favicon.ico') return;
+      if (/^Got invalid theme mode: \. Resetting to auto\.$/.test(msg.text())) return;
+      result.console_errors.push(msg.text().slice(0, 300));
     });
 
     const response = await page.goto(url, { waitUntil: 'load', timeout: job.timeout_ms });
