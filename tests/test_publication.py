@@ -525,3 +525,26 @@ def test_vectorised_pearson_matches_scipy():
     ours = _pearson(a, n)
     ref = [chi2_contingency(np.vstack([a[i], n[i] - a[i]]), correction=False)[0] for i in range(50)]
     assert np.allclose(ours, ref, rtol=1e-12)
+
+
+def test_a_table_over_several_waves_is_not_read_as_one_cell_shown_twice(tmp_path):
+    """The trends table holds each item once per wave: a cell hidden in one wave is not
+    "shown elsewhere" by the same item's count in another wave (a false finding on the demo)."""
+    from peo.checks.attacks import attack_wave
+
+    (tmp_path / "headline_trend.csv").write_text(
+        "wave,item,answer,group,count,n,suppressed\n"
+        "2021,stay,stays,JZ,,,true\n"
+        "2022,stay,stays,JZ,48,60,false\n"
+        "2023,stay,stays,JZ,42,54,false\n",
+        encoding="utf-8",
+    )
+    findings, _ = attack_wave(tmp_path)
+    assert findings == []
+    # The same rows without the wave column are one cell with two values: the attack notices.
+    (tmp_path / "headline_trend.csv").write_text(
+        "item,answer,group,count,n,suppressed\nstay,stays,JZ,,,true\nstay,stays,JZ,48,60,false\n",
+        encoding="utf-8",
+    )
+    findings, _ = attack_wave(tmp_path)
+    assert findings, "a cell hidden in one row and shown in another is a finding"

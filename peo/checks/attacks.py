@@ -129,7 +129,9 @@ def read_cells(tables_dir: Path, key_figures: Path | None = None, *, partition_t
         ):
             m.single_choice_tables.add(name)
         for i, r in frame.iterrows():
-            item = r["item"]
+            # A table over several waves (the trends) holds the same item once per wave:
+            # the wave is part of the cell's identity.
+            item = f"{r['wave']}:{r['item']}" if "wave" in cols else r["item"]
             group = r.get("group", GROUPS_TOTAL) or GROUPS_TOTAL
             if "n" in cols:
                 m.cells.append(Cell(("n", item, group), _num(r["n"]), name, i + 1, "n"))
