@@ -254,8 +254,10 @@ def _key_figures(path: Path) -> dict:
 def test_recipe_publishes_byte_identical_tables(recipe, reference_tables):
     fx = recipe.fixture
     got = write_tables(recipe.root)
-    names = sorted(p.name for p in reference_tables.iterdir())
-    assert sorted(p.name for p in got.iterdir()) == names
+    # Every file of the package, sub-folders included (the package carries copies of the
+    # wave's codebooks under codebook/).
+    names = sorted(p.relative_to(reference_tables).as_posix() for p in reference_tables.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(got).as_posix() for p in got.rglob("*") if p.is_file()) == names
     same_rows = len(fx.responses()) == len(demo_responses())
     differ = []
     for name in names:
