@@ -264,7 +264,11 @@ def test_recipe_publishes_byte_identical_tables(recipe, reference_tables):
         if filecmp.cmp(got / name, reference_tables / name, shallow=False):
             continue
         differ.append(name)
-    if same_rows:
+    if same_rows and fx.open_text("a\nb <b>c</b>") != "a\nb <b>c</b>":
+        # The tool changes open answers on export (LimeSurvey's SPSS export flattens line
+        # breaks): only the published example quotes and the package's checksums may differ.
+        assert set(differ) <= {"datapackage.json"} | {n for n in names if n.startswith("quotes_")}
+    elif same_rows:
         assert differ == []
     else:
         # Only the number of responses received may differ, in the key figures and on the
