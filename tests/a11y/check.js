@@ -152,6 +152,8 @@ async function checkPage(browser, job, rel) {
       // Resetting to auto.": it then does what it should, follow the system's mode).
       if (where && new URL(where, origin).pathname === '/favicon.ico') return;
       if (/^Got invalid theme mode: \. Resetting to auto\.$/.test(msg.text())) return;
+      // A resource that did not load is reported by the request checks (failed or remote request).
+      if (/^Failed to load resource/.test(msg.text())) return;
       result.console_errors.push(msg.text().slice(0, 300));
     });
 
