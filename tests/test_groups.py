@@ -13,7 +13,7 @@ from scipy import stats
 from peo.stats.associations import SeparationWarning
 from peo.survey.codebook import categories, load_codebook
 from peo.errors import CodebookError
-from peo.stats.groups import chi_square, kruskal, ordinal_logit
+from peo.stats.groups import chi_square, kruskal, ordinal_logit, proportional_odds_test
 
 ROOT = Path(__file__).resolve().parents[1]
 CB = load_codebook([ROOT / "codebooks" / "core.yml"])
@@ -236,3 +236,59 @@ def test_ordinal_logit_warns_instead_of_reporting_a_separated_group():
         table = ordinal_logit(from_table(counts), CB, "ps_general")
     assert table["estimate"].isna().all()
     assert (table["note"].str.contains("scheiding")).all()
+
+
+# ------------------------------------------- issue 10: boxes first; proportional odds
+# Counts of answers 1..5 per employer type, the data sets of tests/r/reference_stats.R.
+R_W = {"GI": [9, 15, 10, 11, 5], "JZ": [4, 10, 12, 16, 8], "LT": [3, 7, 9, 15, 11]}
+R_P = {"GI": [15, 5, 5, 5, 15], "JZ": [5, 10, 15, 10, 5], "LT": [4, 8, 12, 12, 9]}
+R_S = {"GI": [2, 6, 6, 14, 7], "JZ": [3, 5, 7, 12, 8], "LT": [8, 9, 6, 5, 2]}
+
+
+def _counts(d: dict[str, list[int]]) -> dict[tuple[str, int], int]:
+    return {(g, c + 1): k for g, v in d.items() for c, k in enumerate(v) if k}
+
+
+def test_chi_square_collapses_along_the_boxes_before_the_headline_box():
+    # Five answers: an expected count of 3.9 (< 5); the three boxes of agree5 all expect >= 5.7.
+    # R: chisq.test(table(employer_type, box3), correct = FALSE) -> X-squared = 12.8342162224,
+    #    df = 4, p-value = 0.01211490371 (tests/r/reference_stats.R, data set S).
+    row = chi_square(from_table(_counts(R_S), "ps_needed"), CB, "ps_needed").iloc[0]
+    assert row["level"] == "boxes" and row["collapsed"] and row["box"] == ""
+    assert row["statistic"] == pytest.approx(12.8342162224, abs=1e-8)
+    assert row["df"] == 4
+    assert row["p_value"] == pytest.approx(0.01211490371, rel=1e-8)
+    assert "boxen van de schaal" in row["note"] and "voorzichtigheid" not in row["note"]
+
+
+def test_chi_square_of_large_counts_keeps_all_answers():
+    row = chi_square(from_table(_counts({g: [k * 3 for k in v] for g, v in R_W.items()}), "ps_needed"),
+                     CB, "ps_needed").iloc[0]
+    assert row["level"] == "answers" and not row["collapsed"] and row["df"] == 8
+
+
+def test_proportional_odds_holds_matches_r_ordinal():
+    # R: anova(clm(y ~ employer_type), clm(y ~ 1, nominal = ~employer_type)) (= nominal_test)
+    #    -> LR.stat = 0.4439132877, df = 6, Pr(>Chisq) = 0.9984555872 (reference_stats.R, W).
+    row = proportional_odds_test(from_table(_counts(R_W), "ps_needed"), CB, "ps_needed").iloc[0]
+    assert row["test"] == "nominal_lr" and row["n"] == 145
+    assert row["statistic"] == pytest.approx(0.4439132877, abs=1e-5)
+    assert row["df"] == 6
+    assert row["p_value"] == pytest.approx(0.9984555872, abs=1e-6)
+
+
+def test_proportional_odds_violated_matches_r_ordinal():
+    # GI answers at both ends, JZ in the middle: the same data set P in R gives
+    # LR.stat = 22.9212759023, df = 6, Pr(>Chisq) = 0.0008232786294.
+    row = proportional_odds_test(from_table(_counts(R_P), "ps_needed"), CB, "ps_needed").iloc[0]
+    assert row["statistic"] == pytest.approx(22.9212759023, abs=1e-5)
+    assert row["p_value"] == pytest.approx(0.0008232786294, rel=1e-4)
+
+
+def test_proportional_odds_not_testable():
+    two = proportional_odds_test(from_table({("GI", 2): 10, ("GI", 4): 5, ("JZ", 2): 4, ("JZ", 4): 9}), CB,
+                                 "ps_general").iloc[0]
+    assert np.isnan(two["p_value"]) and "twee antwoordcategorieën" in two["note"]
+    ends = proportional_odds_test(from_table({("GI", 1): 10, ("JZ", 2): 4, ("JZ", 4): 9, ("JZ", 5): 3}), CB,
+                                  "ps_general").iloc[0]
+    assert np.isnan(ends["p_value"]) and "scheiding" in ends["note"]

@@ -44,6 +44,7 @@ CONFIDENCE = 0.95
 
 NOTE_NO_TEST = "te weinig variatie voor een toets"
 NOTE_FEW_GROUPS = "minder dan twee groepen met antwoorden"
+NOTE_BOXES = "verwachte aantallen < 5: antwoorden samengevoegd tot de boxen van de schaal ({labels})"
 NOTE_COLLAPSED = "verwachte aantallen < 5: samengevoegd tot '{label}' tegen de rest"
 NOTE_BOX = "getoetst: '{label}' tegen de rest"
 NOTE_STILL_SMALL = "verwachte aantallen < 5: toets met voorzichtigheid lezen"
@@ -53,6 +54,7 @@ NOTE_SEPARATION = (
     "geen betrouwbare schatting: een groep antwoordt (bijna) helemaal in de laagste of hoogste categorie (scheiding)"
 )
 NOTE_NOT_CONVERGED = "model niet geconvergeerd: geen betrouwbare schatting"
+NOTE_PO_TWO = "twee antwoordcategorieën: de aanname is niet te toetsen (en geldt vanzelf)"
 
 TEST_COLUMNS = ["item", "item_label", "by", "test", "statistic", "df", "p_value", "effect", "effect_size", "n"]
 
@@ -88,6 +90,22 @@ def _test_row(item: str, label: str, by: str, test: str, effect: str, **values) 
     return table
 
 
+def _collapse_to_boxes(table: pd.DataFrame, scale) -> pd.DataFrame:
+    """Columns of answer codes summed to the boxes of the scale (plus neutral and loose codes).
+
+    The categories follow the scale order and are named by their Dutch labels: the boxes'
+    labels ("(helemaal) oneens"), the neutral answer and any code outside a box on its own.
+    """
+    cats: list[tuple[str, tuple[int, ...]]] = [(b.nl, tuple(b.codes)) for b in scale.boxes.values()]
+    covered = {c for _, codes in cats for c in codes}
+    cats += [(c.nl.lower(), (c.code,)) for c in scale.codes if c.code not in covered]
+    cats.sort(key=lambda cat: min(cat[1]))
+    return pd.DataFrame(
+        {label: table[[c for c in table.columns if c in codes]].sum(axis=1) for label, codes in cats},
+        index=table.index,
+    )
+
+
 def _drop_empty(table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
 
@@ -102,9 +120,11 @@ def chi_square(
     and Cramér's V from
     ``scipy.stats.contingency.association(table, method="cramer")``. Answer options that
     nobody chose and groups without answers are left out of the table. When any expected
-    count is below 5, the answers are collapsed to two categories, the item's headline box
-    against the rest, and ``note`` says so; with ``box`` given, that box is tested against
-    the rest from the start.
+    count is below 5, the answers are first collapsed along the boxes of the answer scale
+    in the codebook (e.g. "(helemaal) oneens" | "neutraal" | "(helemaal) eens"); only when
+    an expected count is still below 5 are they collapsed to the item's headline box against
+    the rest. ``note`` says which; with ``box`` given, that box is tested against the rest
+    from the start.
 
     Parameters
     ----------
@@ -125,7 +145,8 @@ def chi_square(
         One row. Columns: ``item``, ``item_label``, ``by``, ``test`` (``"chi2"``),
         ``statistic`` (Pearson's X^2), ``df``, ``p_value``, ``effect`` (``"cramers_v"``),
         ``effect_size`` (Cramér's V), ``n`` (respondents with an answer and a group),
-        ``collapsed`` (True when the answers were reduced to box vs rest), ``box`` (that box,
+        ``collapsed`` (True when answers were merged), ``level`` (``"answers"``, ``"boxes"`` or
+        ``"headline"``: what was tested), ``box`` (the headline box at level ``"headline"``,
         else empty) and ``note`` (Dutch, empty when all is well). NaN statistics when no test
         is possible.
 
@@ -156,7 +177,7 @@ def chi_square(
     valid = codes.notna() & groups.notna()
     table = pd.crosstab(groups[valid], codes[valid]).reindex(index=levels, columns=scale.valid_codes, fill_value=0)
     n = int(table.to_numpy().sum())
-    base = {"collapsed": False, "box": ""}
+    base = {"collapsed": False, "box": "", "level": "answers"}
 
     def collapse(t: pd.DataFrame, name: str) -> pd.DataFrame:
         inside = t[[c for c in t.columns if c in scale.boxes[name].codes]].sum(axis=1)
@@ -166,30 +187,43 @@ def chi_square(
         row = _test_row(item, it.short_nl, by, "chi2", "cramers_v", n=n, **base)
         for k, v in values.items():
             row[k] = v
-        return row[TEST_COLUMNS + ["collapsed", "box", "note"]]
+        return row[TEST_COLUMNS + ["collapsed", "level", "box", "note"]]
 
     if n == 0:
         return result(note=NOTE_NO_VALID)
     notes = []
     if box is not None:
         table = collapse(table, box)
-        base.update(collapsed=True, box=box)
+        base.update(collapsed=True, box=box, level="headline")
         notes.append(NOTE_BOX.format(label=scale.boxes[box].nl))
     table = _drop_empty(table)
     if min(table.shape) < 2:
         return result(note="; ".join(notes + [NOTE_NO_TEST]))
-    if (expected_freq(table.to_numpy()) < MIN_EXPECTED).any() and box is None:
-        if it.headline is not None:
-            table = _drop_empty(collapse(table, it.headline))
-            base.update(collapsed=True, box=it.headline)
-            notes.append(NOTE_COLLAPSED.format(label=scale.boxes[it.headline].nl))
-            if min(table.shape) < 2:
-                return result(note="; ".join(notes + [NOTE_NO_TEST]))
-            if (expected_freq(table.to_numpy()) < MIN_EXPECTED).any():
-                notes.append(NOTE_STILL_SMALL)
-        else:
-            notes.append(NOTE_NO_HEADLINE)
-    elif (expected_freq(table.to_numpy()) < MIN_EXPECTED).any():
+    def small(t: pd.DataFrame) -> bool:
+        return bool((expected_freq(t.to_numpy()) < MIN_EXPECTED).any())
+
+    if box is None and small(table):
+        # First along the codebook's boxes (e.g. oneens | neutraal | eens), then, only if the
+        # expected counts still require it, the headline box against the rest.
+        full = table
+        boxed = _drop_empty(_collapse_to_boxes(table, scale))
+        if scale.boxes and boxed.shape[1] < table.shape[1] and min(boxed.shape) >= 2:
+            table = boxed
+            base.update(collapsed=True, level="boxes")
+            notes.append(NOTE_BOXES.format(labels=", ".join(str(c) for c in table.columns)))
+        if small(table):
+            if it.headline is not None:
+                notes[:] = [n for n in notes if not n.startswith("verwachte")]
+                table = _drop_empty(collapse(full, it.headline))
+                base.update(collapsed=True, box=it.headline, level="headline")
+                notes.append(NOTE_COLLAPSED.format(label=scale.boxes[it.headline].nl))
+                if min(table.shape) < 2:
+                    return result(note="; ".join(notes + [NOTE_NO_TEST]))
+                if small(table):
+                    notes.append(NOTE_STILL_SMALL)
+            else:
+                notes.append(NOTE_NO_HEADLINE)
+    elif small(table):
         notes.append(NOTE_STILL_SMALL)
     observed = table.to_numpy()
     res = stats.chi2_contingency(observed, correction=False)
@@ -201,6 +235,7 @@ def chi_square(
         effect_size=float(v),
         note="; ".join(notes),
         collapsed=base["collapsed"],
+        level=base["level"],
         box=base["box"],
     )
 
@@ -539,3 +574,74 @@ def _ordinal_frame(rows: list[dict], cols: list[str]) -> pd.DataFrame:
     table["n"] = table["n"].fillna(0).astype("int64")
     table["note"] = pd.Series(["" if pd.isna(v) else str(v) for v in table["note"]], index=table.index, dtype="str")
     return table
+
+
+def proportional_odds_test(df: pd.DataFrame, codebook: Codebook, item: str, by: str = "employer_type") -> pd.DataFrame:
+    """Likelihood-ratio test of the proportional-odds assumption of :func:`ordinal_logit`.
+
+    The proportional-odds model assumes that a group differs from the reference group by
+    the same log odds ratio at every cut-point of the scale. The alternative frees the
+    group effects at every cut-point (a *nominal* effect in R's ``ordinal::clm``). With the
+    employer type as the only predictor that alternative is saturated: it reproduces each
+    group's answer distribution. The test statistic is therefore the deviance of the
+    proportional-odds fit, ``G^2 = 2 sum O log(O / E)`` over groups and answers, with ``E``
+    the counts the fitted model expects (``scipy.stats.power_divergence(...,
+    lambda_="log-likelihood")``), on ``(K - 1)(J - 2)`` degrees of freedom for ``K``
+    groups and ``J`` used answers. A small p-value says the assumption does not hold: the
+    groups differ in the *shape* of their answers (e.g. more answers at both ends), not
+    only in their position, and a single odds ratio per group summarises them poorly.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row. Columns: ``item``, ``item_label``, ``by``, ``test`` (``"nominal_lr"``),
+        ``statistic`` (G^2), ``df``, ``p_value``, ``n``, ``note`` (Dutch).
+
+    Notes
+    -----
+    Checked against R ``ordinal``: ``anova(clm(y ~ employer_type), clm(y ~ 1, nominal =
+    ~employer_type))``, which is what ``nominal_test(clm(y ~ employer_type))`` fits, on two
+    data sets of ``tests/r/reference_stats.R`` (``tests/test_groups.py``).
+    """
+    it = codebook.item(item)
+    if it.type != "likert":
+        raise CodebookError(f"Item {item!r} is a {it.type} item; proportional_odds_test() needs a likert item.")
+    codes = item_codes(df, codebook, item)
+    groups, levels = _group_series(df, by)
+    valid = codes.notna() & groups.notna()
+    n = int(valid.sum())
+    row = _test_row(item, it.short_nl, by, "nominal_lr", "", n=n)
+    row = row.drop(columns=["effect", "effect_size"])
+    table = _drop_empty(pd.crosstab(groups[valid], codes[valid].astype(int)))
+    if n == 0:
+        row["note"] = NOTE_NO_VALID
+        return row
+    if min(table.shape) < 2:
+        row["note"] = NOTE_NO_VARIATION if table.shape[1] < 2 else NOTE_FEW_GROUPS
+        return row
+    if table.shape[1] < 3:
+        row["note"] = NOTE_PO_TWO
+        return row
+    ends = (table.iloc[:, 0] == table.sum(axis=1)) | (table.iloc[:, -1] == table.sum(axis=1))
+    if ends.any():
+        row["note"] = NOTE_SEPARATION
+        return row
+    present = list(table.index)
+    used = list(table.columns)
+    data = pd.DataFrame({by: pd.Categorical(groups[valid], categories=present)})
+    y = pd.Series(pd.Categorical(codes[valid].astype(int), categories=used, ordered=True), index=data.index)
+    X, _ = design_matrix(data, [by], categorical=[by])
+    res, caught = _fit_ordered(y, X)
+    if not bool(res.mle_retvals.get("converged", True)) or any(issubclass(c, HessianInversionWarning) for c in caught):
+        row["note"] = NOTE_NOT_CONVERGED
+        return row
+    # Expected counts per group and answer under the fitted model.
+    Xg, _ = design_matrix(pd.DataFrame({by: pd.Categorical(present, categories=present)}), [by], categorical=[by])
+    probs = np.asarray(res.model.predict(res.params, exog=Xg.to_numpy()), dtype=float)
+    expected = probs * table.sum(axis=1).to_numpy()[:, None]
+    g2 = float(stats.power_divergence(table.to_numpy().ravel(), expected.ravel(), lambda_="log-likelihood").statistic)
+    dof = (len(present) - 1) * (len(used) - 2)
+    row["statistic"] = g2
+    row["df"] = float(dof)
+    row["p_value"] = float(stats.chi2.sf(g2, dof))
+    return row
