@@ -38,6 +38,8 @@ from peo.errors import CodebookError
 from peo.stats.reliability import NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
 from peo.stats.shares import group_masks
 
+__all__ = ["MIN_EXPECTED", "chi_square", "kruskal", "ordinal_logit", "proportional_odds_test"]
+
 #: Expected counts below this make the chi-square approximation doubtful (Cochran 1954).
 MIN_EXPECTED = 5
 CONFIDENCE = 0.95
@@ -111,7 +113,12 @@ def _drop_empty(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def chi_square(
-    df: pd.DataFrame, codebook: Codebook, item: str, by: str = "employer_type", box: str | None = None
+    df: pd.DataFrame,
+    codebook: Codebook,
+    item: str,
+    by: str = "employer_type",
+    box: str | None = None,
+    min_expected: float = MIN_EXPECTED,
 ) -> pd.DataFrame:
     """Pearson chi-square test of an item's answers by group, with Cramér's V.
 
@@ -138,6 +145,9 @@ def chi_square(
         Grouping column, default ``"employer_type"``.
     box : str, optional
         Test this box of the item's scale against the other answers.
+    min_expected : float
+        Expected counts below this make the answers collapse (default 5; the report passes
+        ``tests.min_expected`` of ``peo/data/analysis.yml``).
 
     Returns
     -------
@@ -200,7 +210,7 @@ def chi_square(
     if min(table.shape) < 2:
         return result(note="; ".join(notes + [NOTE_NO_TEST]))
     def small(t: pd.DataFrame) -> bool:
-        return bool((expected_freq(t.to_numpy()) < MIN_EXPECTED).any())
+        return bool((expected_freq(t.to_numpy()) < min_expected).any())
 
     if box is None and small(table):
         # First along the codebook's boxes (e.g. oneens | neutraal | eens), then, only if the
