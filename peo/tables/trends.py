@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize, test_proportions_2indep
 
 from peo.tables import disclosure
 from peo.report import format as fmt
@@ -146,13 +146,24 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
         ``item_label``, ``box``, ``box_label``, ``group``, ``wave_from``, ``wave_to``,
         ``n_from``, ``n_to``, ``share_from``, ``share_to``, ``diff`` (``share_to -
         share_from``), ``ci_low``, ``ci_high`` (95% Newcombe hybrid score interval of the
-        difference), ``note`` (Dutch; why no change is given).
+        difference), ``p_value`` (score test of two independent proportions, without
+        continuity correction: R ``prop.test(correct = FALSE)``), ``family`` and ``p_holm``
+        (Holm within the changes of one pair of waves: all items and groups), ``claim_nl``
+        (the sentence of :func:`peo.tables.claims.wave_change`: a change is named only when
+        ``p_holm`` is below the level), ``note`` (Dutch; why no change is given).
+
+        Like with like: the trend compares the unweighted shares of every wave, because not
+        every wave has population figures to weight with.
 
     Notes
     -----
     Checked against Newcombe (1998), Stat Med 17:873, Table II, example (a): 56/70 vs
-    48/80 gives 0.0524 to 0.3339 with method 10.
+    48/80 gives 0.0524 to 0.3339 with method 10; the test against R ``prop.test(c(56, 48),
+    c(70, 80), correct = FALSE)``: X-squared = 7.0234, p-value = 0.008045.
     """
+    from peo.stats.multicomp import adjust_family
+    from peo.tables.claims import settings, wave_change
+
     rows = []
     for (item, box, group), part in trend.groupby(["item", "box", "group"], sort=False):
         part = part.sort_values("wave")
@@ -173,6 +184,7 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
                 "diff": np.nan,
                 "ci_low": np.nan,
                 "ci_high": np.nan,
+                "p_value": np.nan,
                 "note": "",
             }
             if a["suppressed"] or b["suppressed"] or pd.isna(a["count"]) or pd.isna(b["count"]):
@@ -181,7 +193,21 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
                 low, high = confint_proportions_2indep(
                     int(b["count"]), int(b["n"]), int(a["count"]), int(a["n"]), method="newcomb", compare="diff"
                 )
-                row.update(diff=b["count"] / b["n"] - a["count"] / a["n"], ci_low=float(low), ci_high=float(high))
+                test = test_proportions_2indep(
+                    int(b["count"]),
+                    int(b["n"]),
+                    int(a["count"]),
+                    int(a["n"]),
+                    method="score",
+                    compare="diff",
+                    correction=False,
+                )
+                row.update(
+                    diff=b["count"] / b["n"] - a["count"] / a["n"],
+                    ci_low=float(low),
+                    ci_high=float(high),
+                    p_value=float(test.pvalue),
+                )
             rows.append(row)
     cols = [
         "item",
@@ -198,9 +224,19 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
         "diff",
         "ci_low",
         "ci_high",
+        "p_value",
+        "family",
+        "p_holm",
+        "claim_nl",
         "note",
     ]
-    return pd.DataFrame(rows, columns=cols)
+    table = pd.DataFrame(rows, columns=[c for c in cols if c not in ("family", "p_holm", "claim_nl")])
+    table["p_value"] = table["p_value"].astype("float64")
+    family = settings()["families"]["changes"]
+    table["family"] = [f"{family} {a}-{b}" for a, b in zip(table["wave_from"], table["wave_to"])]
+    table = adjust_family(table) if len(table) else table.assign(p_holm=pd.Series(dtype="float64"))
+    table["claim_nl"] = [wave_change(r) for r in table.to_dict("records")]
+    return table[cols]
 
 
 def detectable_change(n_per_wave: int, share: float = 0.5, alpha: float = 0.05, power: float = 0.8) -> float:
