@@ -12,6 +12,7 @@ from peo.report.layout import (
     FACTSHEET_PDF,
     FACTSHEET_PNG,
     GENERATED,
+    METHODS_DOC,
     WAVE_NOTEBOOKS,
     order_waves,
     slug,
@@ -26,6 +27,7 @@ from peo.report.markdown import page as _page
 from peo.report.markdown import role_text as _role_text
 from peo.report.markdown import table as _table
 from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, key_findings, response_text
+from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import phrase
 
 __all__ = ["landing_page", "wave_index_page", "factsheet_page"]
@@ -162,9 +164,23 @@ def wave_index_page(
         facts.append(_b("fact_threshold", threshold=_format_int(kf["threshold"])))
     blocks.append("\n".join(facts))
     by_group = resp.get("by_group") or {}
-    if by_group:
+    pop = kf.get("population") or {}
+    if by_group and pop.get("available"):
+        # Population, response and response rate per employer type (peo.tables.weighted).
+        rows = []
+        for g in [*by_group, cb_groups().total]:
+            r = (pop.get("by_group") or {}).get(g) or {}
+            rows.append(
+                [_md(g), _format_int(r.get("population")), _format_int(r.get("n")), fmt.pct(r.get("response_rate"))]
+            )
+        header = [_b("col_group"), _b("col_population"), _b("col_analysed"), _b("col_response_rate")]
+        blocks.append(_table(header, rows, ["l", "r", "r", "r"]))
+        blocks.append(_b("population_weighting", methods=METHODS_DOC))
+    elif by_group:
         rows = [[_md(g), _format_int(n)] for g, n in by_group.items()]
         blocks.append(_table([_b("col_group"), _b("col_analysed")], rows, ["l", "r"]))
+        if pop.get("statement_nl"):
+            blocks.append(_md(pop["statement_nl"]))
     blocks.append(_b("wave_flow_pointer"))
     blocks.append(f"## {_b('wave_factsheet_heading')}")
     blocks.append(_b("wave_factsheet", wave=_role_text(wid), pdf=FACTSHEET_PDF))

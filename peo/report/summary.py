@@ -59,6 +59,9 @@ def _figure_line(fig: Mapping, threshold: Any = None) -> str:
     ci = format_ci(fig.get("ci_low"), fig.get("ci_high"))
     n = _format_int(fig.get("n"))
     statement = _md(fig.get("statement_nl") or f"{fig.get('item_label', '')}: {fig.get('box_label', '')}")
+    if fig.get("statement_weighted_nl"):
+        # The post-stratified estimate beside the unweighted one (peo.tables.weighted).
+        statement += " " + _md(fig["statement_weighted_nl"])
     box = f" {_md(fig['box_label'])}" if fig.get("box_label") else ""
     return _b("figure_line", pct=pct, box=box, ci=ci, n=n, statement=statement)
 

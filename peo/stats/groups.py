@@ -46,9 +46,11 @@ CONFIDENCE = 0.95
 
 NOTE_NO_TEST = "te weinig variatie voor een toets"
 NOTE_FEW_GROUPS = "minder dan twee groepen met antwoorden"
-NOTE_BOXES = "verwachte aantallen < 5: antwoorden samengevoegd tot de boxen van de schaal ({labels})"
-NOTE_COLLAPSED = "verwachte aantallen < 5: samengevoegd tot '{label}' tegen de rest"
+NOTE_BOXES = "{why}: antwoorden samengevoegd tot de boxen van de schaal ({labels})"
+NOTE_COLLAPSED = "{why}: samengevoegd tot '{label}' tegen de rest"
 NOTE_BOX = "getoetst: '{label}' tegen de rest"
+NOTE_WHY_EXPECTED = "verwachte aantallen < 5"
+NOTE_WHY_COUNT = "cellen met minder dan {min_count} respondenten"
 NOTE_STILL_SMALL = "verwachte aantallen < 5: toets met voorzichtigheid lezen"
 NOTE_NO_HEADLINE = "verwachte aantallen < 5 en geen kopbox om samen te voegen: toets met voorzichtigheid lezen"
 NOTE_NO_VARIATION = "geen variatie in de antwoorden"
@@ -92,7 +94,7 @@ def _test_row(item: str, label: str, by: str, test: str, effect: str, **values) 
     return table
 
 
-def _collapse_to_boxes(table: pd.DataFrame, scale) -> pd.DataFrame:
+def collapse_to_boxes(table: pd.DataFrame, scale) -> pd.DataFrame:
     """Columns of answer codes summed to the boxes of the scale (plus neutral and loose codes).
 
     The categories follow the scale order and are named by their Dutch labels: the boxes'
@@ -119,6 +121,7 @@ def chi_square(
     by: str = "employer_type",
     box: str | None = None,
     min_expected: float = MIN_EXPECTED,
+    min_count: int | None = None,
 ) -> pd.DataFrame:
     """Pearson chi-square test of an item's answers by group, with Cramér's V.
 
@@ -145,6 +148,12 @@ def chi_square(
         Grouping column, default ``"employer_type"``.
     box : str, optional
         Test this box of the item's scale against the other answers.
+    min_count : int, optional
+        Disclosure control (issue 11): a table with an observed cell below ``min_count`` is
+        collapsed by the same steps as one with small expected counts (boxes first, then the
+        headline box against the rest), so that the statistic is computed on a table that
+        could itself be published. Whether it then is publishable is decided by
+        :func:`peo.tables.derived.withhold_unpublishable_tests`.
     min_expected : float
         Expected counts below this make the answers collapse (default 5; the report passes
         ``tests.min_expected`` of ``peo/data/analysis.yml``).
@@ -209,31 +218,43 @@ def chi_square(
     table = _drop_empty(table)
     if min(table.shape) < 2:
         return result(note="; ".join(notes + [NOTE_NO_TEST]))
+
     def small(t: pd.DataFrame) -> bool:
-        return bool((expected_freq(t.to_numpy()) < min_expected).any())
+        cells = t.to_numpy()
+        return bool((expected_freq(cells) < min_expected).any()) or few(t)
+
+    def few(t: pd.DataFrame) -> bool:
+        return min_count is not None and bool((t.to_numpy() < min_count).any())
+
+    def why(t: pd.DataFrame) -> str:
+        if bool((expected_freq(t.to_numpy()) < min_expected).any()):
+            return NOTE_WHY_EXPECTED
+        return NOTE_WHY_COUNT.format(min_count=min_count)
 
     if box is None and small(table):
         # First along the codebook's boxes (e.g. oneens | neutraal | eens), then, only if the
         # expected counts still require it, the headline box against the rest.
         full = table
-        boxed = _drop_empty(_collapse_to_boxes(table, scale))
+        boxed = _drop_empty(collapse_to_boxes(table, scale))
         if scale.boxes and boxed.shape[1] < table.shape[1] and min(boxed.shape) >= 2:
+            reason = why(table)
             table = boxed
             base.update(collapsed=True, level="boxes")
-            notes.append(NOTE_BOXES.format(labels=", ".join(str(c) for c in table.columns)))
+            notes.append(NOTE_BOXES.format(why=reason, labels=", ".join(str(c) for c in table.columns)))
         if small(table):
             if it.headline is not None:
-                notes[:] = [n for n in notes if not n.startswith("verwachte")]
+                reason = why(table)
+                notes[:] = [n for n in notes if not n.startswith((NOTE_WHY_EXPECTED, NOTE_WHY_COUNT[:12]))]
                 table = _drop_empty(collapse(full, it.headline))
                 base.update(collapsed=True, box=it.headline, level="headline")
-                notes.append(NOTE_COLLAPSED.format(label=scale.boxes[it.headline].nl))
+                notes.append(NOTE_COLLAPSED.format(why=reason, label=scale.boxes[it.headline].nl))
                 if min(table.shape) < 2:
                     return result(note="; ".join(notes + [NOTE_NO_TEST]))
-                if small(table):
+                if why(table) == NOTE_WHY_EXPECTED:
                     notes.append(NOTE_STILL_SMALL)
             else:
                 notes.append(NOTE_NO_HEADLINE)
-    elif small(table):
+    elif why(table) == NOTE_WHY_EXPECTED:
         notes.append(NOTE_STILL_SMALL)
     observed = table.to_numpy()
     res = stats.chi2_contingency(observed, correction=False)

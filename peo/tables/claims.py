@@ -27,15 +27,27 @@ __all__ = [
     "supported",
     "group_difference",
     "wave_change",
+    "no_association",
+    "weighted_sentence",
+    "phrase_no_population",
+    "headline_estimate",
 ]
 
 
 def settings() -> dict:
     """The statistical rules of ``peo/data/analysis.yml`` (section ``tests``)."""
+    return _all()["tests"]
+
+
+def _all() -> dict:
     import yaml
 
-    data = yaml.safe_load(paths.package_data("analysis.yml").read_text(encoding="utf-8"))
-    return data["tests"]
+    return yaml.safe_load(paths.package_data("analysis.yml").read_text(encoding="utf-8"))
+
+
+def headline_estimate() -> str:
+    """Which estimate the headline sentences state (``weighting.headline_estimate``)."""
+    return str(_all()["weighting"]["headline_estimate"])
 
 
 def level() -> float:
@@ -160,3 +172,21 @@ def wave_change(row: Mapping) -> str:
     if supported(row.get("p_holm")):
         return phrase("claims", "wave_increase" if diff > 0 else "wave_decrease", **values)
     return phrase("claims", "no_wave_change", **values)
+
+
+def no_association(outcome_label: str, p_holm: float) -> str:
+    """The sentence for an association with the space score that its test does not support."""
+    return phrase("claims", "no_association", outcome_label=str(outcome_label).lower(), p=_p(p_holm))
+
+
+def weighted_sentence(weighted: Mapping) -> str:
+    """The post-stratified share beside a headline figure ("Gewogen naar ...: 37% (95%-interval ...)")."""
+    from peo.report.book import format_ci
+
+    ci = format_ci(weighted.get("ci_low"), weighted.get("ci_high"))
+    return phrase("claims", "weighted_share", pct=_pct(float(weighted["share"])), ci=ci)
+
+
+def phrase_no_population() -> str:
+    """The sentence of a wave without population figures."""
+    return phrase("claims", "no_population")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from peo.stats.groups import collapse_to_boxes
 from peo.stats.reliability import item_codes
 from peo.survey.wording import phrase
 
@@ -35,27 +36,35 @@ __all__ = ["tested_table", "withhold_unpublishable_tests", "WITHHELD_COLUMNS"]
 WITHHELD_COLUMNS = ("statistic", "df", "p_value", "p_holm", "effect_size")
 
 
-def tested_table(df: pd.DataFrame, codebook, item: str, by: str, box: str | None) -> pd.DataFrame:
+def tested_table(
+    df: pd.DataFrame, codebook, item: str, by: str, box: str | None, level: str | None = None
+) -> pd.DataFrame:
     """The group x answer table a test of ``item`` by ``by`` is computed from.
 
-    With ``box``, the answers are collapsed to that box against the rest, as
-    :func:`peo.stats.groups.chi_square` does. Answer options nobody chose are left out
-    (the test leaves them out too); a zero of a chosen option in one group stays.
+    ``level`` is what :func:`peo.stats.groups.chi_square` tested: ``"answers"`` (the
+    answers as given), ``"boxes"`` (collapsed along the boxes of the codebook's scale) or
+    ``"headline"`` (``box`` against the rest). Without ``level``, ``box`` alone means
+    ``"headline"``. Answer options nobody chose are left out (the test leaves them out too);
+    a zero of a chosen option in one group stays.
     """
     it = codebook.item(item)
     codes = item_codes(df, codebook, item)
     groups = df[by]
     valid = codes.notna() & groups.notna()
     table = pd.crosstab(groups[valid], codes[valid])
-    if box:
+    if level is None:
+        level = "headline" if box else "answers"
+    if level == "headline" and box:
         inside = table[[c for c in table.columns if c in it.response_scale.boxes[box].codes]].sum(axis=1)
         table = pd.DataFrame({box: inside, "rest": table.sum(axis=1) - inside})
+    elif level == "boxes":
+        table = collapse_to_boxes(table, it.response_scale)
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     return table
 
 
 def withhold_unpublishable_tests(
-    tests: pd.DataFrame, boxes: dict, df: pd.DataFrame, codebook, by: str, threshold: int
+    tests: pd.DataFrame, boxes: dict, df: pd.DataFrame, codebook, by: str, threshold: int, levels: dict | None = None
 ) -> pd.DataFrame:
     """Blank the tests whose table has a cell below the threshold, saying why in ``note``.
 
@@ -66,6 +75,9 @@ def withhold_unpublishable_tests(
         ``statistic``, ... ``note``).
     boxes : dict
         Row index -> the box the chi-square test collapsed to ("" or missing: not collapsed).
+    levels : dict, optional
+        Row index -> what the chi-square test compared (``tested``/``level``: ``"answers"``,
+        ``"boxes"``, ``"headline"``); see :func:`tested_table`.
     df, codebook, by, threshold
         The respondents, their codebook, the grouping column and the wave's threshold.
 
@@ -80,7 +92,8 @@ def withhold_unpublishable_tests(
         if pd.isna(row.get("statistic")):
             continue
         box = boxes.get(i) or None if row.get("test") == "chi2" else None
-        cells = tested_table(df, codebook, row["item"], by, box).to_numpy()
+        level = (levels or {}).get(i) if row.get("test") == "chi2" else None
+        cells = tested_table(df, codebook, row["item"], by, box, level or None).to_numpy()
         if cells.size and (cells < threshold).any():
             for c in WITHHELD_COLUMNS:
                 if c in out.columns:

@@ -26,18 +26,34 @@ from peo.stats.groups import chi_square, kruskal, ordinal_logit, proportional_od
 from peo.stats.multicomp import adjust_family, holm
 from peo.tables import disclosure
 from peo.tables.claims import settings
+from peo.tables.derived import withhold_unpublishable_tests
 
 __all__ = ["GROUP", "group_tests", "score_tests", "ordinal_models", "single_family"]
 
 GROUP = "employer_type"
 
-TEST_COLUMNS = ["family", "item", "item_label", "test", "primary", "tested", "statistic", "df", "p_value", "p_holm",
-                "effect", "effect_size", "n", "note"]
+TEST_COLUMNS = [
+    "family",
+    "item",
+    "item_label",
+    "test",
+    "primary",
+    "tested",
+    "statistic",
+    "df",
+    "p_value",
+    "p_holm",
+    "effect",
+    "effect_size",
+    "n",
+    "note",
+]
 
 
 def _protect(table: pd.DataFrame, data, keys=("item",)) -> disclosure.ProtectedTable:
-    return disclosure.protect_rows(table, threshold=data.threshold, count_cols=("n",), group=None, table_keys=keys,
-                                   by_employer_type=True)
+    return disclosure.protect_rows(
+        table, threshold=data.threshold, count_cols=("n",), group=None, table_keys=keys, by_employer_type=True
+    )
 
 
 def group_tests(data, items: list[str], family: str) -> disclosure.ProtectedTable:
@@ -56,10 +72,32 @@ def group_tests(data, items: list[str], family: str) -> disclosure.ProtectedTabl
     for item_id in items:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            parts.append(chi_square(data.respondents, data.codebook, item_id, by=GROUP, min_expected=min_expected))
+            parts.append(
+                chi_square(
+                    data.respondents,
+                    data.codebook,
+                    item_id,
+                    by=GROUP,
+                    min_expected=min_expected,
+                    min_count=data.threshold,
+                )
+            )
     if not parts:
         return _protect(pd.DataFrame(columns=TEST_COLUMNS), data)
-    table = pd.concat(parts, ignore_index=True).rename(columns={"level": "tested"})
+    table = pd.concat(parts, ignore_index=True)
+    # Disclosure control of the statistic (issue 11): the test was computed on the coarsest
+    # table it needed (boxes, then headline vs rest, also to lift cells below the threshold);
+    # if that table still has a cell below the threshold, the statistic is withheld.
+    table = withhold_unpublishable_tests(
+        table,
+        table["box"].to_dict(),
+        data.respondents,
+        data.codebook,
+        GROUP,
+        data.threshold,
+        levels=table["level"].to_dict(),
+    )
+    table = table.rename(columns={"level": "tested"})
     table["family"] = family
     table["primary"] = True
     table = adjust_family(table)
@@ -86,9 +124,31 @@ def score_tests(data, constructs: list[str], family: str) -> disclosure.Protecte
     return _protect(table[TEST_COLUMNS], data)
 
 
-ORDINAL_COLUMNS = ["family", "item", "item_label", "group", "reference", "estimate", "se", "odds_ratio", "ci_low",
-                   "ci_high", "p_value", "p_holm", "lr_statistic", "lr_df", "lr_p_value", "lr_p_holm",
-                   "po_statistic", "po_df", "po_p_value", "po_p_holm", "po_holds", "n", "note"]
+ORDINAL_COLUMNS = [
+    "family",
+    "item",
+    "item_label",
+    "group",
+    "reference",
+    "estimate",
+    "se",
+    "odds_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_holm",
+    "lr_statistic",
+    "lr_df",
+    "lr_p_value",
+    "lr_p_holm",
+    "po_statistic",
+    "po_df",
+    "po_p_value",
+    "po_p_holm",
+    "po_holds",
+    "n",
+    "note",
+]
 
 
 def ordinal_models(data, items: list[str], family: str) -> disclosure.ProtectedTable:

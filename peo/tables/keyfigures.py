@@ -9,6 +9,7 @@ import pandas as pd
 from peo import paths
 from peo.errors import PeoError
 from peo.report import format as fmt
+from peo.tables import claims
 from peo.tables.likert import headlines
 from peo.tables.wavedata import GROUP, TOTAL, Section, WaveData, wording
 
@@ -44,11 +45,13 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
     resp = data.respondents
     by_group = resp[GROUP].value_counts().reindex([c.value for c in cb.group_item.response_scale.codes]).fillna(0)
     received = int(flow["n"].iloc[0]) if flow is not None and len(flow) else None
+    weighted = _weighted_rows(space, outs)
     figures = []
     for table in (headlines(space.tables["space_by_group"]), headlines(outs.tables["outcome_by_group"])):
         for _, r in table[table["group"] == TOTAL].iterrows():
             if bool(r["suppressed"]) or pd.isna(r["share"]):
                 continue
+            wrow = weighted.get((r["item"], r["box"]))
             tmpl = cfg["statements"].get(f"{r['item']}.{r['box']}", cfg["statements"]["default"])
             figures.append(
                 {
@@ -74,34 +77,17 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                             box_label=r["box_label"],
                         )
                     ),
+                    "weighted": wrow,
+                    "statement_weighted_nl": claims.weighted_sentence(wrow) if wrow else None,
                 }
             )
     differences = []
     heads = headlines(space.tables["space_by_group"])
+    group_labels = {c.value: c.nl for c in cb.group_item.response_scale.codes}
     for item_id in cfg["difference_items"]:
-        part = heads[(heads["item"] == item_id) & (heads["group"] != TOTAL)]
-        part = part[~part["suppressed"].astype(bool) & part["share"].notna()]
-        if len(part) < 2:
-            continue
-        top = part.sort_values(["share", "group"], ascending=[False, True]).iloc[0]
-        group_label = next((c.nl for c in cb.group_item.response_scale.codes if c.value == top["group"]), top["group"])
-        differences.append(
-            {
-                "item": item_id,
-                "item_label": top["item_label"],
-                "box": top["box"],
-                "box_label": top["box_label"],
-                "highest_group": top["group"],
-                "highest_share": float(top["share"]),
-                "shares": {str(g): float(s) for g, s in zip(part["group"], part["share"])},
-                "statement_nl": cfg["difference_statement"].format(
-                    group=group_label,
-                    item_label=top["item_label"].lower(),
-                    box_label=top["box_label"],
-                    pct=_pct(float(top["share"])),
-                ),
-            }
-        )
+        claim = claims.group_difference(item_id, space.tables["space_tests"], heads, group_labels)
+        if claim is not None:
+            differences.append(claim)
     associations = []
     assoc = outs.tables["associations"]
     for _, r in assoc.iterrows():
@@ -119,11 +105,16 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
                 "p_holm": float(r["p_holm"]),
                 "n": int(r["n"]),
                 "direction": direction,
-                "statement_nl": cfg["association_statement"]
-                .get(r["y"], cfg["association_statement"]["default"])[direction]
-                .format(
-                    outcome_label=r["y_label"].lower(),
-                    rho=fmt.decimal(r["rho"], 2),
+                "supported": claims.supported(r["p_holm"]),
+                "statement_nl": (
+                    cfg["association_statement"]
+                    .get(r["y"], cfg["association_statement"]["default"])[direction]
+                    .format(
+                        outcome_label=r["y_label"].lower(),
+                        rho=fmt.decimal(r["rho"], 2),
+                    )
+                    if claims.supported(r["p_holm"])
+                    else claims.no_association(r["y_label"], float(r["p_holm"]))
                 ),
             }
         )
@@ -142,9 +133,52 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
             "analysed": int(len(resp)),
             "by_group": {str(g): (int(v) if v >= data.threshold else None) for g, v in by_group.items()},
         },
+        "population": _population(space),
         "figures": figures,
         "differences": differences,
         "associations": associations,
+    }
+
+
+def _weighted_rows(space: Section, outs: Section) -> dict:
+    """The published post-stratified headline shares, by (item, box)."""
+    out = {}
+    for sec, name in ((space, "space_weighted"), (outs, "outcome_weighted")):
+        table = sec.tables.get(name)
+        if table is None:
+            continue
+        for _, r in table.iterrows():
+            if bool(r["suppressed"]) or pd.isna(r["share"]):
+                continue
+            out[(r["item"], r["box"])] = {
+                "share": float(r["share"]),
+                "ci_low": None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
+                "ci_high": None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
+                "n": int(r["n"]),
+                "ci_method": str(r["ci_method"]),
+                "weighting": str(r["weighting"]),
+            }
+    return out
+
+
+def _population(space: Section) -> dict:
+    """Population, respondents and response rate per employer type (``response`` table)."""
+    table = space.tables.get("response")
+    if table is None:
+        return {"available": False, "by_group": {}, "statement_nl": claims.phrase_no_population()}
+    rows = {}
+    available = bool(table["population"].notna().any())
+    for _, r in table.iterrows():
+        rows[str(r["group"])] = {
+            "population": None if pd.isna(r["population"]) else int(r["population"]),
+            "n": None if pd.isna(r["n"]) else int(r["n"]),
+            "response_rate": None if pd.isna(r["response_rate"]) else float(r["response_rate"]),
+        }
+    return {
+        "available": available,
+        "headline_estimate": claims.headline_estimate(),
+        "by_group": rows,
+        "statement_nl": None if available else claims.phrase_no_population(),
     }
 
 

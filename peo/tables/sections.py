@@ -21,100 +21,21 @@ from peo.stats.multicomp import adjust_family
 from peo.stats.shares import distribution, multi_shares, numeric_summary
 from peo.survey.codebook import Codebook, Item
 from peo.tables import disclosure
+from peo.tables.claims import settings as rules
+from peo.tables.grouptests import group_tests, ordinal_models, score_tests, single_family
 from peo.tables.likert import collapsed_codebook, likert_tables, with_shares
+from peo.tables.weighted import response_table, weighted_table
 from peo.tables.wavedata import GROUP, THEME_TYPES, TOTAL, Section, WaveData, wording
 
 __all__ = [
     "SECTIONS",
     "all_sections",
-    "group_tests",
     "open_answers",
-    "ordinal_models",
     "outcomes",
     "professional_space",
     "space_levels",
     "theme",
 ]
-
-# --------------------------------------------------------------------------------------
-# Tests between employer types
-# --------------------------------------------------------------------------------------
-
-
-def group_tests(data: WaveData, items: list[str], family: str) -> disclosure.ProtectedTable:
-    """Chi-square (Cramér's V) and Kruskal-Wallis (epsilon²) per item, Holm within the family.
-
-    Returns
-    -------
-    ProtectedTable
-        One row per item and test. Columns: ``family``, ``item``, ``item_label``, ``test``,
-        ``statistic``, ``df``, ``p_value``, ``p_holm``, ``effect``, ``effect_size``, ``n``,
-        ``note``. Rows with ``n`` below the threshold are blanked.
-    """
-    from peo.stats.groups import chi_square, kruskal
-    from peo.tables.derived import withhold_unpublishable_tests
-
-    parts = []
-    for item_id in items:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            parts.append(chi_square(data.respondents, data.codebook, item_id, by=GROUP))
-            parts.append(kruskal(data.respondents, data.codebook, item_id, by=GROUP))
-    cols = ["family", "item", "item_label", "test", "statistic", "df", "p_value", "effect", "effect_size", "n", "note"]
-    if not parts:
-        table = pd.DataFrame(columns=[*cols, "p_holm"])
-    else:
-        table = pd.concat(parts, ignore_index=True)
-        # A test over a table with a cell below the threshold is withheld (peo.tables.derived).
-        table = withhold_unpublishable_tests(
-            table, table["box"].to_dict(), data.respondents, data.codebook, GROUP, data.threshold
-        )
-        table["family"] = family
-        table = adjust_family(table[cols])
-    return disclosure.protect_rows(
-        table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True
-    )
-
-
-def ordinal_models(data: WaveData, items: list[str]) -> disclosure.ProtectedTable:
-    """Proportional-odds (ordinal logistic) models of each item on employer type (GI = reference).
-
-    Returns
-    -------
-    ProtectedTable
-        Columns: ``item``, ``item_label``, ``group``, ``reference``, ``estimate``, ``se``,
-        ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``lr_statistic``, ``lr_df``,
-        ``lr_p_value``, ``n``, ``note``.
-    """
-    from peo.stats.groups import ordinal_logit
-
-    cols = [
-        "item",
-        "item_label",
-        "group",
-        "reference",
-        "estimate",
-        "se",
-        "odds_ratio",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "lr_statistic",
-        "lr_df",
-        "lr_p_value",
-        "n",
-        "note",
-    ]
-    parts = []
-    for item_id in items:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parts.append(ordinal_logit(data.respondents, data.codebook, item_id, by=GROUP))
-    table = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
-    return disclosure.protect_rows(
-        table, threshold=data.threshold, count_cols=("n",), group=None, by_employer_type=True
-    )
-
 
 # --------------------------------------------------------------------------------------
 # Sections of the report
@@ -130,9 +51,14 @@ def professional_space(data: WaveData) -> Section:
 
     Tables: ``space_distribution`` and ``aspects_distribution`` (collapsed answers of all
     respondents), ``space_by_group`` (headline box against the rest per employer type, see
-    :func:`likert_tables`), ``space_tests`` (chi-square and Kruskal-Wallis,
-    Holm within the family), ``space_ordinal`` (ordinal logistic models), ``reliability``
-    (Cronbach's alpha and McDonald's omega of each construct).
+    :func:`likert_tables`), ``space_weighted`` (the headline shares of all respondents
+    post-stratified to the population per employer type, when ``wave.yml`` has population
+    figures), ``response`` (population, respondents and response rate per employer type),
+    ``space_tests`` (chi-square per item, Holm within the family), ``score_tests``
+    (Kruskal-Wallis of each scale score, Holm within the scales), ``space_ordinal``
+    (ordinal logistic models with the test of their assumption), ``reliability``
+    (Cronbach's alpha and McDonald's omega of each construct). See
+    :mod:`peo.tables.grouptests` and :mod:`peo.tables.weighted`.
     """
     from peo.stats.reliability import reliability
 
@@ -144,9 +70,15 @@ def professional_space(data: WaveData) -> Section:
     sec.tables["space_distribution"], sec.tables["space_by_group"] = likert_tables(data, space)
     if aspects:
         sec.tables["aspects_distribution"], _ = likert_tables(data, aspects)
-    sec.tables["space_tests"] = group_tests(data, space, family="professionele ruimte naar type werkgever")
-    sec.tables["space_ordinal"] = ordinal_models(data, space)
+    families = rules()["families"]
+    sec.tables["response"] = response_table(data)
+    weighted = weighted_table(data, space, sec.tables["space_by_group"])
+    if weighted is not None:
+        sec.tables["space_weighted"] = weighted
+    sec.tables["space_tests"] = group_tests(data, space, family=families["space"])
     constructs = [c for c in cb.constructs if cb.construct_items(c)]
+    sec.tables["score_tests"] = score_tests(data, constructs, family=families["scores"])
+    sec.tables["space_ordinal"] = ordinal_models(data, space, family=families["ordinal"])
     rel = reliability(data.respondents, cb, constructs) if constructs else pd.DataFrame(columns=["construct", "n"])
     sec.tables["reliability"] = disclosure.protect_rows(
         rel, threshold=data.threshold, count_cols=("n",), group=None, table_keys=("construct",)
@@ -174,7 +106,8 @@ def space_levels(data: WaveData) -> pd.Series:
 def outcomes(data: WaveData) -> Section:
     """Outcomes (work pleasure, workload, intention to stay) and their association with space.
 
-    Tables: ``outcome_distribution``, ``outcome_by_group``, ``outcome_tests``,
+    Tables: ``outcome_distribution``, ``outcome_by_group``, ``outcome_weighted`` (post-stratified
+    headline shares, with population figures), ``outcome_tests``,
     ``outcome_by_space`` (the headline share of each outcome per level of experienced
     space, with Wilson intervals), ``associations`` (Spearman's rho of the space score with
     each outcome, Holm within the family), ``stay_logistic`` (odds ratio of intending to
@@ -187,7 +120,11 @@ def outcomes(data: WaveData) -> Section:
     outs = _likert_ids(cb, "outcome")
     sec = Section(codebook=collapsed_codebook(cb))
     sec.tables["outcome_distribution"], sec.tables["outcome_by_group"] = likert_tables(data, outs)
-    sec.tables["outcome_tests"] = group_tests(data, outs, family="uitkomsten naar type werkgever")
+    families = rules()["families"]
+    weighted = weighted_table(data, outs, sec.tables["outcome_by_group"])
+    if weighted is not None:
+        sec.tables["outcome_weighted"] = weighted
+    sec.tables["outcome_tests"] = group_tests(data, outs, family=families["outcomes"])
 
     levels = space_levels(data)
     rows = []
@@ -222,7 +159,7 @@ def outcomes(data: WaveData) -> Section:
     )
     construct = cfg["space_levels"]["construct"]
     assoc = pd.concat([spearman(data.respondents, cb, construct, o) for o in outs], ignore_index=True)
-    assoc["family"] = "samenhang ruimte en uitkomsten"
+    assoc["family"] = families["associations"]
     assoc = adjust_family(assoc)
     sec.tables["associations"] = disclosure.protect_rows(
         assoc, threshold=data.threshold, count_cols=("n",), group=None, table_keys=("y",)
@@ -232,6 +169,7 @@ def outcomes(data: WaveData) -> Section:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             logit = logistic_odds(data.respondents, cb, stay, construct, adjust=(GROUP,))
+        logit = single_family(logit, families["stay"])
         sec.tables["stay_logistic"] = disclosure.protect_rows(
             logit,
             threshold=data.threshold,

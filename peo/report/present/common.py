@@ -17,6 +17,7 @@ from peo.report.format import decimal as format_decimal
 from peo.survey.codebook import Codebook
 from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import wording
+from peo.tables.claims import level as claim_level
 
 __all__ = [
     "ALPHA",
@@ -29,9 +30,9 @@ __all__ = [
 ]
 
 
-#: Significance level for the summary sentences of the tests (after Holm's correction),
-#: as in the methods appendix.
-ALPHA = 0.05
+#: Significance level for the summary sentences of the tests (after Holm's correction):
+#: ``tests.level`` of ``peo/data/analysis.yml``, the level of every claim (peo.tables.claims).
+ALPHA = claim_level()
 
 
 #: Dutch column names of the published tables, in the order the tables have them
@@ -56,6 +57,7 @@ HIDDEN_COLUMNS = frozenset(
         "suppressed",
         "family",
         "method",
+        "primary",
     }
 )
 
@@ -77,15 +79,15 @@ TRIM_COLUMNS = frozenset({"median", "q1", "q3"})
 
 
 #: Columns holding whole numbers.
-INTEGER_COLUMNS = frozenset({"n", "count", "events", "k", "df", "lr_df"})
+INTEGER_COLUMNS = frozenset({"n", "count", "events", "k", "df", "lr_df", "po_df", "population"})
 
 
 #: Columns holding p-values.
-P_COLUMNS = frozenset({"p_value", "p_holm", "lr_p_value"})
+P_COLUMNS = frozenset({"p_value", "p_holm", "lr_p_value", "lr_p_holm", "po_p_value", "po_p_holm"})
 
 
 #: Columns holding shares (0 to 1), shown as whole percentages.
-SHARE_COLUMNS = frozenset({"share"})
+SHARE_COLUMNS = frozenset({"share", "response_rate", "population_share", "sample_share"})
 
 
 #: Dutch names of the item types of a codebook (thematic module).
