@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from peo.report.book import landing_page, wave_index_page
-from peo.report.factsheet import factsheet_text
+from peo.report.factsheet import factsheet_alt_text as factsheet_text
 from peo.survey.codebook import categories
 from peo.survey.config import load_wave
 from peo.tables.keyfigures import key_figures

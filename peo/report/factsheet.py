@@ -497,7 +497,14 @@ def factsheet(
         # --- differences between employer types
         fig.text(0.06, y, _t("differences_heading"), fontsize=12, fontweight="bold", color=_INK, va="top")
         if group_table is not None:
-            top = y - 0.03
+            # What the tests support (peo.tables.claims), so that the dots are not read as claims.
+            from peo.tables.claims import differences_line
+
+            line = differences_line(kf.get("differences") or [])
+            if line:
+                fig.text(0.06, y - 0.028, _wrap(line, 150, 2), fontsize=7.5, color="#222222", va="top",
+                         linespacing=1.3)
+            top = y - 0.06
             ax2 = fig.add_axes((0.34, 0.115, 0.6, top - 0.115))
             _draw_groups(ax2, group_table, codebook)
         else:

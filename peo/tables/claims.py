@@ -31,6 +31,7 @@ __all__ = [
     "weighted_sentence",
     "phrase_no_population",
     "headline_estimate",
+    "differences_line",
 ]
 
 
@@ -190,3 +191,15 @@ def weighted_sentence(weighted: Mapping) -> str:
 def phrase_no_population() -> str:
     """The sentence of a wave without population figures."""
     return phrase("claims", "no_population")
+
+
+def differences_line(differences: list[Mapping]) -> str:
+    """One line on what the tests of the differences between employer types support (factsheet)."""
+    shown = [str(d["item_label"]).lower() for d in differences if d.get("supported")]
+    not_shown = [str(d["item_label"]).lower() for d in differences if not d.get("supported")]
+    parts = []
+    if shown:
+        parts.append(phrase("claims", "line_shown", items=", ".join(shown), level=_p(level()).replace("0,050", "0,05")))
+    if not_shown:
+        parts.append(phrase("claims", "line_not_shown", items=", ".join(not_shown)))
+    return " ".join(parts)
