@@ -50,8 +50,12 @@ def _wave(needed_disagree: dict[str, int], seed: int = 3) -> WaveData:
     return WaveData(WAVE, CB, pd.DataFrame(frame), WAVE.threshold)
 
 
-def _pages(data: WaveData) -> tuple[dict, str]:
+SECTIONS: dict[str, tuple] = {}
+
+
+def _pages(data: WaveData, name: str = "") -> tuple[dict, str]:
     space, outs = professional_space(data), outcomes(data)
+    SECTIONS[name] = (space, outs)
     kf = key_figures(data, space, outs)
     text = "\n".join([landing_page(kf, [WAVE], {WAVE.id: kf}), wave_index_page(WAVE, kf), factsheet_text(kf)])
     return kf, text
@@ -66,7 +70,7 @@ def not_significant():
 @pytest.fixture(scope="module")
 def significant():
     # GI 35/50 = 70%, JZ 12/50 = 24%, LT 10/50 = 20%.
-    return _pages(_wave({"GI": 35, "JZ": 12, "LT": 10}))
+    return _pages(_wave({"GI": 35, "JZ": 12, "LT": 10}), "significant")
 
 
 def test_a_visible_but_not_significant_difference_is_claimed_nowhere(not_significant):
@@ -106,3 +110,33 @@ def test_a_wave_without_population_says_so():
     assert not kf["population"]["available"]
     assert all(f["weighted"] is None for f in kf["figures"])
     assert "geen populatiecijfers" in text
+
+
+def test_one_primary_test_per_item_and_family_with_holm_beside_every_p(significant):
+    space, outs = SECTIONS["significant"]
+    tests = space.tables["space_tests"]
+    assert tests["item"].is_unique and (tests["test"] == "chi2").all() and tests["primary"].all()
+    assert set(tests["family"]) == {"professionele ruimte naar type werkgever"}
+    scores = space.tables["score_tests"]
+    assert set(scores["test"]) == {"kruskal"} and set(scores["item"]) == {"space", "aspects"}
+    ordinal = space.tables["space_ordinal"]
+    for p, adjusted in (("p_value", "p_holm"), ("lr_p_value", "lr_p_holm"), ("po_p_value", "po_p_holm")):
+        assert adjusted in ordinal and (ordinal[adjusted].dropna() >= ordinal[p].dropna() - 1e-12).all()
+    assert ordinal["po_holds"].notna().all()
+    stay = outs.tables["stay_logistic"]
+    assert {"family", "p_holm"} <= set(stay.columns) and stay["p_holm"].iloc[0] == stay["p_value"].iloc[0]
+
+
+def test_a_failing_proportional_odds_assumption_is_said():
+    # GI answers at both ends of ps_needed, JZ and LT in the middle.
+    data = _wave({"GI": 24, "JZ": 17, "LT": 16})
+    frame = data.respondents.copy()
+    labels = categories(CB.item("ps_needed"))
+    values = [labels[0]] * 20 + [labels[4]] * 20 + [labels[2]] * 10
+    values += [labels[1], labels[2], labels[2], labels[3]] * 25
+    frame["ps_needed"] = pd.Categorical(values, categories=labels, ordered=True)
+    from peo.tables.grouptests import ordinal_models
+
+    table = ordinal_models(dataclasses.replace(data, respondents=frame), ["ps_needed"], family="f")
+    assert not table["po_holds"].any() and table["po_p_value"].iloc[0] < 0.001
+    assert "De aanname van proportionele odds geldt niet" in table["note"].iloc[0]

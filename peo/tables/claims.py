@@ -23,6 +23,7 @@ from peo.survey.wording import phrase
 
 __all__ = [
     "settings",
+    "format_p",
     "level",
     "supported",
     "group_difference",
@@ -69,6 +70,11 @@ def _pct(share: float) -> str:
     from peo.report.book import format_pct
 
     return format_pct(share)
+
+
+def format_p(p: float) -> str:
+    """A p-value as the sentences write it: "< 0,001" or "0,049"."""
+    return _p(p)
 
 
 def _p(p: float) -> str:
@@ -195,8 +201,9 @@ def phrase_no_population() -> str:
 
 def differences_line(differences: list[Mapping]) -> str:
     """One line on what the tests of the differences between employer types support (factsheet)."""
-    shown = [str(d["item_label"]).lower() for d in differences if d.get("supported")]
-    not_shown = [str(d["item_label"]).lower() for d in differences if not d.get("supported")]
+    judged = [d for d in differences if "supported" in d]  # key figures written before the claims had none
+    shown = [str(d.get("item_label") or d.get("item", "")).lower() for d in judged if d["supported"]]
+    not_shown = [str(d.get("item_label") or d.get("item", "")).lower() for d in judged if not d["supported"]]
     parts = []
     if shown:
         parts.append(phrase("claims", "line_shown", items=", ".join(shown), level=_p(level()).replace("0,050", "0,05")))

@@ -25,7 +25,8 @@ import pandas as pd
 from peo.stats.groups import chi_square, kruskal, ordinal_logit, proportional_odds_test
 from peo.stats.multicomp import adjust_family, holm
 from peo.tables import disclosure
-from peo.tables.claims import settings
+from peo.survey.wording import phrase
+from peo.tables.claims import format_p, settings
 from peo.tables.derived import withhold_unpublishable_tests
 
 __all__ = ["GROUP", "group_tests", "score_tests", "ordinal_models", "single_family"]
@@ -189,9 +190,14 @@ def ordinal_models(data, items: list[str], family: str) -> disclosure.ProtectedT
     tested = table["po_p_value"].notna()
     holds[tested] = table.loc[tested, "po_p_value"].to_numpy(dtype=float) >= po_level
     table["po_holds"] = holds
+    # Where the assumption fails, the table says what that means for the reader.
+    fails = [
+        phrase("claims", "po_fails", p=format_p(p)) if h is not pd.NA and not bool(h) else ""
+        for h, p in zip(table["po_holds"].astype("object"), table["po_p_value"])
+    ]
     notes = [
-        "; ".join(x for x in (str(a or ""), str(b or "")) if x and x != "nan")
-        for a, b in zip(table["note"], table["po_note"])
+        "; ".join(x for x in (str(a or ""), str(b or ""), c) if x and x != "nan")
+        for a, b, c in zip(table["note"], table["po_note"], fails)
     ]
     table["note"] = notes
     return _protect(table[ORDINAL_COLUMNS], data)
