@@ -25,6 +25,7 @@ from peo.report.present.common import (
     md_escape,
 )
 from peo.survey.codebook import categories
+from peo.tables.claims import supported as claim_supported
 
 __all__ = [
     "statements",
@@ -157,7 +158,7 @@ def tests_summary(tests: pd.DataFrame, alpha: float = ALPHA):
         if part.empty or part["p_holm"].isna().all():
             gone.append(label)
             continue
-        if (part["p_holm"] < alpha).any():
+        if any(claim_supported(p, alpha) for p in part["p_holm"]):  # the rule of peo.tables.claims
             tests_text = "; ".join(
                 TEXT_NL["tests_part"].format(
                     test=VALUES_NL["test"].get(str(r["test"]), str(r["test"])),
