@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from typing_extensions import TypeAliasType
 
@@ -221,6 +221,36 @@ class Directions(Closed):
     negatief: Template = Field(description="Sentence for a negative association.")
 
 
+class Families(Closed):
+    """Names of the Holm families (shown in the tables and on the methods page)."""
+
+    space: Label = Field(description="Chi-square per professional-space item by employer type.")
+    outcomes: Label = Field(description="Chi-square per outcome item by employer type.")
+    scores: Label = Field(description="Kruskal-Wallis per scale score by employer type.")
+    ordinal: Label = Field(description="Proportional-odds models by employer type.")
+    associations: Label = Field(description="Spearman's rho of the space score with each outcome.")
+    stay: Label = Field(description="Logistic regression of intending to stay.")
+    changes: Label = Field(description="Changes of the headline shares between two waves.")
+
+
+class TestRules(Closed):
+    """The statistical rules (peo.tables.claims, peo.tables.grouptests; stated on the methods page)."""
+
+    level: Number = Field(gt=0, lt=1, description="A claim needs a Holm-adjusted p-value below this level.")
+    min_expected: Number = Field(gt=0, description="Chi-square: expected counts below this merge answers.")
+    po_level: Number = Field(gt=0, lt=1, description="Level of the proportional-odds check (unadjusted).")
+    families: Families = Field(description="Names of the Holm families.")
+
+
+class WeightingRules(Closed):
+    """Weighting to the population per employer type (peo.stats.weighting)."""
+
+    ci_method: Literal["logit"] = Field(description="Interval of the weighted shares (R svyciprop method).")
+    headline_estimate: Literal["unweighted", "poststratified"] = Field(
+        description="The estimate the headline sentences state; the other is shown beside it."
+    )
+
+
 class AnalysisFile(Closed):
     """Wording and settings of the analyses (``peo/data/analysis.yml``)."""
 
@@ -239,7 +269,8 @@ class AnalysisFile(Closed):
     statements: dict[Annotated[Text, AfterValidator(_statement_key)], Template] = Field(
         description="Statement per <item>.<box>, with a 'default'."
     )
-    difference_statement: Template = Field(description="Sentence naming the group that answers a box most often.")
+    tests: TestRules = Field(description="The statistical rules: level of claims, collapsing, families.")
+    weighting: WeightingRules = Field(description="Weighting to the population per employer type.")
     association_statement: dict[Annotated[Text, AfterValidator(_association_key)], Directions] = Field(
         description="Sentences per outcome item (or 'default') and direction of the association."
     )
