@@ -315,6 +315,8 @@ def changes_frame(change: pd.DataFrame) -> pd.DataFrame:
 
     Rounding happens here, for display only; :func:`changes` keeps the exact values.
     """
+    from peo.tables.claims import format_p
+
     pct, pts = fmt.pct, fmt.points
     words = wording("trends")
     col = words["columns"]
@@ -331,6 +333,8 @@ def changes_frame(change: pd.DataFrame) -> pd.DataFrame:
                 fmt.MISSING if pd.isna(lo) else words["interval"].format(low=pts(lo), high=pts(hi))
                 for lo, hi in zip(change["ci_low"], change["ci_high"])
             ],
+            col["p_holm"]: [format_p(float(p)) for p in change.get("p_holm", pd.Series(np.nan, index=change.index))],
+            col["conclusion"]: change.get("claim_nl", pd.Series("", index=change.index)),
             col["note"]: change["note"],
         }
     ).reset_index(drop=True)
