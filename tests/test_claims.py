@@ -15,15 +15,30 @@ from peo.tables.trends import changes
 
 
 def _heads(shares: dict[str, float]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "item": "ps_needed", "item_label": "Ruimte om te doen wat nodig is", "box": "disagree",
-        "box_label": "(helemaal) oneens", "group": list(shares), "share": list(shares.values()), "suppressed": False,
-    })
+    return pd.DataFrame(
+        {
+            "item": "ps_needed",
+            "item_label": "Ruimte om te doen wat nodig is",
+            "box": "disagree",
+            "box_label": "(helemaal) oneens",
+            "group": list(shares),
+            "share": list(shares.values()),
+            "suppressed": False,
+        }
+    )
 
 
 def _tests(p_value: float, p_holm: float) -> pd.DataFrame:
-    return pd.DataFrame({"item": ["ps_needed"], "test": ["chi2"], "p_value": [p_value], "p_holm": [p_holm],
-                         "primary": [True], "suppressed": [False]})
+    return pd.DataFrame(
+        {
+            "item": ["ps_needed"],
+            "test": ["chi2"],
+            "p_value": [p_value],
+            "p_holm": [p_holm],
+            "primary": [True],
+            "suppressed": [False],
+        }
+    )
 
 
 def test_a_visible_but_unsupported_difference_is_not_claimed():
@@ -57,12 +72,25 @@ def test_the_level_comes_from_analysis_yml(monkeypatch):
 
 
 def _trend(rows) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"wave": w, "item": "ps_needed", "item_label": "Ruimte om te doen wat nodig is", "box": "disagree",
-         "box_label": "(helemaal) oneens", "group": "totaal", "n": n, "count": k, "share": k / n, "ci_low": 0.0,
-         "ci_high": 1.0, "suppressed": False}
-        for w, k, n in rows
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "wave": w,
+                "item": "ps_needed",
+                "item_label": "Ruimte om te doen wat nodig is",
+                "box": "disagree",
+                "box_label": "(helemaal) oneens",
+                "group": "totaal",
+                "n": n,
+                "count": k,
+                "share": k / n,
+                "ci_low": 0.0,
+                "ci_high": 1.0,
+                "suppressed": False,
+            }
+            for w, k, n in rows
+        ]
+    )
 
 
 def test_a_change_between_waves_matches_r_prop_test_and_is_named():
@@ -71,7 +99,9 @@ def test_a_change_between_waves_matches_r_prop_test_and_is_named():
     row = changes(_trend([("2021", 48, 80), ("2022", 56, 70)])).iloc[0]
     assert row["p_value"] == pytest.approx(0.008045, abs=5e-7)
     assert row["p_holm"] == pytest.approx(row["p_value"])
-    assert row["claim_nl"].startswith("Het aandeel '(helemaal) oneens' bij 'ruimte om te doen wat nodig is' is gestegen")
+    assert row["claim_nl"].startswith(
+        "Het aandeel '(helemaal) oneens' bij 'ruimte om te doen wat nodig is' is gestegen"
+    )
 
 
 def test_a_small_change_between_waves_is_not_named():

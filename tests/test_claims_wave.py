@@ -31,8 +31,10 @@ def _wave(needed_disagree: dict[str, int], seed: int = 3) -> WaveData:
     """150 respondents; ps_needed has the given number in "(helemaal) oneens" per group."""
     rng = np.random.default_rng(seed)
     groups = np.repeat(list(N), list(N.values()))
-    frame = {"pid": [f"r{i}" for i in range(len(groups))],
-             "employer_type": pd.Categorical(groups, categories=categories(CB.item("employer_type")))}
+    frame = {
+        "pid": [f"r{i}" for i in range(len(groups))],
+        "employer_type": pd.Categorical(groups, categories=categories(CB.item("employer_type"))),
+    }
     for item in CB.items:
         if item.type != "likert" or item.role not in ("core", "outcome"):
             continue

@@ -262,8 +262,9 @@ def test_chi_square_collapses_along_the_boxes_before_the_headline_box():
 
 
 def test_chi_square_of_large_counts_keeps_all_answers():
-    row = chi_square(from_table(_counts({g: [k * 3 for k in v] for g, v in R_W.items()}), "ps_needed"),
-                     CB, "ps_needed").iloc[0]
+    row = chi_square(
+        from_table(_counts({g: [k * 3 for k in v] for g, v in R_W.items()}), "ps_needed"), CB, "ps_needed"
+    ).iloc[0]
     assert row["level"] == "answers" and not row["collapsed"] and row["df"] == 8
 
 
@@ -286,9 +287,11 @@ def test_proportional_odds_violated_matches_r_ordinal():
 
 
 def test_proportional_odds_not_testable():
-    two = proportional_odds_test(from_table({("GI", 2): 10, ("GI", 4): 5, ("JZ", 2): 4, ("JZ", 4): 9}), CB,
-                                 "ps_general").iloc[0]
+    two = proportional_odds_test(
+        from_table({("GI", 2): 10, ("GI", 4): 5, ("JZ", 2): 4, ("JZ", 4): 9}), CB, "ps_general"
+    ).iloc[0]
     assert np.isnan(two["p_value"]) and "twee antwoordcategorieën" in two["note"]
-    ends = proportional_odds_test(from_table({("GI", 1): 10, ("JZ", 2): 4, ("JZ", 4): 9, ("JZ", 5): 3}), CB,
-                                  "ps_general").iloc[0]
+    ends = proportional_odds_test(
+        from_table({("GI", 1): 10, ("JZ", 2): 4, ("JZ", 4): 9, ("JZ", 5): 3}), CB, "ps_general"
+    ).iloc[0]
     assert np.isnan(ends["p_value"]) and "scheiding" in ends["note"]

@@ -502,8 +502,7 @@ def factsheet(
 
             line = differences_line(kf.get("differences") or [])
             if line:
-                fig.text(0.06, y - 0.028, _wrap(line, 150, 2), fontsize=7.5, color="#222222", va="top",
-                         linespacing=1.3)
+                fig.text(0.06, y - 0.028, _wrap(line, 150, 2), fontsize=7.5, color="#222222", va="top", linespacing=1.3)
             top = y - 0.06
             ax2 = fig.add_axes((0.34, 0.115, 0.6, top - 0.115))
             _draw_groups(ax2, group_table, codebook)

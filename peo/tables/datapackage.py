@@ -36,7 +36,10 @@ COLUMN_DOCS = {
     "effect_size": ("number", "Effect size (Cramér's V or epsilon-squared)"),
     "family": ("string", "Family of tests for Holm's correction"),
     "primary": ("boolean", "True for the item's primary test in its Holm family"),
-    "tested": ("string", "What the test compared: answers, boxes (of the answer scale), headline (box vs rest) or score"),
+    "tested": (
+        "string",
+        "What the test compared: answers, boxes (of the answer scale), headline (box vs rest) or score",
+    ),
     "lr_p_holm": ("number", "Likelihood-ratio p-value of employer type after Holm's correction over the items"),
     "po_statistic": ("number", "Likelihood-ratio statistic of the proportional-odds assumption"),
     "po_df": ("number", "Degrees of freedom of the proportional-odds test"),

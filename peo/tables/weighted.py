@@ -46,7 +46,11 @@ def response_table(data) -> disclosure.ProtectedTable:
     counts = data.respondents[GROUP].astype("object").value_counts()
     table = response_rates({g: int(counts.get(g, 0)) for g in groups}, population(data))
     return disclosure.protect_rows(
-        table, threshold=data.threshold, count_cols=("n",), group="group", table_keys=(),
+        table,
+        threshold=data.threshold,
+        count_cols=("n",),
+        group="group",
+        table_keys=(),
         keep=("population", "population_share"),
     )
 
@@ -61,6 +65,10 @@ def weighted_table(data, items: list[str], by_group: pd.DataFrame) -> disclosure
     hidden = set(heads.loc[heads["suppressed"].astype(bool), "item"])
     table["n"] = table["n"].astype("Int64").mask(table["item"].isin(hidden))
     return disclosure.protect_rows(
-        table, threshold=data.threshold, count_cols=("n",), group="group", table_keys=("item",),
+        table,
+        threshold=data.threshold,
+        count_cols=("n",),
+        group="group",
+        table_keys=("item",),
         keep=("box_label",),
     )
