@@ -268,6 +268,22 @@ def test_chi_square_of_large_counts_keeps_all_answers():
     assert row["level"] == "answers" and not row["collapsed"] and row["df"] == 8
 
 
+def test_chi_square_collapses_along_the_boxes_when_a_cell_is_below_the_disclosure_threshold():
+    # Three times data set W: every expected count >= 16, but GI answered "helemaal oneens" 9 times.
+    # Below a threshold of 10 the test moves to the three boxes of agree5 (issue 11), where every
+    # cell is >= 27. R: chisq.test(matrix(c(72,30,48, 42,36,72, 30,27,78), 3, byrow = TRUE),
+    # correct = FALSE) -> X-squared = 27.4822010427, df = 4, p-value = 1.58798273379e-05.
+    df = from_table(_counts({g: [k * 3 for k in v] for g, v in R_W.items()}), "ps_needed")
+    row = chi_square(df, CB, "ps_needed", min_count=10).iloc[0]
+    assert row["level"] == "boxes" and row["collapsed"]
+    assert row["statistic"] == pytest.approx(27.4822010427, abs=1e-8)
+    assert row["df"] == 4
+    assert row["p_value"] == pytest.approx(1.58798273379e-05, rel=1e-8)
+    assert "minder dan 10 respondenten" in row["note"] and "verwachte" not in row["note"]
+    # Without the threshold, the answers are tested as given.
+    assert chi_square(df, CB, "ps_needed").iloc[0]["level"] == "answers"
+
+
 def test_proportional_odds_holds_matches_r_ordinal():
     # R: anova(clm(y ~ employer_type), clm(y ~ 1, nominal = ~employer_type)) (= nominal_test)
     #    -> LR.stat = 0.4439132877, df = 6, Pr(>Chisq) = 0.9984555872 (reference_stats.R, W).

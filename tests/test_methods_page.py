@@ -60,3 +60,8 @@ def test_alpha_and_omega_footing_is_stated():
     from peo.stats.reliability import FOOTING
 
     assert FOOTING == "standardized" and "allebei voor de **gestandaardiseerde** vragen" in TEXT
+
+
+def test_collapsing_for_disclosure_is_stated_and_used():
+    """The chi-square also collapses along the boxes when a cell is below the threshold."""
+    assert "minder respondenten telt dan de drempel voor publicatie: de toets rekent dan op de grovere tabel" in TEXT
