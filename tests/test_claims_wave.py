@@ -142,3 +142,11 @@ def test_a_failing_proportional_odds_assumption_is_said():
     table = ordinal_models(dataclasses.replace(data, respondents=frame), ["ps_needed"], family="f")
     assert not table["po_holds"].any() and table["po_p_value"].iloc[0] < 0.001
     assert "De aanname van proportionele odds geldt niet" in table["note"].iloc[0]
+
+
+def test_response_table_writes_whole_numbers(significant):
+    # The data package types population as integer: "430.0" would not read back (PackageError).
+    space, _ = SECTIONS["significant"]
+    table = space.tables["response"]
+    assert str(table["population"].dtype) == "Int64"
+    assert ",430," in table.to_csv(index=False) and "430.0" not in table.to_csv(index=False)

@@ -45,6 +45,8 @@ def response_table(data) -> disclosure.ProtectedTable:
     groups = [c.value for c in data.codebook.group_item.response_scale.codes]
     counts = data.respondents[GROUP].astype("object").value_counts()
     table = response_rates({g: int(counts.get(g, 0)) for g in groups}, population(data))
+    # Whole numbers stay whole in the published CSV (the package schema types them as integer).
+    table["population"] = table["population"].astype("Int64")
     return disclosure.protect_rows(
         table,
         threshold=data.threshold,
