@@ -69,3 +69,12 @@ class PackageError(PeoError):
 
 class ManifestError(PeoError):
     """A raw file changed, appeared or disappeared since ``data/raw/MANIFEST.sha256``."""
+
+
+class ResearchersTextError(PeoError):
+    """The researchers' text of a wave (``data/raw/<wave>/report/*.md``) cannot be used.
+
+    A malformed front matter, a reference to a key figure or table cell that does not exist
+    or is hidden, or a file that ``wave.yml`` names but that is missing. The message names the
+    file and the line.
+    """

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError as PydanticValidationError
 from peo import paths
 from peo.errors import ConfigError, ConfigurationInvalid
 from peo.survey.schema.codebook import CodebookFile
+from peo.survey.schema.publication import ReportText
 from peo.survey.schema.report import Problem, YamlFile, format_problems, problems_from_errors, read_yaml
 from peo.survey.schema.settings import AnalysisFile, OpenThemesFile, WordingFile
 from peo.survey.schema.types import Refs, ScaleRefs
@@ -44,6 +45,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "open_themes": OpenThemesFile,
     "analysis": AnalysisFile,
     "wording": WordingFile,
+    "report_text": ReportText,
 }
 
 _SCHEMAS: dict[str, dict] = {}

@@ -32,6 +32,10 @@ FILES = {
     "open_themes": ("codebooks/open_themes.yml", "The theme codebook of the open answers: codings, themes, patterns."),
     "analysis": ("peo/data/analysis.yml", "Wording and settings of the analyses."),
     "wording": ("peo/data/wording.yml", "The report's wording: sections of phrases in Dutch and English."),
+    "report_text": (
+        "data/raw/<wave>/report/*.md (front matter)",
+        "The YAML front matter of a file of the researchers' text (docs/researchers-text.md).",
+    ),
 }
 SCHEMA_DIR = "docs/schema"
 PAGE = "docs/configuration.md"

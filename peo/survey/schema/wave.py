@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, fie
 
 from peo.errors import ConfigError
 from peo.survey.schema.answers import Answers, Completion, Rule
+from peo.survey.schema.publication import Publication, ReportFiles
 from peo.survey.schema.types import (
     Closed,
     Count,
@@ -292,4 +293,11 @@ class WaveConfig(Closed):
     population: dict[Annotated[Identifier, AfterValidator(_employer_code)], PositiveCount] = Field(
         default_factory=dict,
         description="Professionals per employer type (GI, JZ, LT) in the region, where known; may be empty.",
+    )
+    publication: Publication = Field(
+        default_factory=Publication, description="The colophon of the wave's report (all optional)."
+    )
+    report: ReportFiles = Field(
+        default_factory=ReportFiles,
+        description="The researchers' text (summary, conclusions, recommendations): docs/researchers-text.md.",
     )
