@@ -144,9 +144,12 @@ def test_toc_lists_every_wave_chapter_and_the_appendices():
     assert [c["file"] for c in report] == ["waves/2023/index", "waves/2022/index", "waves/2021/index"]
     for c in report:
         wid = c["file"].split("/")[1]
+        # the results, then conclusions and recommendations, factsheet, English summary
         assert [s["file"] for s in c["sections"]] == [
-            *(f"waves/{wid}/{nb}" for nb in layout.WAVE_NOTEBOOKS),
+            *(f"waves/{wid}/{nb}" for nb in layout.WAVE_NOTEBOOKS if nb != "01_clean"),
+            f"waves/{wid}/conclusies",
             f"waves/{wid}/factsheet",
+            f"waves/{wid}/summary_en",
         ]
     assert data["parts"][1]["chapters"] == [{"file": "waves/trends"}]
     appendix = [c["file"] for c in data["parts"][2]["chapters"]]
@@ -157,6 +160,10 @@ def test_toc_lists_every_wave_chapter_and_the_appendices():
         "generated/downloads",
         "generated/reproduce",
         "appendix/bibliography",
+    ]
+    # how the data were cleaned is accounted for in the appendix, under the respondent flow
+    assert data["parts"][2]["chapters"][2]["sections"] == [
+        {"file": f"waves/{w}/01_clean"} for w in ("2023", "2022", "2021")
     ]
     codebooks = data["parts"][2]["chapters"][1]["sections"]
     assert [s["file"] for s in codebooks] == [
@@ -176,27 +183,19 @@ def test_toc_refuses_duplicate_and_missing_waves():
 def test_landing_page_numbers_equal_the_key_figures():
     kf = key_figures()
     text = pages.landing_page(kf, [wave("2021"), wave("2022")])
-    # 0.8986 -> 90%, interval 0.8372-0.9378 -> 84-94%, n = 148 (rounded for presentation only)
-    assert "**90%** (helemaal) eens (95%-BI 84–94%; n = 148): 9 op de 10 professionals" in text
-    assert "**47%** (helemaal) oneens (95%-BI 39–55%; n = 149)" in text
+    # plain Dutch, one number per sentence: 0.8986 -> 90% (rounded for presentation only)
+    assert "- **90%** van de professionals vindt dat zij in het algemeen genoeg professionele ruimte hebben." in text
+    assert "- **47%** heeft te weinig ruimte om te investeren in de relatie met cliënten." in text
     # response numbers and fieldwork
     assert "151 professionals in de analyse (GI 52, JZ 49, LT 50), van 163 ontvangen" in text
     assert "14 februari tot en met 1 april 2022" in text
-    # the suppressed figure shows no number, only the threshold
-    assert (
-        "Ruimte voor reflectie en intervisie ((helemaal) oneens): niet getoond, een aantal ligt onder de drempel van 10"
-        in text
-    )
-    # statements and the association estimate with a decimal comma
-    assert "Medewerkers van GI's missen het vaakst ruimte voor de relatie met cliënten." in text
-    assert "meer werkplezier (Spearmans ρ = 0,35; 95%-BI 0,20 tot 0,48)." in text
+    # the suppressed figure shows no number
+    assert "- Ruimte voor reflectie en intervisie: niet getoond, omdat te weinig professionals antwoordden." in text
+    # intervals, n and test statistics live in the chapters, not on the landing page
+    assert "BI" not in text and "n = " not in text and "ρ" not in text
     # every percentage on the page comes from a share in the key figures
     shares = {fmt.pct(f["share"]) for f in kf["figures"] if f["share"] is not None}
-    cis = {fmt.pct(f[k]) for f in kf["figures"] for k in ("ci_low", "ci_high") if f[k] is not None}
-    found = set(re.findall(r"\*\*(\d+%)\*\*", text))
-    assert found == shares
-    for low, high in re.findall(r"BI (\d+)–(\d+)%", text):
-        assert f"{low}%" in cis and f"{high}%" in cis
+    assert set(re.findall(r"\*\*(\d+%)\*\*", text)) == shares
     # waves listed newest first with links
     assert text.index("</waves/2022/index>") < text.index("</waves/2021/index>")
 

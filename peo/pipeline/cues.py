@@ -56,6 +56,9 @@ def _listings(root: Path) -> dict[str, list[str]]:
     out["data/raw"] = [p.name for p in waves]
     for folder in waves:
         out[f"data/raw/{folder.name}"] = sorted(p.name for p in folder.iterdir())
+        report = folder / "report"
+        if report.is_dir():
+            out[f"data/raw/{folder.name}/report"] = sorted(p.name for p in report.iterdir())
     codebooks = root / "codebooks"
     out["codebooks"] = sorted(p.name for p in codebooks.iterdir()) if codebooks.is_dir() else []
     out["book"] = [p.relative_to(root).as_posix() for p in book_source_files(root)]

@@ -64,8 +64,8 @@ def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> A
     * Removes the parameter cells from the page (myst-nb tag ``remove-cell``): the default
       values of the ``parameters`` cell would be wrong for every other wave, and the
       injected values repeat the chapter title. They stay in the ``.ipynb`` itself.
-    * Puts every other code cell behind a toggle (tag ``hide-input``,
-      :func:`peo.report.book.hide_code_cells`).
+    * Puts every other code cell behind a toggle (tag ``hide-input``) and the wave in the
+      title (:func:`peo.report.book.finish_notebook`).
     * Numbers the executed code cells 1, 2, ... (the kernel may have run another notebook
       before this one).
 
@@ -109,7 +109,7 @@ def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> A
             md["tags"] = tags
         else:
             md.pop("tags", None)
-    return book.hide_code_cells(nb)
+    return book.finish_notebook(nb, params)
 
 
 def _keep(staged: Path, failed: Path) -> Path:

@@ -7,7 +7,8 @@ parameters, its inputs and the fingerprints of the steps it needs. Inputs of a w
 the wave's ``wave.yml``, codebooks and raw export; codebooks in ``codebooks/`` that no wave
 names (such as ``codebooks/open_themes.yml``); the step's notebook; the ``peo`` package
 source (``peo/**/*.py``, ``peo/data/*``); ``requirements.lock``; the Python version and the
-kernel name. The book adds its committed sources and what its "Reproduceren" page shows.
+kernel name. The book adds its committed sources, the researchers' text of every wave
+(``data/raw/<wave>/report/``) and what its "Reproduceren" page shows.
 The fingerprints of the last successful run of each step are kept in ``build/state.json``.
 
 The cues, in order (the first that applies decides; :func:`why_run`)
@@ -57,6 +58,7 @@ __all__ = [
     "package_files",
     "package_digest",
     "book_source_files",
+    "report_text_files",
     "shared_codebooks",
     "wave_folders",
     "Job",
@@ -161,6 +163,11 @@ def book_source_files(root: Path) -> list[Path]:
             continue
         out.append(p)
     return out
+
+
+def report_text_files(root: Path) -> list[Path]:
+    """The researchers' text of every wave (``data/raw/<wave>/report/*``): inputs of the book."""
+    return sorted(p for folder in wave_folders(root) for p in (folder / "report").glob("*") if p.is_file())
 
 
 def shared_codebooks(root: Path, named: Sequence[Path]) -> list[Path]:
@@ -356,6 +363,7 @@ def fingerprint_jobs(
             from peo.report import book
 
             content["book_sources"] = digests.files(book_source_files(root))
+            content["report_texts"] = digests.files(report_text_files(root))
             # reproduce_info reads the manifest itself: digest it too, so the snapshot covers it
             content["manifest"] = digests.file(root / "data" / "raw" / "MANIFEST.sha256")
             content["reproduce"] = book.reproduce_info(root)

@@ -78,12 +78,15 @@ from peo.report.appendix import (
     flow_page,
 )
 from peo.report.layout import (
+    CONCLUSIONS_DOC,
+    ENGLISH_DOC,
     FACTSHEET_PDF,
     FACTSHEET_PNG,
     GENERATED,
     SETTINGS_FILE,
     TRENDS_DOC,
     WAVE_NOTEBOOKS,
+    chapter_sections,
     chapters_for,
     order_waves,
     slug,
@@ -93,6 +96,8 @@ from peo.report.layout import (
 )
 from peo.report.pages import factsheet_page, landing_page, wave_index_page
 from peo.report.reproduce import reproduce_info, reproduce_page
+from peo.report.researchers import ResearchersText, load_text
+from peo.report.textpages import conclusions_page, english_summary_page
 from peo.report.sphinx_ext import settings
 from peo.report.summary import SYNTHETIC_NOTICE
 
@@ -104,6 +109,8 @@ __all__ = [
     "FACTSHEET_PNG",
     "SETTINGS_FILE",
     "hide_code_cells",
+    "title_cells",
+    "finish_notebook",
     "book_sources",
     "write_book_sources",
 ]
@@ -148,6 +155,38 @@ def hide_code_cells(nb: Any, tag: str = "hide-input") -> Any:
     return nb
 
 
+def title_cells(nb: Any, wave: str | None) -> Any:
+    """Put the wave in the notebook's title: ``# Professionele ruimte`` -> ``# Professionele ruimte (2022)``.
+
+    The chapter notebooks are the same for every wave, so without this the pages of different
+    waves would share titles (and search would list three of each). The first level-1 heading
+    of the first Markdown cell is changed, once (idempotent). ``wave`` None or empty: unchanged.
+    """
+    if not wave:
+        return nb
+    suffix = f" ({wave})"
+    for cell in nb.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        lines = str(cell.get("source", "")).split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith("# "):
+                if not line.rstrip().endswith(suffix):
+                    lines[i] = line.rstrip() + suffix
+                    cell["source"] = "\n".join(lines)
+                return nb
+        return nb
+    return nb
+
+
+def finish_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> Any:
+    """Make an executed notebook a page of the book: its title names the wave and its code
+    sits behind a toggle (:func:`title_cells`, :func:`hide_code_cells`). In place; returns ``nb``."""
+    wave = (parameters or {}).get("wave")
+    title_cells(nb, str(wave) if wave else None)
+    return hide_code_cells(nb)
+
+
 def book_sources(
     waves: Sequence[Any],
     key_figures_by_wave: Mapping[str, Mapping],
@@ -158,6 +197,8 @@ def book_sources(
     reproduce: Mapping | None = None,
     chapters: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
     trends: bool = True,
+    texts: Mapping[str, ResearchersText] | None = None,
+    changes: Sequence[str] = (),
 ) -> dict[str, str]:
     """Every generated text source of the book, as ``{path relative to book/: text}``.
 
@@ -180,6 +221,11 @@ def book_sources(
         Notebook names per wave chapter (see :func:`toc`).
     trends : bool, default True
         Include the trends chapter.
+    texts : mapping of wave id to ResearchersText, optional
+        The researchers' text per wave (:func:`peo.report.researchers.load_text`); a wave
+        without one gets a notice that it is missing.
+    changes : sequence of str
+        Sentences about the main changes between the last two waves, for the landing page.
 
     Returns
     -------
@@ -201,10 +247,11 @@ def book_sources(
                 f"No {kind} for wave(s) {', '.join(missing)}: build the wave first (python -m peo build --wave {missing[0]})."
             )
     downloads = downloads or {}
+    texts = texts or {}
     latest = ids[0]
     out: dict[str, str] = {
         "_toc.yml": toc(ordered, chapters, trends=trends),
-        "index.md": landing_page(key_figures_by_wave[latest], ordered, key_figures_by_wave),
+        "index.md": landing_page(key_figures_by_wave[latest], ordered, key_figures_by_wave, texts, changes),
         SETTINGS_FILE: settings(ordered, key_figures_by_wave),
         f"{GENERATED}/codebook.md": codebook_index_page(ordered),
         f"{GENERATED}/flow.md": flow_page({i: flows[i] for i in ids if i in flows}),
@@ -214,10 +261,13 @@ def book_sources(
     for w in ordered:
         wid = wave_id(w)
         kf = key_figures_by_wave[wid]
+        text = texts.get(wid)
         out[f"{wave_doc(wid, 'index')}.md"] = wave_index_page(
-            w, kf, downloads.get(wid, ()), chapters_for(chapters, wid)
+            w, kf, downloads.get(wid, ()), chapter_sections(chapters_for(chapters, wid)), text
         )
         out[f"{wave_doc(wid, 'factsheet')}.md"] = factsheet_page(w, kf)
+        out[f"{wave_doc(wid, CONCLUSIONS_DOC)}.md"] = conclusions_page(w, kf, text)
+        out[f"{wave_doc(wid, ENGLISH_DOC)}.md"] = english_summary_page(w, kf, text, codebooks[wid])
         out[f"{GENERATED}/codebook_{slug(wid)}.md"] = codebook_page(codebooks[wid], w)
     return out
 
@@ -309,6 +359,17 @@ def write_book_sources(
                     files[f"{GENERATED}/downloads/{slug(wid)}/{p.name}"] = p.read_bytes()
                     names.append(p.name)
         downloads[wid] = names
+    # The researchers' text is read and filled in before anything is written: a bad text
+    # fails here (ResearchersTextError with file and line) and the published book stays.
+    researchers = {
+        wave_id(w): load_text(
+            w,
+            key_figures_by_wave[wave_id(w)],
+            tables_dirs.get(wave_id(w), root / "data" / "processed" / wave_id(w) / "tables"),
+        )
+        for w in ordered
+        if wave_id(w) in key_figures_by_wave
+    }
     texts = book_sources(
         ordered,
         key_figures_by_wave,
@@ -318,6 +379,7 @@ def write_book_sources(
         reproduce=reproduce_info(root),
         chapters=chapters,
         trends=trends,
+        texts=researchers,
     )
     files.update({k: v.encode("utf-8") for k, v in texts.items()})
     if factsheets:

@@ -15,6 +15,13 @@ from peo.errors import ConfigError
 
 __all__ = [
     "WAVE_NOTEBOOKS",
+    "ACCOUNTING_NOTEBOOKS",
+    "WAVE_SECTIONS",
+    "CONCLUSIONS_DOC",
+    "FACTSHEET_DOC",
+    "ENGLISH_DOC",
+    "COLOPHON_DOC",
+    "chapter_sections",
     "TRENDS_DOC",
     "FACTSHEET_PDF",
     "FACTSHEET_PNG",
@@ -34,6 +41,24 @@ __all__ = [
 
 #: The executed notebooks of a wave chapter, in order (``book/waves/<wave>/<name>.ipynb``).
 WAVE_NOTEBOOKS = ("01_clean", "02_professional_space", "03_outcomes", "04_theme", "05_open_answers")
+
+#: Notebooks that account for the data rather than report results: listed under the
+#: respondent flow in the appendix ("Verantwoording"), not in the wave's chapter.
+ACCOUNTING_NOTEBOOKS = ("01_clean",)
+
+#: Generated pages of a wave chapter (``book/waves/<wave>/<name>.md``).
+CONCLUSIONS_DOC = "conclusies"
+FACTSHEET_DOC = "factsheet"
+ENGLISH_DOC = "summary_en"
+COLOPHON_DOC = "colofon"
+
+#: The sections of a wave chapter after its opening page, in report order.
+WAVE_SECTIONS = (
+    *(nb for nb in WAVE_NOTEBOOKS if nb not in ACCOUNTING_NOTEBOOKS),
+    CONCLUSIONS_DOC,
+    FACTSHEET_DOC,
+    ENGLISH_DOC,
+)
 
 #: The executed trends notebook (document name, relative to the book folder).
 TRENDS_DOC = "waves/trends"
@@ -123,6 +148,17 @@ def chapters_for(chapters: Sequence[str] | Mapping[str, Sequence[str]] | None, w
     return list(chapters)
 
 
+def chapter_sections(notebooks: Sequence[str]) -> list[str]:
+    """The sections of a wave chapter: its result notebooks, then the conclusions and
+    recommendations, the factsheet, the English summary and the colophon."""
+    return [
+        *(nb for nb in notebooks if nb not in ACCOUNTING_NOTEBOOKS),
+        CONCLUSIONS_DOC,
+        FACTSHEET_DOC,
+        ENGLISH_DOC,
+    ]
+
+
 def toc(
     waves: Iterable[Any],
     chapters: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
@@ -131,10 +167,11 @@ def toc(
 ) -> str:
     """The table of contents ``_toc.yml`` (Jupyter Book 1, ``format: jb-book``).
 
-    Three captioned parts: "Rapport" (a chapter per wave, newest first, with its executed
-    notebooks and its factsheet as sections), "Trends" (``waves/trends.ipynb``) and
-    "Bijlagen" (methods, codebook per wave, respondent flow, downloads, Reproduceren,
-    literature).
+    Three captioned parts: "Rapport" (a chapter per wave, newest first: its opening page with
+    the summary and key figures, the result notebooks, the conclusions and recommendations,
+    the factsheet, the English summary and the colophon), "Trends" (``waves/trends.ipynb``)
+    and "Bijlagen" (methods, codebook per wave, the respondent flow with each wave's cleaning
+    notebook, downloads, Reproduceren, literature).
 
     Parameters
     ----------
@@ -159,12 +196,13 @@ def toc(
     ordered = order_waves(waves)
     if not ordered:
         raise ConfigError("There is no wave to put in the book: add a wave folder with a wave.yml under data/raw/.")
-    report = []
+    report, accounting = [], []
     for w in ordered:
         wid = wave_id(w)
-        sections = [{"file": wave_doc(wid, nb)} for nb in chapters_for(chapters, wid)]
-        sections.append({"file": wave_doc(wid, "factsheet")})
+        notebooks = chapters_for(chapters, wid)
+        sections = [{"file": wave_doc(wid, name)} for name in chapter_sections(notebooks)]
         report.append({"file": wave_doc(wid, "index"), "sections": sections})
+        accounting += [{"file": wave_doc(wid, nb)} for nb in notebooks if nb in ACCOUNTING_NOTEBOOKS]
     parts: list[dict] = [{"caption": "Rapport", "chapters": report}]
     if trends:
         parts.append({"caption": "Trends", "chapters": [{"file": TRENDS_DOC}]})
@@ -174,7 +212,7 @@ def toc(
             "file": f"{GENERATED}/codebook",
             "sections": [{"file": f"{GENERATED}/codebook_{slug(wave_id(w))}"} for w in ordered],
         },
-        {"file": f"{GENERATED}/flow"},
+        {"file": f"{GENERATED}/flow", **({"sections": accounting} if accounting else {})},
         {"file": f"{GENERATED}/downloads"},
         {"file": f"{GENERATED}/reproduce"},
         {"file": BIBLIOGRAPHY_DOC},

@@ -1,5 +1,5 @@
 """The generated pages of the book's front and wave chapters: the landing page, each wave's
-chapter introduction and its factsheet page. Pure: data in, MyST Markdown out.
+chapter opening (summary and key figures) and its factsheet page. Pure: data in, MyST Markdown out.
 """
 
 from __future__ import annotations
@@ -11,22 +11,22 @@ from peo.report import format as fmt
 from peo.report.layout import (
     FACTSHEET_PDF,
     FACTSHEET_PNG,
-    GENERATED,
     METHODS_DOC,
-    WAVE_NOTEBOOKS,
+    TRENDS_DOC,
+    WAVE_SECTIONS,
     order_waves,
-    slug,
     wave_attr,
     wave_doc,
     wave_id,
     wave_title,
 )
-from peo.report.appendix import download_order
 from peo.report.markdown import md as _md
 from peo.report.markdown import page as _page
 from peo.report.markdown import role_text as _role_text
 from peo.report.markdown import table as _table
-from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, key_findings, response_text
+from peo.report.researchers import ResearchersText
+from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, response_text
+from peo.report.textpages import demo_notice, key_figure_sentences, missing_notice, text_body
 from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import phrase
 
@@ -42,6 +42,11 @@ def _b(key: str, **values: Any) -> str:
     return phrase("book", key, **values)
 
 
+def _r(key: str, **values: Any) -> str:
+    """A phrase of the researchers' text pages (``peo/data/wording.yml``, section ``researchers``)."""
+    return phrase("researchers", key, **values)
+
+
 _PEO_INTRO = phrase("book", "peo_intro")
 
 
@@ -49,16 +54,37 @@ def _response_sentence(key_figures: Mapping) -> str:
     return _md(response_text(key_figures))
 
 
+def _summary_blocks(key_figures: Mapping, text: ResearchersText | None, heading: str = "##") -> list[str]:
+    """The researchers' summary (or the notice that it is missing) and the key figures in plain Dutch."""
+    wid = str(key_figures.get("wave", ""))
+    blocks = []
+    summary = text_body(text, "samenvatting", depth=len(heading) - 1)
+    if text is not None and text.demo:
+        blocks.append(demo_notice())
+    if summary is not None:
+        blocks += [f"{heading} {_r('summary_heading')}", summary]
+    elif text is None or text.get("samenvatting") is None:
+        blocks.append(missing_notice(wid))
+    figures = key_figure_sentences(key_figures)
+    blocks += [f"{heading} {_r('key_figures_heading')}", _r("key_figures_intro")]
+    blocks.append("\n".join(figures) if figures else _b("no_key_figures"))
+    return blocks
+
+
 def landing_page(
     key_figures_latest: Mapping,
     waves: Iterable[Any],
     key_figures_by_wave: Mapping[str, Mapping] | None = None,
+    texts: Mapping[str, ResearchersText] | None = None,
+    changes: Sequence[str] = (),
 ) -> str:
-    """The landing page ``index.md``: what PEO is and the key findings of the latest wave.
+    """The landing page ``index.md``: what PEO is, the summary of the latest wave, its key
+    figures in plain Dutch, the main changes between waves and links to every wave.
 
     Every number comes from the key-figures file of the latest wave (format:
-    ``docs/processed-data.md``, section ``key_figures.json``); percentages are rounded for
-    presentation only. Below the findings, the waves with links to their chapters.
+    ``docs/processed-data.md``, section ``key_figures.json``) or from the researchers' text,
+    whose references were filled in from the results; one number per sentence, no
+    intervals or n (those are in the chapters).
 
     Parameters
     ----------
@@ -68,6 +94,10 @@ def landing_page(
         The waves present.
     key_figures_by_wave : mapping of wave id to key figures, optional
         Used for the response number and theme in the list of waves.
+    texts : mapping of wave id to ResearchersText, optional
+        The researchers' text per wave.
+    changes : sequence of str
+        Sentences about the main changes between the last two waves (from the trend tests).
 
     Returns
     -------
@@ -93,11 +123,14 @@ def landing_page(
     )
     if kf.get("theme_nl"):
         intro += " " + _b("landing_theme", theme=_md(kf["theme_nl"]))
-    intro += " " + _b("landing_reading")
     blocks.append(intro)
-    blocks.extend(key_findings(kf))
+    blocks.extend(_summary_blocks(kf, (texts or {}).get(wid), heading="###"))
     if wid:
         blocks.append(_b("landing_more", title=_role_text(kf.get("title") or wid), doc=wave_doc(wid, "index")))
+    if changes:
+        blocks.append(f"## {_b('landing_changes')}")
+        blocks.append("\n".join(f"- {_md(c)}" for c in changes))
+        blocks.append(_b("landing_changes_more", doc=TRENDS_DOC))
     lines = []
     for w in order_waves(waves):
         i = wave_id(w)
@@ -109,15 +142,34 @@ def landing_page(
             extras.append(_b("landing_wave_theme", theme=_md(theme)))
         analysed = (wkf.get("response") or {}).get("analysed")
         if not _is_missing(analysed):
-            extras.append(_b("n", n=_format_int(analysed)))
+            extras.append(_b("landing_wave_n", n=_format_int(analysed)))
         lines.append(item + (f" ({'; '.join(extras)})" if extras else ""))
     blocks.append(f"## {_b('landing_waves')}\n\n" + "\n".join(lines))
     blocks.append(_b("landing_pointers"))
     return _page(*blocks)
 
 
-def _alt_text(key_figures: Mapping) -> str:
-    return factsheet_alt_text(key_figures)
+def _response_blocks(key_figures: Mapping) -> list[str]:
+    """Population, respondents and response rate per employer type, where the population is known
+    (peo.tables.weighted); otherwise the sentence that it is not."""
+    pop = key_figures.get("population") or {}
+    by_group = (key_figures.get("response") or {}).get("by_group") or {}
+    if by_group and pop.get("available"):
+        rows = []
+        for g in [*by_group, cb_groups().total]:
+            r = (pop.get("by_group") or {}).get(g) or {}
+            rows.append(
+                [_md(g), _format_int(r.get("population")), _format_int(r.get("n")), fmt.pct(r.get("response_rate"))]
+            )
+        header = [_b("col_group"), _b("col_population"), _b("col_analysed"), _b("col_response_rate")]
+        return [
+            f"## {_r('response_heading')}",
+            _table(header, rows, ["l", "r", "r", "r"]),
+            _b("population_weighting", methods=METHODS_DOC),
+        ]
+    if pop.get("statement_nl"):
+        return [f"## {_r('response_heading')}", _md(pop["statement_nl"])]
+    return []
 
 
 def wave_index_page(
@@ -125,12 +177,13 @@ def wave_index_page(
     key_figures: Mapping,
     tables: Sequence[str] = (),
     chapters: Sequence[str] | None = None,
+    text: ResearchersText | None = None,
 ) -> str:
-    """The chapter introduction ``waves/<wave>/index.md``.
+    """The chapter opening ``waves/<wave>/index.md``: the summary and the key figures.
 
-    Fieldwork dates, theme, response numbers (from the key figures), a link to the factsheet
-    PDF with its PNG preview (with alt text), the sections of the chapter and links to the
-    wave's published tables.
+    Fieldwork, response and theme in one paragraph; the researchers' summary (or a notice
+    that it is missing); the key figures in plain Dutch; the sections of the chapter; links
+    to the factsheet, the downloads and the accounting of the cleaning.
 
     Parameters
     ----------
@@ -138,10 +191,13 @@ def wave_index_page(
     key_figures : mapping
         The wave's ``key_figures.json``.
     tables : sequence of str
-        File names of the wave's published tables, as copied to
-        ``generated/downloads/<wave>/`` (see :func:`downloads_page`).
+        Kept for callers written against the earlier page; the tables are listed on the
+        downloads page (:func:`peo.report.appendix.downloads_page`).
     chapters : sequence of str, optional
-        The wave's notebook names; default :data:`WAVE_NOTEBOOKS`.
+        The documents of the chapter after this page, in order (names relative to the
+        wave's folder); default :data:`WAVE_SECTIONS`.
+    text : ResearchersText, optional
+        The wave's researchers' text.
 
     Returns
     -------
@@ -150,54 +206,24 @@ def wave_index_page(
     """
     wid = wave_id(wave)
     kf = key_figures
-    resp = kf.get("response") or {}
     blocks = [f"# {_md(wave_title(wave, kf))}"]
+    facts = _r("chapter_facts", fieldwork=format_fieldwork(kf.get("fieldwork")), response=_response_sentence(kf))
     theme = kf.get("theme_nl") or wave_attr(wave, "theme_nl")
-    facts = [
-        _b("fact_wave", wave=_md(wid)),
-        _b("fact_fieldwork", fieldwork=format_fieldwork(kf.get("fieldwork"))),
-    ]
     if theme:
-        facts.append(_b("fact_theme", theme=_md(theme)))
-    facts.append(_b("fact_response", response=_response_sentence(kf)))
-    if not _is_missing(kf.get("threshold")):
-        facts.append(_b("fact_threshold", threshold=_format_int(kf["threshold"])))
-    blocks.append("\n".join(facts))
-    by_group = resp.get("by_group") or {}
-    pop = kf.get("population") or {}
-    if by_group and pop.get("available"):
-        # Population, response and response rate per employer type (peo.tables.weighted).
-        rows = []
-        for g in [*by_group, cb_groups().total]:
-            r = (pop.get("by_group") or {}).get(g) or {}
-            rows.append(
-                [_md(g), _format_int(r.get("population")), _format_int(r.get("n")), fmt.pct(r.get("response_rate"))]
-            )
-        header = [_b("col_group"), _b("col_population"), _b("col_analysed"), _b("col_response_rate")]
-        blocks.append(_table(header, rows, ["l", "r", "r", "r"]))
-        blocks.append(_b("population_weighting", methods=METHODS_DOC))
-    elif by_group:
-        rows = [[_md(g), _format_int(n)] for g, n in by_group.items()]
-        blocks.append(_table([_b("col_group"), _b("col_analysed")], rows, ["l", "r"]))
-        if pop.get("statement_nl"):
-            blocks.append(_md(pop["statement_nl"]))
-    blocks.append(_b("wave_flow_pointer"))
-    blocks.append(f"## {_b('wave_factsheet_heading')}")
-    blocks.append(_b("wave_factsheet", wave=_role_text(wid), pdf=FACTSHEET_PDF))
-    blocks.append(f"```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(_alt_text(kf))}\n:width: 320px\n```")
-    blocks.append(f"## {_b('wave_contents')}")
-    names = list(chapters) if chapters is not None else list(WAVE_NOTEBOOKS)
-    blocks.append("\n".join(f"- {{doc}}`{name}`" for name in names) + "\n- {doc}`factsheet`")
-    blocks.append(f"## {_b('wave_tables_heading')}")
-    if tables:
-        links = [
-            f"- {{download}}`{_role_text(name)} <../../{GENERATED}/downloads/{slug(wid)}/{name}>`"
-            for name in download_order(tables)
-        ]
-        blocks.append(_b("wave_tables") + "\n\n" + "\n".join(links))
-    else:
-        blocks.append(_b("wave_no_tables"))
+        facts += " " + _r("chapter_theme", theme=_md(theme))
+    blocks.append(facts)
+    blocks.extend(_summary_blocks(kf, text))
+    blocks.extend(_response_blocks(kf))
+    blocks.append(f"## {_r('chapter_contents')}")
+    names = list(chapters) if chapters is not None else list(WAVE_SECTIONS)
+    blocks.append("\n".join(f"- {{doc}}`{name}`" for name in names))
+    blocks.append(_r("factsheet_link", wave=_role_text(wid), pdf=FACTSHEET_PDF))
+    blocks.append(_r("chapter_more"))
     return _page(*blocks)
+
+
+def _alt_text(key_figures: Mapping) -> str:
+    return factsheet_alt_text(key_figures)
 
 
 def _alt_line(text: str) -> str:

@@ -1,5 +1,5 @@
-"""Sentences about a wave from its key figures: response, headline figures, differences,
-associations, and the text version of the factsheet.
+"""Sentences about a wave from its key figures: response, headline figures and the text
+version of the factsheet.
 
 Shared by the book pages (:mod:`peo.report.pages`) and the factsheet
 (:mod:`peo.report.factsheet`), so neither imports the other. Standard library only.
@@ -7,17 +7,14 @@ Shared by the book pages (:mod:`peo.report.pages`) and the factsheet
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from peo.report import format as fmt
-from peo.report.layout import METHODS_DOC
-from peo.report.markdown import md as _md
 from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import phrase
-from peo.survey.wording import wording as _wording
 
-__all__ = ["SYNTHETIC_NOTICE", "MAX_HEADLINES", "response_text", "headlines", "key_findings", "factsheet_alt_text"]
+__all__ = ["SYNTHETIC_NOTICE", "MAX_HEADLINES", "response_text", "headlines", "factsheet_alt_text"]
 
 #: The notice shown on every page (and on the factsheet) when the data are the demo waves.
 SYNTHETIC_NOTICE = phrase("book", "synthetic_notice")
@@ -42,67 +39,6 @@ def _b(key: str, **values: Any) -> str:
 def _t(key: str, **values: Any) -> str:
     """A phrase of the factsheet (``peo/data/wording.yml``, section ``factsheet``)."""
     return phrase("factsheet", key, **values)
-
-
-def _figure_line(fig: Mapping, threshold: Any = None) -> str:
-    """One headline figure as a list item: bold percentage, interval, n, statement."""
-    if fig.get("suppressed"):
-        label = _md(fig.get("item_label", fig.get("item", "")))
-        box = f" ({_md(fig['box_label'])})" if fig.get("box_label") else ""
-        rule = (
-            _b("hidden_below_threshold", threshold=_format_int(threshold))
-            if not _is_missing(threshold)
-            else _b("hidden_too_few")
-        )
-        return _b("figure_hidden", label=label, box=box, rule=rule, methods=METHODS_DOC)
-    pct = format_pct(fig.get("share"))
-    ci = format_ci(fig.get("ci_low"), fig.get("ci_high"))
-    n = _format_int(fig.get("n"))
-    statement = _md(fig.get("statement_nl") or f"{fig.get('item_label', '')}: {fig.get('box_label', '')}")
-    if fig.get("statement_weighted_nl"):
-        # The post-stratified estimate beside the unweighted one (peo.tables.weighted).
-        statement += " " + _md(fig["statement_weighted_nl"])
-    box = f" {_md(fig['box_label'])}" if fig.get("box_label") else ""
-    return _b("figure_line", pct=pct, box=box, ci=ci, n=n, statement=statement)
-
-
-def _statement_items(rows: Iterable[Mapping], extra=None) -> list[str]:
-    out = []
-    for r in rows or []:
-        text = r.get("statement_nl")
-        if not text:
-            continue
-        suffix = extra(r) if extra else ""
-        text = _md(text)
-        if suffix:
-            text = text.rstrip(" .") + suffix + "."
-        out.append(f"- {text}")
-    return out
-
-
-def _association_suffix(r: Mapping) -> str:
-    measure = _wording("book")["measures"].get(str(r.get("measure", "")).lower(), _md(r.get("measure", "")))
-    if _is_missing(r.get("estimate")):
-        return ""
-    ci = ""
-    if not _is_missing(r.get("ci_low")) and not _is_missing(r.get("ci_high")):
-        ci = _b("association_ci", low=format_decimal(r["ci_low"]), high=format_decimal(r["ci_high"]))
-    return _b("association_suffix", measure=measure, estimate=format_decimal(r["estimate"]), ci=ci)
-
-
-def key_findings(key_figures: Mapping, heading_level: int = 2) -> list[str]:
-    h = "#" * heading_level
-    threshold = key_figures.get("threshold")
-    blocks = []
-    figs = [_figure_line(f, threshold) for f in key_figures.get("figures") or []]
-    blocks.append("\n".join(figs) if figs else _b("no_key_figures"))
-    diffs = _statement_items(key_figures.get("differences") or [])
-    if diffs:
-        blocks.append(f"{h}# {_b('differences_heading')}\n\n" + "\n".join(diffs))
-    assoc = _statement_items(key_figures.get("associations") or [], _association_suffix)
-    if assoc:
-        blocks.append(f"{h}# {_b('associations_heading')}\n\n" + "\n".join(assoc))
-    return blocks
 
 
 def response_text(key_figures: Mapping) -> str:
