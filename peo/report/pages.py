@@ -26,7 +26,7 @@ from peo.report.markdown import role_text as _role_text
 from peo.report.markdown import table as _table
 from peo.report.researchers import ResearchersText
 from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, response_text
-from peo.report.textpages import demo_notice, key_figure_sentences, missing_notice, text_body
+from peo.report.textpages import claim_sentences, demo_notice, key_figure_sentences, missing_notice, text_body
 from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import phrase
 
@@ -213,6 +213,9 @@ def wave_index_page(
         facts += " " + _r("chapter_theme", theme=_md(theme))
     blocks.append(facts)
     blocks.extend(_summary_blocks(kf, text))
+    claims = claim_sentences(kf, "differences") + claim_sentences(kf, "associations")
+    if claims:
+        blocks += [f"## {_r('claims_heading')}", _r("claims_intro"), "\n".join(claims)]
     blocks.extend(_response_blocks(kf))
     blocks.append(f"## {_r('chapter_contents')}")
     names = list(chapters) if chapters is not None else list(WAVE_SECTIONS)
