@@ -54,7 +54,7 @@ def kernel_spec() -> tuple[str, str | None]:
         return "python3", None
 
 
-def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> Any:
+def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None, name: str | None = None) -> Any:
     """Make an executed notebook a deterministic page of the book (in place).
 
     * Removes what differs between two runs of the same notebook: papermill's timings and
@@ -75,6 +75,9 @@ def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> A
         The notebook papermill wrote.
     parameters : mapping, optional
         The parameters of the run (kept in ``metadata.papermill.parameters``).
+    name : str, optional
+        The notebook's name (``02_professional_space``): a wave's chapter then ends with the
+        note on how to rerun it.
 
     Returns
     -------
@@ -109,7 +112,7 @@ def finalize_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> A
             md["tags"] = tags
         else:
             md.pop("tags", None)
-    return book.finish_notebook(nb, params)
+    return book.finish_notebook(nb, params, name)
 
 
 def _keep(staged: Path, failed: Path) -> Path:
@@ -196,7 +199,7 @@ def execute(
             + (f"\n    the executed notebook is kept in {kept}" if kept else "")
         ) from None
     nb = nbformat.read(staged, as_version=4)
-    finalize_notebook(nb, parameters)
+    finalize_notebook(nb, parameters, source.stem)
     nbformat.write(nb, staged)
     return staged
 

@@ -364,6 +364,8 @@ def fingerprint_jobs(
 
             content["book_sources"] = digests.files(book_source_files(root))
             content["report_texts"] = digests.files(report_text_files(root))
+            # the colophon names the repository from CITATION.cff (repository-code)
+            content["citation"] = digests.file(root / "CITATION.cff")
             # reproduce_info reads the manifest itself: digest it too, so the snapshot covers it
             content["manifest"] = digests.file(root / "data" / "raw" / "MANIFEST.sha256")
             content["reproduce"] = book.reproduce_info(root)

@@ -77,7 +77,9 @@ from peo.report.appendix import (
     downloads_page,
     flow_page,
 )
+from peo.report.colophon import colophon_page, repository_url, rerun_note
 from peo.report.layout import (
+    COLOPHON_DOC,
     CONCLUSIONS_DOC,
     ENGLISH_DOC,
     FACTSHEET_PDF,
@@ -96,7 +98,7 @@ from peo.report.layout import (
 )
 from peo.report.pages import factsheet_page, landing_page, wave_index_page
 from peo.report.reproduce import reproduce_info, reproduce_page
-from peo.report.researchers import ResearchersText, load_text
+from peo.report.researchers import ResearchersText, load_text, wave_settings
 from peo.report.textpages import conclusions_page, english_summary_page
 from peo.report.sphinx_ext import settings
 from peo.report.summary import SYNTHETIC_NOTICE
@@ -179,11 +181,27 @@ def title_cells(nb: Any, wave: str | None) -> Any:
     return nb
 
 
-def finish_notebook(nb: Any, parameters: Mapping[str, Any] | None = None) -> Any:
-    """Make an executed notebook a page of the book: its title names the wave and its code
-    sits behind a toggle (:func:`title_cells`, :func:`hide_code_cells`). In place; returns ``nb``."""
+#: Cell tag of the note on rerunning a chapter (peo.report.colophon.rerun_note).
+RERUN_TAG = "peo-rerun"
+
+
+def finish_notebook(nb: Any, parameters: Mapping[str, Any] | None = None, name: str | None = None) -> Any:
+    """Make an executed notebook a page of the book (in place; returns ``nb``).
+
+    Its title names the wave (:func:`title_cells`), its code sits behind a toggle
+    (:func:`hide_code_cells`), and, given its ``name``, it ends with a note on where the
+    repository is and how to rerun it in JupyterLab with the project's kernel
+    (:func:`peo.report.colophon.rerun_note`).
+    """
+    import nbformat
+
     wave = (parameters or {}).get("wave")
     title_cells(nb, str(wave) if wave else None)
+    if name and not any(RERUN_TAG in c.get("metadata", {}).get("tags", []) for c in nb.cells):
+        cell = nbformat.v4.new_markdown_cell(rerun_note(name, str(wave) if wave else None))
+        cell["id"] = RERUN_TAG
+        cell["metadata"]["tags"] = [RERUN_TAG]
+        nb.cells.append(cell)
     return hide_code_cells(nb)
 
 
@@ -268,6 +286,13 @@ def book_sources(
         out[f"{wave_doc(wid, 'factsheet')}.md"] = factsheet_page(w, kf)
         out[f"{wave_doc(wid, CONCLUSIONS_DOC)}.md"] = conclusions_page(w, kf, text)
         out[f"{wave_doc(wid, ENGLISH_DOC)}.md"] = english_summary_page(w, kf, text, codebooks[wid])
+        out[f"{wave_doc(wid, COLOPHON_DOC)}.md"] = colophon_page(
+            w,
+            kf,
+            wave_settings(w)[1],
+            build_date=(reproduce or {}).get("build_date"),
+            repository=(reproduce or {}).get("repository"),
+        )
         out[f"{GENERATED}/codebook_{slug(wid)}.md"] = codebook_page(codebooks[wid], w)
     return out
 
@@ -279,6 +304,21 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".tmp-{path.name}")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _landing_changes(root: Path) -> list[str]:
+    """The main changes between the last two waves (``data/processed/trends/changes.csv``), if any."""
+    path = root / "data" / "processed" / "trends" / "changes.csv"
+    if not path.is_file():
+        return []
+    import pandas as pd
+
+    from peo.report.changes import landing_sentences
+
+    change = pd.read_csv(path, dtype={"wave_from": str, "wave_to": str, "group": str})
+    if "claim_nl" not in change.columns or "p_holm" not in change.columns:
+        return []
+    return landing_sentences(change)
 
 
 def write_book_sources(
@@ -376,10 +416,11 @@ def write_book_sources(
         flows,
         codebooks,
         downloads=downloads,
-        reproduce=reproduce_info(root),
+        reproduce={**reproduce_info(root), "repository": repository_url(root)},
         chapters=chapters,
         trends=trends,
         texts=researchers,
+        changes=_landing_changes(root),
     )
     files.update({k: v.encode("utf-8") for k, v in texts.items()})
     if factsheets:

@@ -58,6 +58,7 @@ WAVE_SECTIONS = (
     CONCLUSIONS_DOC,
     FACTSHEET_DOC,
     ENGLISH_DOC,
+    COLOPHON_DOC,
 )
 
 #: The executed trends notebook (document name, relative to the book folder).
@@ -156,6 +157,7 @@ def chapter_sections(notebooks: Sequence[str]) -> list[str]:
         CONCLUSIONS_DOC,
         FACTSHEET_DOC,
         ENGLISH_DOC,
+        COLOPHON_DOC,
     ]
 
 

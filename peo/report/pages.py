@@ -155,11 +155,12 @@ def _response_blocks(key_figures: Mapping) -> list[str]:
     pop = key_figures.get("population") or {}
     by_group = (key_figures.get("response") or {}).get("by_group") or {}
     if by_group and pop.get("available"):
-        rows = []
-        for g in [*by_group, cb_groups().total]:
+        rows, groups = [], cb_groups()
+        for g in [*by_group, groups.total]:
             r = (pop.get("by_group") or {}).get(g) or {}
+            label = groups.labels["nl"].get(g, g) if g == groups.total else g
             rows.append(
-                [_md(g), _format_int(r.get("population")), _format_int(r.get("n")), fmt.pct(r.get("response_rate"))]
+                [_md(label), _format_int(r.get("population")), _format_int(r.get("n")), fmt.pct(r.get("response_rate"))]
             )
         header = [_b("col_group"), _b("col_population"), _b("col_analysed"), _b("col_response_rate")]
         return [
