@@ -144,12 +144,13 @@ def test_toc_lists_every_wave_chapter_and_the_appendices():
     assert [c["file"] for c in report] == ["waves/2023/index", "waves/2022/index", "waves/2021/index"]
     for c in report:
         wid = c["file"].split("/")[1]
-        # the results, then conclusions and recommendations, factsheet, English summary
+        # the results, then conclusions and recommendations, factsheet, English summary, colophon
         assert [s["file"] for s in c["sections"]] == [
             *(f"waves/{wid}/{nb}" for nb in layout.WAVE_NOTEBOOKS if nb != "01_clean"),
             f"waves/{wid}/conclusies",
             f"waves/{wid}/factsheet",
             f"waves/{wid}/summary_en",
+            f"waves/{wid}/colofon",
         ]
     assert data["parts"][1]["chapters"] == [{"file": "waves/trends"}]
     appendix = [c["file"] for c in data["parts"][2]["chapters"]]
