@@ -26,6 +26,7 @@ from peo.tables.disclosure import (
     ProtectedTable,
     check_published,
     for_figure,
+    group_sizes,
     protect,
     protect_rows,
     publish,
@@ -254,6 +255,68 @@ def test_protect_rows_blanks_rows_below_the_threshold_and_a_pool_partner():
     assert pd.isna(p.loc[1, "statistic"]) and p.loc[0, "statistic"] == 1.0
 
 
+# ------------------------------------------------------- rule 8: group sizes of a wave
+def test_a_small_group_gets_a_complement_so_the_total_does_not_give_it_back():
+    # Issue 11: "Geanalyseerd: 106 respondenten (GI -, JZ 50, LT 50)" gave GI = 6 back.
+    sizes = group_sizes({"GI": 6, "JZ": 50, "LT": 50}, 10)
+    assert sizes.published() == {"GI": None, "JZ": None, "LT": 50}
+    assert sizes.hidden == {"GI": "primary", "JZ": "secondary"}  # tie 50/50: by name
+    assert sizes.published_total() == 106
+    # what an attacker knows: GI + JZ = 106 - 50 = 56, each between 0 and 56
+    assert 106 - 50 > 10
+
+
+def test_hidden_groups_that_together_are_below_the_threshold_take_a_third():
+    sizes = group_sizes({"GI": 3, "JZ": 5, "LT": 98}, 10)
+    assert sizes.hidden == {"GI": "primary", "JZ": "primary", "LT": "secondary"}
+    assert sizes.published_total() == 106
+
+
+def test_no_group_hidden_when_every_group_reaches_the_threshold():
+    sizes = group_sizes({"GI": 10, "JZ": 50, "LT": 0}, 10)
+    assert sizes.hidden == {"LT": "primary", "GI": "secondary"}  # an empty group is hidden too
+    assert group_sizes({"GI": 10, "JZ": 11, "LT": 12}, 10).hidden == {}
+    assert group_sizes({"GI": 4}, 10).hidden == {"GI": "primary", "totaal": "primary"}
+
+
+def test_hidden_groups_are_hidden_whole_in_a_table_with_their_reason():
+    t = distribution({"GI": [12, 20, 30], "JZ": [11, 20, 30], "LT": [20, 30, 40]})
+    p = protect(t, hidden_groups={"GI": "primary", "JZ": "secondary"})
+    for g, reason in (("GI", "primary"), ("JZ", "secondary")):
+        rows = p[p.group == g]
+        assert rows[["n", "count", "share"]].isna().all(axis=None)
+        assert (rows["suppression"] == reason).all()
+    assert (p.loc[p.group.isin(["LT", "totaal"]), "suppression"] == "").all()
+    rows = protect_rows(
+        pd.DataFrame({"item": ["x"] * 4, "group": ["GI", "JZ", "LT", "totaal"], "n": [12, 11, 20, 43], "mean": 1.0}),
+        10,
+        hidden_groups={"GI": "primary", "JZ": "secondary"},
+    )
+    assert rows["suppression"].tolist() == ["primary", "secondary", "", ""]
+    assert rows.loc[:1, ["n", "mean"]].isna().all(axis=None)
+
+
+def test_primary_and_secondary_suppression_are_told_apart():
+    # GI=5 is small (primary); its partners (JZ=11 and the cells that close the lines) are secondary.
+    p = protect(distribution({"GI": [5, 20, 30], "JZ": [11, 20, 30], "LT": [12, 25, 35]}))
+    why = p.set_index(["answer_code", "group"])["suppression"]
+    assert why[(1, "GI")] == "primary"
+    assert why[(1, "JZ")] == why[(2, "JZ")] == why[(2, "GI")] == "secondary"
+    assert set(p.loc[~p.suppressed, "suppression"]) == {""}
+    # a small group is primary on every row
+    q = protect(distribution({"GI": [12, 20, 30], "JZ": [11, 20, 30], "LT": [2, 3, 3]}))
+    assert (q.loc[q.group == "LT", "suppression"] == "primary").all()
+
+
+def test_a_row_nobody_chose_is_zero_also_for_a_hidden_group():
+    # The zero rule's exception: 0 in every group is published; a hidden group's 0 follows
+    # from the total's 0, so hiding it would only pretend.
+    t = distribution({"GI": [0, 3, 3], "JZ": [0, 20, 30], "LT": [0, 25, 35]})
+    p = protect(t)
+    assert (p.loc[p.answer_code == 1, "count"] == 0).all()
+    assert p.loc[p.group == "GI", "n"].isna().all()
+
+
 # ---------------------------------------------------------------------------- publish
 def test_publish_writes_a_deterministic_csv(tmp_path):
     t = distribution({"GI": [5, 20, 30], "JZ": [11, 20, 30], "LT": [12, 25, 35]})[
@@ -265,9 +328,9 @@ def test_publish_writes_a_deterministic_csv(tmp_path):
     raw = a.read_bytes()
     assert raw == b.read_bytes() and b"\r" not in raw
     lines = raw.decode("utf-8").split("\n")
-    assert lines[0] == "item,group,answer_code,n,count,suppressed"
-    assert lines[1] == "ps_general,GI,1,55,,True"  # hidden count: an empty field
-    assert lines[3] == "ps_general,GI,3,55,30,False"
+    assert lines[0] == "item,group,answer_code,n,count,suppressed,suppression"
+    assert lines[1] == "ps_general,GI,1,55,,True,primary"  # hidden count: an empty field
+    assert lines[3] == "ps_general,GI,3,55,30,False,"
     assert check_published(a, 10) == []
 
 
@@ -439,6 +502,9 @@ def test_property_no_hidden_value_can_be_recovered_from_the_margins(case):
     h = hidden_grid(p).to_numpy()
     truth = grid(table)
     empty = (truth["totaal"] == 0).to_numpy().copy()
+    if truth.loc["n", "totaal"] == 0:  # nobody answered at all: the published total 0 says so
+        assert (pd.to_numeric(p["count"]).fillna(0) == 0).all()
+        return
     empty[-1] = False  # the n row
     for r in range(h.shape[0]):  # rows (and the n row), but not the answers nobody gave
         if not empty[r]:

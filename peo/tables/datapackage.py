@@ -27,6 +27,11 @@ COLUMN_DOCS = {
     "ci_low": ("number", "Lower bound of the 95% interval (Wilson for shares)"),
     "ci_high": ("number", "Upper bound of the 95% interval (Wilson for shares)"),
     "suppressed": ("boolean", "True when the cell is hidden by disclosure control"),
+    "suppression": (
+        "string",
+        "Why the row is hidden: 'primary' (too few respondents), 'secondary' (hidden to protect "
+        "another cell), empty when shown",
+    ),
     "note": ("string", "Dutch remark, e.g. 'geen geldige antwoorden'"),
     "p_value": ("number", "Two-sided p-value"),
     "p_holm": ("number", "p-value after Holm's correction within the family"),

@@ -11,7 +11,7 @@ from peo.errors import PeoError
 from peo.report import format as fmt
 from peo.tables import claims
 from peo.tables.likert import headlines
-from peo.tables.wavedata import GROUP, TOTAL, Section, WaveData, wording
+from peo.tables.wavedata import TOTAL, Section, WaveData, wording
 
 __all__ = ["key_figures", "read_key_figures"]
 
@@ -42,8 +42,8 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
     cfg = wording()
     cb = data.codebook
     w = data.wave
-    resp = data.respondents
-    by_group = resp[GROUP].value_counts().reindex([c.value for c in cb.group_item.response_scale.codes]).fillna(0)
+    # One decision for the wave: a small group and its complement are hidden here and in every table.
+    sizes = data.group_sizes
     received = int(flow["n"].iloc[0]) if flow is not None and len(flow) else None
     weighted = _weighted_rows(space, outs)
     figures = []
@@ -130,8 +130,9 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
         },
         "response": {
             "received": received,
-            "analysed": int(len(resp)),
-            "by_group": {str(g): (int(v) if v >= data.threshold else None) for g, v in by_group.items()},
+            "analysed": sizes.published_total(),
+            "by_group": sizes.published(),
+            "withheld": dict(sizes.hidden),
         },
         "population": _population(space),
         "figures": figures,

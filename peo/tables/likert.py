@@ -150,12 +150,18 @@ def _headline_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
-def _hide(table: pd.DataFrame, keys: set, key_cols: tuple[str, ...]) -> pd.DataFrame:
-    """Mark cells as hidden before :func:`peo.tables.disclosure.protect` (it keeps them hidden)."""
+def _hide(table: pd.DataFrame, keys: dict, key_cols: tuple[str, ...]) -> pd.DataFrame:
+    """Mark cells as hidden before :func:`peo.tables.disclosure.protect` (it keeps them hidden).
+
+    ``keys`` maps a cell's key to the reason it is hidden in the other table (kept here).
+    """
     out = table.copy()
     out["suppressed"] = False
+    out["suppression"] = ""
     if keys:
-        mask = pd.Series([tuple(r) in keys for r in out[list(key_cols)].itertuples(index=False)], index=out.index)
+        found = [keys.get(tuple(r)) for r in out[list(key_cols)].itertuples(index=False)]
+        mask = pd.Series([f is not None for f in found], index=out.index)
+        out["suppression"] = [f or "" for f in found]
         out["count"] = out["count"].astype("Float64").mask(mask)
         for c in ("share", "ci_low", "ci_high"):
             if c in out:
@@ -193,19 +199,21 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
         raise PeoError("likert_tables: no items given (a bug in the caller).")
     dist_raw = _distribution_rows(data, items)
     grp_raw = _headline_rows(data, items)
-    hide_dist: set = set()
-    hide_grp: set = set()
+    hide_dist: dict = {}
+    hide_grp: dict = {}
     heads = {i: data.codebook.item(i).headline for i in items}
     for _ in range(10):
         dist = disclosure.protect(
             _hide(dist_raw, hide_dist, ("item", "box")),
             threshold=data.threshold,
+            hidden_groups=data.hidden_groups,
             cells=("item", "answer_code"),
             keep=("box",),
         )
         grp = disclosure.protect(
             _hide(grp_raw, hide_grp, ("item", "group", "box")),
             threshold=data.threshold,
+            hidden_groups=data.hidden_groups,
             cells=("item", "box"),
             keep=("box_label",),
         )
@@ -218,10 +226,10 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
             d_hidden = bool(d["suppressed"].any())
             g_hidden = bool(g["suppressed"].any())
             if d_hidden and not g_hidden:
-                hide_grp.add((item_id, TOTAL, head))
+                hide_grp[(item_id, TOTAL, head)] = str(d["suppression"].iloc[0])
                 changed = True
             elif g_hidden and not d_hidden:
-                hide_dist.add((item_id, head))
+                hide_dist[(item_id, head)] = str(g["suppression"].iloc[0])
                 changed = True
         if not changed:
             return dist, grp

@@ -210,14 +210,20 @@ def theme(data: WaveData) -> Section:
     if categorical:
         d = distribution(data.respondents, cb, categorical, by=GROUP)
         d = with_shares(d.drop(columns=["share"]))
-        sec.tables["theme_categorical"] = disclosure.protect(d, threshold=data.threshold, cells=("item", "answer_code"))
+        sec.tables["theme_categorical"] = disclosure.protect(
+            d, threshold=data.threshold, cells=("item", "answer_code"), hidden_groups=data.hidden_groups
+        )
     for item in items:
         if item.type == "multi":
             t = multi_shares(data.respondents, cb, [item.id], by=GROUP)
-            sec.tables[f"{item.id}"] = disclosure.protect(t, threshold=data.threshold, cells=("item", "answer_code"))
+            sec.tables[f"{item.id}"] = disclosure.protect(
+                t, threshold=data.threshold, cells=("item", "answer_code"), hidden_groups=data.hidden_groups
+            )
         elif item.type == "numeric":
             t = numeric_summary(data.respondents, cb, [item.id], by=GROUP)
-            sec.tables[f"{item.id}"] = disclosure.protect_rows(t, threshold=data.threshold, count_cols=("n",))
+            sec.tables[f"{item.id}"] = disclosure.protect_rows(
+                t, threshold=data.threshold, count_cols=("n",), hidden_groups=data.hidden_groups
+            )
     return sec
 
 
@@ -254,7 +260,13 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
         counts.insert(0, "item", item.id)
         counts.insert(1, "item_label", item.short_nl)
         counts = with_shares(counts.drop(columns=["share"]))
-        table = disclosure.protect(counts, threshold=data.threshold, cells=("item", "theme"), keep=("theme_label",))
+        table = disclosure.protect(
+            counts,
+            threshold=data.threshold,
+            cells=("item", "theme"),
+            keep=("theme_label",),
+            hidden_groups=data.hidden_groups,
+        )
         sec.tables[f"open_{item.id}"] = table
         total = table[table["group"].astype(str) == TOTAL]
         hidden = set(total.loc[total["suppressed"] | total["share"].isna(), "theme"].astype(str))

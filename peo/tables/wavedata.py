@@ -44,6 +44,24 @@ class WaveData:
     def id(self) -> str:
         return self.wave.id
 
+    @property
+    def group_sizes(self) -> disclosure.GroupSizes:
+        """The analysed respondents per employer type, and which of them every table hides.
+
+        One decision for the whole wave (:func:`peo.tables.disclosure.group_sizes`): a group
+        below the threshold is hidden, and a second one with it, in every table and sentence.
+        """
+        codes = [c.value for c in self.codebook.group_item.response_scale.codes]
+        counts = self.respondents[GROUP].astype("string").value_counts()
+        return disclosure.group_sizes(
+            {g: int(counts.get(g, 0)) for g in codes}, self.threshold, total=len(self.respondents)
+        )
+
+    @property
+    def hidden_groups(self) -> dict:
+        """Employer types hidden in every table of the wave, with the reason (``primary``/``secondary``)."""
+        return self.group_sizes.hidden_groups
+
 
 def load_wave_data(wave_id: str) -> WaveData:
     """Load the cleaned respondents of a wave with its codebook.

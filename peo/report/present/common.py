@@ -55,6 +55,7 @@ HIDDEN_COLUMNS = frozenset(
         "term",
         "kind",
         "suppressed",
+        "suppression",
         "family",
         "method",
         "primary",

@@ -82,6 +82,7 @@ checks), :mod:`~peo.tables.disclosure.sealed` (the sealed table),
 from peo.errors import DisclosureError
 from peo.tables.disclosure.cells import protect
 from peo.tables.disclosure.figures import for_figure
+from peo.tables.disclosure.groups import PRIMARY, SECONDARY, GroupSizes, group_sizes
 from peo.tables.disclosure.metadata import protection, restore
 from peo.tables.disclosure.published import Finding, check_published, publish
 from peo.tables.disclosure.rows import protect_rows
@@ -93,11 +94,15 @@ __all__ = [
     "EMPLOYER_TYPE",
     "FORBIDDEN_WITH_EMPLOYER_TYPE",
     "Finding",
+    "GroupSizes",
+    "PRIMARY",
+    "SECONDARY",
     "NOTES_NL",
     "ProtectedTable",
     "TOTAL_GROUP",
     "check_published",
     "for_figure",
+    "group_sizes",
     "protect",
     "protect_rows",
     "protection",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,7 @@ from peo.tables.disclosure.rules import (
     _nullable,
     _stat_columns,
 )
+from peo.tables.disclosure.groups import PRIMARY, SECONDARY
 from peo.tables.disclosure.sealed import ProtectedTable, _sealed
 from peo.tables.disclosure.secondary import _build_lines, _Grid, _secondary
 
@@ -33,6 +36,7 @@ def protect(
     table_keys=("item",),
     zeros_are_disclosive: bool = True,
     keep=(),
+    hidden_groups: Mapping | None = None,
 ) -> ProtectedTable:
     """Suppress the cells of a count table that could disclose a respondent.
 
@@ -70,6 +74,9 @@ def protect(
         Numeric columns that are not statistics (e.g. a sort order) and stay as they are.
         Every other numeric or boolean column that is not a key is treated as a statistic
         of its row and blanked with its count.
+    hidden_groups : mapping, optional
+        Groups hidden in every table of the wave (rule 8, :func:`peo.tables.disclosure.group_sizes`):
+        group -> ``"primary"`` or ``"secondary"``. Their ``n`` and every cell are hidden.
 
     Returns
     -------
@@ -77,7 +84,9 @@ def protect(
         The same rows in the same order (with a fresh index), with ``count``, ``n`` and
         the statistics set to missing where hidden, integer columns as ``Int64``, and a
         boolean column ``suppressed``: True when the count, the ``n`` or a statistic of
-        the row is hidden.
+        the row is hidden, and a column ``suppression`` that says why: ``"primary"`` (too
+        few respondents: the row's own count or ``n`` is below the threshold, or zero),
+        ``"secondary"`` (hidden only to protect another cell) or ``""`` (shown).
 
     Raises
     ------
@@ -102,7 +111,14 @@ def protect(
 
     frame = pd.DataFrame(table).reset_index(drop=True)
     before = frame["suppressed"].fillna(False).astype(bool).to_numpy() if "suppressed" in frame else None
-    frame = frame.drop(columns=["suppressed"], errors="ignore")
+    # A row hidden before keeps its reason (secondary unless it says primary).
+    before_primary = (
+        (frame["suppression"].astype("string").fillna("") == PRIMARY).to_numpy()
+        if "suppression" in frame
+        else np.zeros(len(frame), dtype=bool)
+    )
+    frame = frame.drop(columns=["suppressed", "suppression"], errors="ignore")
+    hidden_groups = {str(g): str(r) for g, r in (hidden_groups or {}).items()}
     keys = {*cells, *table_keys} | ({group} if group else set())
     stats = [c for c in _stat_columns(frame, keys | {count, total} | set(keep)) if c not in keys]
     frame = _nullable(frame, [count, *([total] if total else []), *stats])
@@ -131,6 +147,7 @@ def protect(
 
     hide_count = np.zeros(len(frame), dtype=bool)
     hide_n = np.zeros(len(frame), dtype=bool)
+    primary = before_primary & was_hidden
     parts = (
         frame.groupby(list(table_keys), sort=False, dropna=False).indices if table_keys else {(): np.arange(len(frame))}
     )
@@ -142,11 +159,13 @@ def protect(
             ns,
             hide_count,
             hide_n,
+            primary,
             threshold=threshold,
             cells=cells,
             group=group,
             zeros_are_disclosive=zeros_are_disclosive,
             keys=keys,
+            hidden_groups=hidden_groups,
         )
 
     hide_count |= np.isnan(counts)
@@ -156,6 +175,7 @@ def protect(
     if total is not None:
         _blank(frame, hide_n, [total, *stats])
     frame["suppressed"] = hide_count | hide_n
+    frame["suppression"] = reasons(frame["suppressed"].to_numpy(), primary)
     bars = tuple(dict.fromkeys((*table_keys, *([group] if group else []))))
     return _sealed(frame, threshold, bars, group, ((count,), (total,) if total is not None else ()))
 
@@ -164,8 +184,26 @@ def _describe(frame: pd.DataFrame, row: int, keys) -> str:
     return ", ".join(f"{k}={frame.at[row, k]!r}" for k in frame.columns if k in keys)
 
 
+def reasons(hidden: np.ndarray, primary: np.ndarray) -> list[str]:
+    """The ``suppression`` column: ``"primary"``, ``"secondary"`` or ``""`` per row."""
+    return [PRIMARY if p else (SECONDARY if h else "") for h, p in zip(hidden, primary & hidden)]
+
+
 def _protect_subtable(
-    frame, idx, counts, ns, hide_count, hide_n, *, threshold, cells, group, zeros_are_disclosive, keys
+    frame,
+    idx,
+    counts,
+    ns,
+    hide_count,
+    hide_n,
+    primary,
+    *,
+    threshold,
+    cells,
+    group,
+    zeros_are_disclosive,
+    keys,
+    hidden_groups,
 ):
     sub = frame.loc[idx]
     row_labels = list(sub[list(cells)].itertuples(index=False, name=None))
@@ -228,12 +266,19 @@ def _protect_subtable(
     small_group = np.zeros(len(cols), dtype=bool)
     if has_n_row:
         small_group = values[R, :] < threshold  # NaN compares False
-        hidden[:, small_group] = True
+    first = np.zeros(shape, dtype=bool)  # primary suppression: the cell's own number is small
+    first[:, small_group] = True
+    # Groups hidden in every table of the wave (rule 8), with the wave's reason.
+    wave_group = np.array([c in hidden_groups for c in cols], dtype=bool)
+    first[:, np.array([hidden_groups.get(c) == PRIMARY for c in cols], dtype=bool)] = True
+    small_group |= wave_group
+    hidden[:, small_group] = True
     cellvals = values[:R]
     small = (cellvals > 0) & (cellvals < threshold)
     if zeros_are_disclosive:
         small |= cellvals == 0
     hidden[:R] |= small & ~exempt[:R]
+    first[:R] |= small & ~exempt[:R]
 
     grid = _Grid(values=values, hidden=hidden, exempt=exempt, margin=margin)
     _build_lines(grid, R, C, has_total_col, has_n_row)
@@ -244,7 +289,9 @@ def _protect_subtable(
             pos = where[i, j]
             if grid.hidden[i, j] and not exempt[i, j]:
                 hide_count[pos] = True
-            if exempt[i, j] and small_group[j]:
-                hide_count[pos] = True  # the whole small group is hidden, zeros included
+            # A row nobody chose at all is published as 0 in every group (the zero rule's
+            # exception): the 0 of a hidden group follows from the total's 0 anyway.
             if has_n_row and grid.hidden[R, j]:
                 hide_n[pos] = True
+            if first[i, j] or (has_n_row and first[R, j]):
+                primary[pos] = True

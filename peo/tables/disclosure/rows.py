@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,8 @@ from peo.tables.disclosure.rules import (
     _nullable,
     _stat_columns,
 )
+from peo.tables.disclosure.cells import reasons
+from peo.tables.disclosure.groups import PRIMARY
 from peo.tables.disclosure.sealed import ProtectedTable, _sealed
 
 __all__ = ["protect_rows"]
@@ -29,6 +33,7 @@ def protect_rows(
     table_keys=("item",),
     keep=(),
     by_employer_type: bool = False,
+    hidden_groups: Mapping | None = None,
 ) -> ProtectedTable:
     """Blank the statistics of rows based on fewer respondents than the threshold.
 
@@ -57,12 +62,16 @@ def protect_rows(
     by_employer_type : bool, default False
         Set True when the rows compare employer types without a group column (a test
         between GI, JZ and LT): used for the forbidden-crossing check.
+    hidden_groups : mapping, optional
+        Groups hidden in every table of the wave (rule 8, :func:`peo.tables.disclosure.group_sizes`):
+        group -> ``"primary"`` or ``"secondary"``; their rows are blanked.
 
     Returns
     -------
     ProtectedTable
         The same rows in the same order, statistics missing where hidden, integer columns
-        as ``Int64``, and a boolean column ``suppressed``.
+        as ``Int64``, a boolean column ``suppressed`` and ``suppression`` (``"primary"``:
+        too few respondents, ``"secondary"``: hidden to protect another row, ``""``: shown).
 
     Raises
     ------
@@ -77,7 +86,7 @@ def protect_rows(
     grp = group if group is not None and group in table.columns else None
     _check_crossing(table, grp, (*table_keys, "item"), by_employer_type=by_employer_type)
 
-    frame = pd.DataFrame(table).reset_index(drop=True).drop(columns=["suppressed"], errors="ignore")
+    frame = pd.DataFrame(table).reset_index(drop=True).drop(columns=["suppressed", "suppression"], errors="ignore")
     keys = set(table_keys) | ({grp} if grp else set())
     stats = [c for c in _stat_columns(frame, keys | set(count_cols) | set(keep))]
     frame = _nullable(frame, [*count_cols, *stats])
@@ -89,6 +98,11 @@ def protect_rows(
         else np.zeros((0, len(count_cols)))
     )
     hide = np.isnan(nvals).any(axis=1) | (nvals < threshold).any(axis=1)
+    primary = hide.copy()
+    if grp is not None and hidden_groups:
+        reason = frame[grp].astype(str).map({str(g): str(r) for g, r in hidden_groups.items()})
+        hide |= reason.notna().to_numpy()
+        primary |= (reason == PRIMARY).to_numpy()
 
     if grp is not None and len(frame):
         size = np.where(np.isnan(nvals), np.inf, nvals).min(axis=1) if nvals.shape[1] else np.zeros(len(frame))
@@ -113,5 +127,6 @@ def protect_rows(
 
     _blank(frame, hide, [*count_cols, *stats])
     frame["suppressed"] = hide
+    frame["suppression"] = reasons(hide, primary)
     bars = tuple(dict.fromkeys((*table_keys, *([grp] if grp else []))))
     return _sealed(frame, threshold, bars, grp, ((), count_cols))
