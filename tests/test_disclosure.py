@@ -544,3 +544,18 @@ def test_property_publish_refuses_unprotected_and_edited_tables(case, where):
         assert not path.exists()
         publish(p, path)
         assert check_published(path, threshold) == []
+
+
+def test_the_response_sentence_says_which_group_sizes_are_withheld_and_why():
+    from peo.report.summary import response_text
+
+    sizes = group_sizes({"GI": 6, "JZ": 74, "LT": 70}, 10)
+    kf = {
+        "threshold": 10,
+        "response": {"analysed": sizes.published_total(), "by_group": sizes.published(), "withheld": sizes.hidden},
+    }
+    text = response_text(kf)
+    assert text.startswith("150 professionals in de analyse (GI –, JZ 74, LT –;")
+    assert "GI: te weinig respondenten (minder dan 10)" in text
+    assert "LT: verborgen om een andere cel te beschermen" in text
+    assert "niet" not in response_text({"response": {"analysed": 150, "by_group": {"GI": 50}}})

@@ -14,7 +14,7 @@ from peo.report import format as fmt
 from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import phrase
 
-__all__ = ["SYNTHETIC_NOTICE", "MAX_HEADLINES", "response_text", "headlines", "factsheet_alt_text"]
+__all__ = ["SYNTHETIC_NOTICE", "MAX_HEADLINES", "response_text", "headlines", "factsheet_alt_text", "withheld_text"]
 
 #: The notice shown on every page (and on the factsheet) when the data are the demo waves.
 SYNTHETIC_NOTICE = phrase("book", "synthetic_notice")
@@ -50,10 +50,29 @@ def response_text(key_figures: Mapping) -> str:
     by_group = resp.get("by_group") or {}
     text = _b("response_analysed", n=_format_int(resp.get("analysed")))
     if by_group:
-        text += " (" + ", ".join(f"{g} {_format_int(n)}" for g, n in by_group.items()) + ")"
+        text += (
+            " (" + ", ".join(f"{g} {_format_int(n)}" for g, n in by_group.items()) + withheld_text(key_figures) + ")"
+        )
     if not _is_missing(resp.get("received")):
         text += _b("response_received", n=_format_int(resp.get("received")))
     return text
+
+
+def withheld_text(key_figures: Mapping) -> str:
+    """Why group sizes are not shown: ``"; GI: te weinig respondenten (...); LT: verborgen ..."`` or "".
+
+    From ``response.withheld`` of the key figures: disclosure control hides a group below the
+    threshold and a second group with it, in every table (:func:`peo.tables.disclosure.group_sizes`).
+    """
+    resp = (key_figures or {}).get("response") or {}
+    withheld = resp.get("withheld") or {}
+    threshold = key_figures.get("threshold", "")
+    parts = [
+        _b("response_withheld_group", group=g, reason=phrase("suppression", r, threshold=threshold))
+        for g, r in withheld.items()
+        if r in ("primary", "secondary")
+    ]
+    return _b("response_withheld", groups="; ".join(parts)) if parts else ""
 
 
 def headlines(key_figures: Mapping, limit: int = MAX_HEADLINES) -> list[Mapping]:

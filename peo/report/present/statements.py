@@ -24,6 +24,7 @@ from peo.report.present.common import (
     _total,
     md_escape,
 )
+from peo.report.summary import withheld_text
 from peo.survey.codebook import categories
 from peo.tables.claims import supported as claim_supported
 
@@ -332,7 +333,7 @@ def wave_summary(data, with_theme: bool = False) -> Any:
         title=md_escape(w.title),
         fieldwork=md_escape(format_fieldwork({"start": w.fieldwork_start, "end": w.fieldwork_end})),
         n=data.n_analysed,
-        groups=", ".join(parts),
+        groups=", ".join(parts) + withheld_text(getattr(data, "key_figures", None) or {}),
         threshold=data.threshold,
     )
     if with_theme and w.theme_nl:
