@@ -183,9 +183,11 @@ def test_reader_table_takes_the_threshold_from_a_protected_table():
     protected = disclosure.protect(raw, threshold=5)
     t = present.reader_table(protected)
     assert t.footnotes and "minder dan 5" in t.footnotes[0]
-    # the cell of 3 and (secondary) one other cell are hidden: never a number below 5
-    shown = [int(x) for x in t.frame["Aantal"] if x != "–"]
+    # the cell of 3 (primary, "–") and one other cell (secondary, "x") are hidden: never a number below 5
+    assert list(t.frame["Aantal"]).count("–") == 1 and list(t.frame["Aantal"]).count("x") == 1
+    shown = [int(x) for x in t.frame["Aantal"] if x not in ("–", "x")]
     assert all(x >= 5 for x in shown) and len(shown) < 3
+    assert "verborgen om een andere cel te beschermen" in t.footnotes[1]
 
 
 def test_reader_table_statistics_columns():

@@ -18,6 +18,7 @@ from peo.survey.codebook import Codebook
 from peo.survey.codebook import groups as cb_groups
 from peo.survey.wording import wording
 from peo.tables.claims import level as claim_level
+from peo.tables.disclosure.groups import PRIMARY, SECONDARY
 
 __all__ = [
     "ALPHA",
@@ -183,14 +184,41 @@ def _suppressed(table: pd.DataFrame) -> pd.Series:
     return table["suppressed"].fillna(False).astype(bool)
 
 
-def _footnotes(any_suppressed: bool, threshold: int | None, extra: Iterable[str] = ()) -> tuple[str, ...]:
+def _reasons(table: pd.DataFrame) -> pd.Series:
+    """Why each row is hidden: ``"primary"``, ``"secondary"`` or ``""`` (shown).
+
+    From the ``suppression`` column of :mod:`peo.tables.disclosure`; a hidden row of a table
+    without it counts as primary (too few respondents).
+    """
+    hidden = _suppressed(table)
+    if "suppression" in table.columns:
+        why = table["suppression"].astype("string").fillna("")
+        why = why.where(~hidden | (why == SECONDARY), PRIMARY)
+    else:
+        why = pd.Series(PRIMARY, index=table.index)
+    return why.where(hidden, "").astype(str)
+
+
+def _mark(reason: str) -> str:
+    """The mark of a hidden cell: "–" for too few respondents, "x" for a cell hidden to protect another."""
+    return TEXT_NL["secondary_mark"] if reason == SECONDARY else fmt.MISSING
+
+
+def _footnotes(hidden, threshold: int | None, extra: Iterable[str] = ()) -> tuple[str, ...]:
+    """The notes under a table: one per kind of suppression it has, then ``extra``.
+
+    ``hidden`` is the :func:`_reasons` of the table (or a bool: any hidden cell, all primary).
+    """
+    reasons = set(hidden) if isinstance(hidden, pd.Series) else ({PRIMARY} if hidden else set())
     notes = []
-    if any_suppressed:
+    if PRIMARY in reasons:
         notes.append(
             TEXT_NL["suppressed_note"].format(threshold=threshold)
             if threshold is not None
             else TEXT_NL["suppressed_note_plain"]
         )
+    if SECONDARY in reasons:
+        notes.append(TEXT_NL["secondary_note"])
     return tuple(notes) + tuple(extra)
 
 

@@ -25,6 +25,8 @@ from peo.report.present.common import (
     TRIM_COLUMNS,
     VALUES_NL,
     _footnotes,
+    _mark,
+    _reasons,
     _group_labels,
     _group_order,
     _missing,
@@ -143,6 +145,7 @@ def reader_table(
     threshold = _threshold_of(table, threshold)
     frame = pd.DataFrame(table).reset_index(drop=True)
     hidden = _suppressed(frame)
+    why = _reasons(frame)
     if columns is None:
         columns = [c for c in frame.columns if c not in HIDDEN_COLUMNS]
         if "group" in columns and (frame["group"].astype(str) == _total()).all():
@@ -177,23 +180,25 @@ def reader_table(
             lo, hi, name = interval_low[col]
             header = COLUMNS_NL[name]
             out[header] = [
-                fmt.MISSING if h else _interval(r, lo, hi, as_share and lo == "ci_low")
-                for (_, r), h in zip(frame.iterrows(), hidden)
+                _mark(w) if h else _interval(r, lo, hi, as_share and lo == "ci_low")
+                for (_, r), h, w in zip(frame.iterrows(), hidden, why)
             ]
             continue
         header = COLUMNS_NL.get(col, col)
         while header in out:
             header += " "
         cells = []
-        for (_, r), h in zip(frame.iterrows(), hidden):
+        for (_, r), h, w in zip(frame.iterrows(), hidden, why):
             v = r[col]
-            if _missing(v) and (h or col in SHARE_COLUMNS or col in INTEGER_COLUMNS):
+            if _missing(v) and h:
+                cells.append(_mark(w))
+            elif _missing(v) and (col in SHARE_COLUMNS or col in INTEGER_COLUMNS):
                 cells.append(fmt.MISSING)
             else:
                 cells.append(_format_value(col, v, groups))
         out[header] = cells
     result = pd.DataFrame(out, dtype=object) if out else pd.DataFrame()
-    return ReaderTable(result, _footnotes(bool(hidden.any()), threshold))
+    return ReaderTable(result, _footnotes(why, threshold))
 
 
 def _cell(r: pd.Series, style: str) -> str:
@@ -201,7 +206,7 @@ def _cell(r: pd.Series, style: str) -> str:
     if bool(r.get("suppressed", False)) or _missing(r.get("share")):
         if not bool(r.get("suppressed", False)) and not _missing(r.get("n")) and int(r["n"]) == 0:
             return TEXT_NL["no_valid"]
-        return fmt.MISSING
+        return _mark(str(r.get("suppression", ""))) if bool(r.get("suppressed", False)) else fmt.MISSING
     ci = format_ci(r.get("ci_low"), r.get("ci_high"))
     if style == "count":
         return TEXT_NL["count_cell"].format(pct=format_pct(r["share"]), count=_number(r["count"], integer=True))
@@ -236,7 +241,7 @@ def _wide(
             row[labels.get(g, g)] = _cell(r.iloc[0], style) if len(r) else ""
         rows.append(row)
     result = pd.DataFrame(rows, dtype=object)
-    return ReaderTable(result, _footnotes(bool(_suppressed(frame).any()), threshold, extra_notes))
+    return ReaderTable(result, _footnotes(_reasons(frame), threshold, extra_notes))
 
 
 def distribution_table(dist: pd.DataFrame, *, threshold: int | None = None) -> ReaderTable:
@@ -275,7 +280,7 @@ def distribution_table(dist: pd.DataFrame, *, threshold: int | None = None) -> R
             r = part[part["answer_label"].astype(str) == a]
             row[a] = _cell(r.iloc[0], "count") if len(r) else ""
         rows.append(row)
-    return ReaderTable(pd.DataFrame(rows, dtype=object), _footnotes(bool(_suppressed(frame).any()), threshold))
+    return ReaderTable(pd.DataFrame(rows, dtype=object), _footnotes(_reasons(frame), threshold))
 
 
 def group_table(
