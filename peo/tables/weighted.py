@@ -54,6 +54,7 @@ def response_table(data) -> disclosure.ProtectedTable:
         group="group",
         table_keys=(),
         keep=("population", "population_share"),
+        hidden_groups=data.hidden_groups,  # the wave's group-size decision (disclosure rule 8)
     )
 
 
