@@ -103,7 +103,12 @@ def headline_trend(waves: list[str] | None = None) -> pd.DataFrame:
         "suppressed",
     ]
     df["suppressed"] = df["suppressed"].astype(str).str.lower().eq("true")
-    return df[cols].reset_index(drop=True)
+    # Counts are whole numbers (the CSV reader gives floats where a value is blank).
+    for c in ("n", "count"):
+        df[c] = pd.to_numeric(df[c]).astype("Int64")
+    why = df["suppression"] if "suppression" in df else pd.Series("", index=df.index)
+    df["suppression"] = why.astype("string").fillna("").where(df["suppressed"], "").astype(str)
+    return df[[*cols, "suppression"]].reset_index(drop=True)
 
 
 def role_items(role: str, waves: list[str] | None = None) -> list[str]:
@@ -189,6 +194,10 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
             }
             if a["suppressed"] or b["suppressed"] or pd.isna(a["count"]) or pd.isna(b["count"]):
                 row["note"] = "niet te berekenen: een van beide metingen is verborgen (te weinig respondenten)"
+                # the change is blanked and flagged, with the reason of the wave table's cell
+                why = {str(a.get("suppression") or ""), str(b.get("suppression") or "")}
+                row["suppressed"] = True
+                row["suppression"] = "secondary" if why <= {"secondary", ""} and "secondary" in why else "primary"
             else:
                 low, high = confint_proportions_2indep(
                     int(b["count"]), int(b["n"]), int(a["count"]), int(a["n"]), method="newcomb", compare="diff"
@@ -231,12 +240,17 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
         "note",
     ]
     table = pd.DataFrame(rows, columns=[c for c in cols if c not in ("family", "p_holm", "claim_nl")])
+    hidden = pd.DataFrame(rows, columns=["suppressed", "suppression"])
+    table["suppressed"] = hidden["suppressed"].astype("boolean").fillna(False).astype(bool)
+    table["suppression"] = hidden["suppression"].fillna("").astype(str)
+    for c in ("n_from", "n_to"):
+        table[c] = pd.to_numeric(table[c]).astype("Int64")
     table["p_value"] = table["p_value"].astype("float64")
     family = settings()["families"]["changes"]
     table["family"] = [f"{family} {a}-{b}" for a, b in zip(table["wave_from"], table["wave_to"])]
     table = adjust_family(table) if len(table) else table.assign(p_holm=pd.Series(dtype="float64"))
     table["claim_nl"] = [wave_change(r) for r in table.to_dict("records")]
-    return table[cols]
+    return table[[*cols, "suppressed", "suppression"]]
 
 
 def detectable_change(n_per_wave: int, share: float = 0.5, alpha: float = 0.05, power: float = 0.8) -> float:
@@ -267,7 +281,7 @@ def write_results(waves: list[str] | None = None) -> Path:
     tables = {
         # already protected in each wave; protect_rows seals them for publication (n is never below it here)
         "headline_trend": disclosure.protect_rows(
-            trend.drop(columns=["suppressed"]),
+            trend,
             threshold=_threshold(waves),
             count_cols=("n",),
             group=None,

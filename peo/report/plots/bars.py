@@ -20,6 +20,7 @@ from peo.report.plots.common import (
     _join_nl,
     _n,
     _new_figure,
+    _is_secondary,
     _not_shown_note,
     _pct,
     _pct_axis,
@@ -86,6 +87,7 @@ def shares_by_group(
     colours = group_colours(groups)
 
     hidden: dict[str, list[str]] = {g: [] for g in groups}
+    secondary: dict[str, list[str]] = {}
     panel_rows = []
     for item, box in panels:
         sub = df[(df["item"].astype(str) == item) & (df["box"].astype(str) == box)]
@@ -98,10 +100,12 @@ def shares_by_group(
             r = r.iloc[0]
             if r["suppressed"] or pd.isna(r["share"]):
                 hidden[g].append(str(sub["item_label"].iloc[0]))
+                if _is_secondary(r):
+                    secondary.setdefault(g, []).append(str(sub["item_label"].iloc[0]))
                 continue
             rows.append(r)
         panel_rows.append((label, str(sub["item_label"].iloc[0]), rows))
-    note = _not_shown_note(hidden, {g: [p[1] for p in panel_rows] for g in groups})
+    note = _not_shown_note(hidden, {g: [p[1] for p in panel_rows] for g in groups}, secondary)
 
     heights = [0.3 * max(len(rows), 1) + 0.55 for _, _, rows in panel_rows]
     with figure_style():
@@ -235,6 +239,7 @@ def outcomes_by_space(
     outcomes = list(dict.fromkeys(df["outcome"].astype(str)))
 
     hidden: dict[str, list[str]] = {}
+    secondary: dict[str, list[str]] = {}
     panels = []
     for oc in outcomes:
         sub = df[df["outcome"].astype(str) == oc]
@@ -249,10 +254,12 @@ def outcomes_by_space(
             r = r.iloc[0]
             if r["suppressed"] or pd.isna(r["share"]):
                 hidden.setdefault(lv, []).append(str(sub["outcome_label"].iloc[0]))
+                if _is_secondary(r):
+                    secondary.setdefault(lv, []).append(str(sub["outcome_label"].iloc[0]))
                 continue
             bars[lv] = r
         panels.append((olabel, bars))
-    note = _not_shown_note(hidden, {lv: [str(p) for p in outcomes] for lv in levels})
+    note = _not_shown_note(hidden, {lv: [str(p) for p in outcomes] for lv in levels}, secondary)
     colour = GROUP_PALETTE["single"]
 
     with figure_style():

@@ -200,21 +200,48 @@ def _group_label(group: str, codebook: Codebook | None, short: bool = False) -> 
     return cb_groups(codebook).label(group, short=short or codebook is None)
 
 
-def _not_shown_note(hidden: dict[str, list[str]], all_members: dict[str, list[str]]) -> str | None:
-    """Note for hidden cells: ``hidden`` maps a group to the members hidden for it."""
-    parts = []
-    for group, members in hidden.items():
-        if not members:
-            continue
-        if not group:  # one series: list the members themselves
-            parts.append(_join_nl(members))
-        elif len(members) == len(all_members.get(group, members)):
-            parts.append(group)
-        else:
-            parts.append(TEXT_NL["not_shown_in"].format(group=group, items=_join_nl(members)))
-    if not parts:
-        return None
-    return TEXT_NL["not_shown"].format(what="; ".join(parts))
+def _not_shown_note(
+    hidden: dict[str, list[str]], all_members: dict[str, list[str]], secondary: dict[str, list[str]] | None = None
+) -> str | None:
+    """Note for hidden cells: ``hidden`` maps a group to the members hidden for it.
+
+    ``secondary`` names, per group, the hidden members that had enough respondents and are
+    hidden only to protect another cell (``suppression = "secondary"`` in the table): they get
+    their own sentence, so that the note does not say "te weinig respondenten" of them.
+    """
+    secondary = secondary or {}
+
+    def parts_of(which: dict[str, list[str]]) -> list[str]:
+        parts = []
+        for group, members in which.items():
+            if not members:
+                continue
+            if not group:  # one series: list the members themselves
+                parts.append(_join_nl(members))
+            elif len(members) == len(all_members.get(group, members)):
+                parts.append(group)
+            else:
+                parts.append(TEXT_NL["not_shown_in"].format(group=group, items=_join_nl(members)))
+        return parts
+
+    first = {g: [m for m in ms if m not in secondary.get(g, [])] for g, ms in hidden.items()}
+    second = {g: [m for m in ms if m in secondary.get(g, [])] for g, ms in hidden.items()}
+    notes = []
+    if parts_of(first):
+        notes.append(TEXT_NL["not_shown"].format(what="; ".join(parts_of(first))))
+    if parts_of(second):
+        notes.append(TEXT_NL["not_shown_secondary"].format(what="; ".join(parts_of(second))))
+    return " ".join(notes) or None
+
+
+def _is_secondary(rows) -> bool:
+    """Whether hidden rows (a row or a frame) are hidden only to protect another cell."""
+    if isinstance(rows, pd.Series):
+        return str(rows.get("suppression", "")) == "secondary"
+    if "suppression" not in rows.columns:
+        return False
+    why = set(rows.loc[rows["suppressed"].astype(bool), "suppression"].astype(str))
+    return why == {"secondary"}
 
 
 _NOTE_SIZE = 8.0  # points

@@ -24,6 +24,7 @@ from peo.report.plots.common import (
     _join_nl,
     _n,
     _new_figure,
+    _is_secondary,
     _not_shown_note,
     _pct,
     _pct_axis,
@@ -190,7 +191,7 @@ def likert_diverging(
                 records[g, it.id] = {"status": "absent", "label": label}
                 continue
             if sub["suppressed"].any():
-                records[g, it.id] = {"status": "suppressed", "label": label}
+                records[g, it.id] = {"status": "suppressed", "label": label, "secondary": _is_secondary(sub)}
                 continue
             n = sub["n"].dropna()
             n = float(n.iloc[0]) if len(n) else 0.0
@@ -215,13 +216,17 @@ def likert_diverging(
     hidden: dict[str, list[str]] = {}
     for g in panel_groups:
         hidden[g] = [r["label"] for (gg, _), r in records.items() if gg == g and r["status"] == "suppressed"]
+    secondary = {
+        g: [r["label"] for (gg, _), r in records.items() if gg == g and r.get("secondary")] for g in panel_groups
+    }
     shown_groups = [g for g in panel_groups if len(hidden[g]) < len(item_objs)]
     if by is None:
-        note = _not_shown_note({"": hidden[panel_groups[0]]}, {})
+        note = _not_shown_note({"": hidden[panel_groups[0]]}, {}, {"": secondary[panel_groups[0]]})
     else:
         note = _not_shown_note(
             {_group_label(g, codebook, short=True): hidden[g] for g in panel_groups},
             {_group_label(g, codebook, short=True): [it.short("nl") for it in item_objs] for g in panel_groups},
+            {_group_label(g, codebook, short=True): secondary[g] for g in panel_groups},
         )
 
     n_items = len(item_objs)
@@ -276,6 +281,8 @@ def likert_diverging(
                     )
                 else:
                     key = {"empty": "no_valid", "suppressed": "suppressed_bar", "absent": "absent_bar"}[rec["status"]]
+                    if rec.get("secondary"):
+                        key = "secondary_bar"
                     ax.text(
                         0,
                         y,

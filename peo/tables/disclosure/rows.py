@@ -18,7 +18,7 @@ from peo.tables.disclosure.rules import (
     _stat_columns,
 )
 from peo.tables.disclosure.cells import reasons
-from peo.tables.disclosure.groups import PRIMARY
+from peo.tables.disclosure.groups import PRIMARY, SECONDARY
 from peo.tables.disclosure.sealed import ProtectedTable, _sealed
 
 __all__ = ["protect_rows"]
@@ -39,7 +39,9 @@ def protect_rows(
 
     For tables where each row stands alone: tests per item, numeric summaries per item and
     group. A row with any of ``count_cols`` below the threshold (or missing) has those
-    columns and every statistic blanked (rule 6). When the table has a group column with a
+    columns and every statistic blanked (rule 6). A row that comes with ``suppressed = True``
+    (hidden in the table it was taken from) stays hidden, with the reason of its
+    ``suppression`` column (primary when it has none). When the table has a group column with a
     "totaal" row per ``table_keys``, the total pools the groups: if exactly one group of it
     is hidden, the group with the next-smallest ``n`` is hidden too (or the total, if there
     is no other group), so the hidden one cannot be recovered from the total.
@@ -86,7 +88,19 @@ def protect_rows(
     grp = group if group is not None and group in table.columns else None
     _check_crossing(table, grp, (*table_keys, "item"), by_employer_type=by_employer_type)
 
-    frame = pd.DataFrame(table).reset_index(drop=True).drop(columns=["suppressed", "suppression"], errors="ignore")
+    frame = pd.DataFrame(table).reset_index(drop=True)
+    # A row hidden before (in the wave table it comes from) stays hidden, with its reason.
+    before = (
+        frame["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "suppressed" in frame
+        else np.zeros(len(frame), dtype=bool)
+    )
+    before_primary = before & (
+        (frame["suppression"].astype("string").fillna("") != SECONDARY).to_numpy(dtype=bool)
+        if "suppression" in frame
+        else True
+    )
+    frame = frame.drop(columns=["suppressed", "suppression"], errors="ignore")
     keys = set(table_keys) | ({grp} if grp else set())
     stats = [c for c in _stat_columns(frame, keys | set(count_cols) | set(keep))]
     frame = _nullable(frame, [*count_cols, *stats])
@@ -98,7 +112,9 @@ def protect_rows(
         else np.zeros((0, len(count_cols)))
     )
     hide = np.isnan(nvals).any(axis=1) | (nvals < threshold).any(axis=1)
-    primary = hide.copy()
+    primary = hide.copy() & ~(before & ~before_primary)
+    hide |= before
+    primary |= before_primary
     if grp is not None and hidden_groups:
         reason = frame[grp].astype(str).map({str(g): str(r) for g, r in hidden_groups.items()})
         hide |= reason.notna().to_numpy()
