@@ -683,3 +683,24 @@ def test_alt_text_requires_a_peo_figure():
     fig = Figure()
     with pytest.raises(ValueError, match="no alt text"):
         plots.alt_text(fig)
+
+
+def test_a_figure_with_everything_hidden_becomes_a_sentence_that_says_why(cb, monkeypatch):
+    # Issue 11, item 4: no empty figure; a sentence says why (primary and secondary told apart).
+    from peo.report.present import figures
+
+    dist = dist_table(cb, items=["ps_general"], suppressed=[("totaal", "ps_general")])
+    dist["suppression"] = "secondary"
+    empty = plots.likert_diverging(dist, cb)
+    full = plots.likert_diverging(dist_table(cb, items=["ps_general"]), cb)
+    try:
+        assert not figures.has_data(empty) and figures.has_data(full)
+        sentence = figures.empty_figure_sentence(empty)
+        assert sentence.startswith("Hier staat geen figuur")
+        assert "verborgen om een andere cel te beschermen" in sentence and "te weinig" not in sentence
+    finally:
+        plt.close(full)
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    figures.show_figure(empty)  # closes the figure
+    assert len(shown) == 1 and "Hier staat geen figuur" in shown[0].data

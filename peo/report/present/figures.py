@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from peo.report.present.common import TEXT_NL
+from peo.report.present.common import TEXT_NL, _markdown
 
 __all__ = [
     "FigureDisplay",
     "figure_html",
+    "has_data",
+    "empty_figure_sentence",
     "show_figure",
     "show_all",
 ]
@@ -106,9 +108,37 @@ def show_figure(fig) -> None:
     """
     from IPython.display import display
 
+    if not has_data(fig):
+        # Everything was hidden by disclosure control: a sentence instead of an empty frame.
+        display(_markdown(empty_figure_sentence(fig)))
+        _close(fig)
+        return
     shown = _render(fig)
     _close(fig)
     display(shown)
+
+
+def has_data(fig) -> bool:
+    """Whether a figure draws any data: a bar, a line or a marker (texts and axes do not count)."""
+    import numpy as np
+
+    for ax in fig.axes:
+        for patch in ax.patches:
+            if patch.get_visible() and abs(patch.get_width() * patch.get_height()) > 0:
+                return True
+        for line in ax.lines:  # data lines only: a reference line (axvline) is in axes coordinates
+            xs = np.asarray(line.get_xdata(), dtype=float)
+            if line.get_visible() and line.get_transform() == ax.transData and xs.size and np.isfinite(xs).any():
+                return True
+        if any(c.get_visible() and len(c.get_paths()) for c in ax.collections):
+            return True
+    return False
+
+
+def empty_figure_sentence(fig) -> str:
+    """The sentence shown instead of a figure with nothing left to show: what it would show and why not."""
+    notes = " ".join(t.get_text().replace("\n", " ") for t in fig.texts if t.get_text().strip())
+    return TEXT_NL["figure_empty"].format(notes=notes or TEXT_NL["figure_empty_default"]).strip()
 
 
 def show_all(parts: Iterable[Any]) -> None:

@@ -343,7 +343,16 @@ def choice_table(table: pd.DataFrame, *, codebook: Codebook | None = None, thres
     label = "theme_label" if "theme_label" in table.columns else "answer_label"
     _need(table, [label, "group", "n", "count", "share"], "choice_table")
     threshold = _threshold_of(table, threshold)
-    rt = _wide(table, [label], "count", codebook, threshold)
+    # The zero rule's exception: an answer nobody chose at all is published as 0 in the data
+    # package, but not shown as a row of "0% (0)"; the note under the table names it.
+    plain = pd.DataFrame(table)
+    total = plain[plain["group"].astype(str) == _total()]
+    nobody = [str(x) for x in total.loc[pd.to_numeric(total["count"]) == 0, label]]
+    extra = [TEXT_NL["nobody_chose"].format(labels=", ".join(nobody))] if nobody else []
+    kept = plain[~plain[label].astype(str).isin(nobody)] if nobody and len(nobody) < len(total) else plain
+    if kept is not plain:
+        table = kept
+    rt = _wide(table, [label], "count", codebook, threshold, extra)
     frame = pd.DataFrame(table)
     frame = frame.assign(group=frame["group"].astype(str))
     labels = _group_labels(codebook)
