@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from peo.checks import publication
@@ -340,6 +341,39 @@ def test_raw_export_values_are_searched_for(tiny_wave):
     assert "Noor" not in " ".join(findings["excerpt"])
     # With the default threshold the table of 6 is a finding again.
     assert scan(threshold=10)["kind"].eq("small-count").any()
+
+
+def test_raw_ids_of_an_spss_export_are_searched_for(tiny_wave):
+    # Issue 11: a wave read from SPSS had 0 ids searched, its ids are numbers (123456.0).
+    import pyreadstat
+
+    frame = pd.DataFrame(
+        {
+            "resp_id": [123456.0, 7.0],
+            "consent": [1.0, 1.0],
+            "finished": [1.0, 1.0],
+            "employer_type": [1.0, 2.0],
+            "ps_general": [4.0, 2.0],
+            "years_experience": [3.0, 12.5],
+            "causes_1": [1.0, 0.0],
+            "causes_2": [0.0, 1.0],
+            "remark": ["Prima", ""],
+        }
+    )
+    pyreadstat.write_sav(frame, str(tiny_wave.dir / "export.sav"))
+    tiny_wave.config.write_text(
+        tiny_wave.config.read_text(encoding="utf-8").replace(
+            "file: export.csv\n  format: csv", "file: export.sav\n  format: sav"
+        ),
+        encoding="utf-8",
+    )
+    html = tiny_wave.root / "book" / "_build" / "html"
+    html.mkdir(parents=True)
+    (html / "index.html").write_text("<p>Respondent 123456 schreef dit; 7 reacties.</p>", encoding="utf-8")
+    findings = scan()
+    assert list(findings["kind"]) == ["raw-id"] and "123456" not in " ".join(findings["excerpt"])
+    note = next(n for n in findings.attrs["notes"] if n.startswith("wave 9999:"))
+    assert note.startswith("wave 9999: 1 id(s)") and "1 value(s) shorter than 6 characters" in note
 
 
 def test_planted_list_from_a_mapping(tree):

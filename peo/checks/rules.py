@@ -354,16 +354,38 @@ def add_raw_values(rules: Rules, waves: list[Wave]) -> None:
             continue
         present = [c for c in cols if c in raw.columns]
         before = len(rules.raw_values)
-        frame = raw[present].astype("string")
+        frame = pd.DataFrame({c: _as_text(raw[c]) for c in present})
+        short = by_pattern = 0
         for record in frame.itertuples(index=False):
             values = [str(v) for v in record if not pd.isna(v)]
+            short += sum(1 for v in values if len(v.strip()) < MIN_RAW_VALUE_CHARS)
+            by_pattern += sum(1 for v in values if _covered_by_pattern(" ".join(v.split())))
             for v in _raw_row_values(values):
                 words = tuple(v.lower().split())
                 rules.raw_values.setdefault(words, f"the {w.id} raw export ({', '.join(present)})")
                 rules.raw_max_words = max(rules.raw_max_words, len(words))
+        extra = []
+        if by_pattern:
+            extra.append(f"{by_pattern} e-mail or IP address(es) or response id(s) found by pattern")
+        if short:
+            extra.append(
+                f"{short} value(s) shorter than {MIN_RAW_VALUE_CHARS} characters (e.g. SPSS sequence numbers) "
+                "not searched as free text"
+            )
         rules.notes.append(
             f"wave {w.id}: {len(rules.raw_values) - before} id(s) and name(s) from the raw export searched for"
+            + (f" ({'; '.join(extra)})" if extra else "")
         )
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    """A raw column as text, whole numbers without ".0" (SPSS stores ids as floats: 123456.0)."""
+    if pd.api.types.is_float_dtype(col):
+        whole = col.notna() & (col == col.round())
+        text = col.astype("string")
+        text[whole] = col[whole].astype("int64").astype("string")
+        return text
+    return col.astype("string")
 
 
 def _covered_by_pattern(v: str) -> bool:
