@@ -559,3 +559,39 @@ def test_the_response_sentence_says_which_group_sizes_are_withheld_and_why():
     assert "GI: te weinig respondenten (minder dan 10)" in text
     assert "LT: verborgen om een andere cel te beschermen" in text
     assert "niet" not in response_text({"response": {"analysed": 150, "by_group": {"GI": 50}}})
+
+
+def test_a_model_with_a_small_or_hidden_group_is_withheld_with_the_reason():
+    from peo.tables.derived import withhold_small_group_models
+
+    df = pd.DataFrame(
+        {"employer_type": ["GI"] * 6 + ["JZ"] * 40 + ["LT"] * 40, "ps_needed": [1] * 86, "stay": [1] * 86}
+    )
+    df.loc[:2, "stay"] = np.nan  # only 3 GI answered "stay"
+    models = pd.DataFrame(
+        {
+            "item": ["ps_needed", "ps_needed"],
+            "group": ["JZ", "LT"],
+            "reference": "GI",
+            "odds_ratio": [1.4, 0.8],
+            "p_value": [0.2, 0.5],
+            "n": [86, 86],
+            "note": ["", ""],
+        }
+    )
+    out = withhold_small_group_models(models, df, "employer_type", 10)
+    assert out["odds_ratio"].isna().all() and out["p_value"].isna().all() and (out["n"] == 86).all()
+    assert (out["suppression"] == "primary").all() and out["note"].str.contains("referentiegroep").all()
+    # big enough everywhere, but a group the wave hides (rule 8): withheld as secondary
+    df2 = df.assign(employer_type=["GI"] * 12 + ["JZ"] * 34 + ["LT"] * 40)
+    out = withhold_small_group_models(models, df2, "employer_type", 10, {"GI": "secondary"})
+    assert out["odds_ratio"].isna().all() and (out["suppression"] == "secondary").all()
+    kept = withhold_small_group_models(models, df2, "employer_type", 10)
+    assert kept["odds_ratio"].tolist() == [1.4, 0.8] and not kept["suppressed"].any()
+    # one model over several columns: the group sizes among those with every value
+    logit = pd.DataFrame({"term": ["space"], "odds_ratio": [1.9], "n": [83]})
+    out = withhold_small_group_models(logit, df, "employer_type", 10, variables={"stay": ["stay"]})
+    assert out["odds_ratio"].isna().all() and out["suppressed"].all()
+    # published through protect_rows, the withheld rows stay hidden with their reason
+    sealed = protect_rows(out, 10, table_keys=("term",), group=None)
+    assert sealed["suppressed"].all() and sealed["suppression"].tolist() == ["primary"] and sealed["n"].isna().all()

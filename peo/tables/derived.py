@@ -16,6 +16,13 @@ effect size are withheld and ``note`` says why (``peo/data/wording.yml``,
 ``derived_statistics.withheld``). Kruskal-Wallis is computed from the full table of
 answer codes by group, and is checked on that table.
 
+Models over employer type (the proportional-odds models, the logistic model adjusted for
+employer type): every group in the model, the reference as well as each compared group, must
+reach the threshold with a valid answer, and no group may be one the wave hides
+(:func:`peo.tables.disclosure.group_sizes`); otherwise every statistic of the item's model is
+withheld and ``note`` says why (:func:`withhold_small_group_models`). An odds ratio against a
+reference group of 6 says something about those 6 people, whatever its precision.
+
 Precision: the statistics that are published are published unrounded in the CSV tables
 (the data package is for reuse) and rounded only on the page; since only statistics over
 publishable tables are published, no precision needs to hide anything.
@@ -30,7 +37,7 @@ from peo.stats.groups import collapse_to_boxes
 from peo.stats.reliability import item_codes
 from peo.survey.wording import phrase
 
-__all__ = ["tested_table", "withhold_unpublishable_tests", "WITHHELD_COLUMNS"]
+__all__ = ["tested_table", "withhold_small_group_models", "withhold_unpublishable_tests", "WITHHELD_COLUMNS"]
 
 #: Columns blanked in a withheld test row.
 WITHHELD_COLUMNS = ("statistic", "df", "p_value", "p_holm", "effect_size")
@@ -100,4 +107,73 @@ def withhold_unpublishable_tests(
                     out.at[i, c] = np.nan
             note = row.get("note")
             out.at[i, "note"] = reason if pd.isna(note) or not str(note) else f"{note}; {reason}"
+    return out
+
+
+def withhold_small_group_models(
+    table: pd.DataFrame,
+    df: pd.DataFrame,
+    by: str,
+    threshold: int,
+    hidden_groups: dict | None = None,
+    *,
+    variables: dict | None = None,
+) -> pd.DataFrame:
+    """Withhold models over employer type in which a group is too small or hidden.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Model rows with an ``item`` column (one model per item; e.g. the proportional-odds
+        table) or, with ``variables``, any model table (one model).
+    df : pandas.DataFrame
+        The respondents.
+    by : str
+        The employer-type column.
+    threshold : int
+        The wave's disclosure threshold.
+    hidden_groups : dict, optional
+        The wave's hidden groups (group -> ``"primary"`` / ``"secondary"``).
+    variables : dict, optional
+        For a table of one model: ``{"model": [columns the model uses]}``; its rows are then
+        all withheld or all kept. Default: the model of each row uses its ``item``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; withheld rows have ``suppressed = True``, ``suppression`` (``primary`` when a
+        group has fewer valid answers than the threshold, else ``secondary``), every numeric
+        column but ``n`` blanked, and the reason in ``note``.
+    """
+    out = table.copy()
+    hidden_groups = dict(hidden_groups or {})
+    if "suppressed" not in out:
+        out["suppressed"] = False
+    if "suppression" not in out:
+        out["suppression"] = ""
+    if "note" not in out:
+        out["note"] = ""
+    stats = [c for c in out.columns if c != "n" and pd.api.types.is_numeric_dtype(out[c]) and c != "suppressed"]
+    models = (
+        {name: (np.ones(len(out), dtype=bool), list(cols)) for name, cols in variables.items()}
+        if variables
+        else {item: ((out["item"] == item).to_numpy(), [item]) for item in dict.fromkeys(out["item"])}
+    )
+    for rows, cols in models.values():
+        used = df[[by, *[c for c in cols if c in df.columns]]].dropna()
+        sizes = used[by].astype("string").value_counts()
+        groups = [g for g in sizes.index if sizes[g] > 0]
+        small = [g for g in groups if sizes[g] < threshold]
+        hidden = [g for g in groups if g in hidden_groups]
+        if not small and not hidden:
+            continue
+        primary = bool(small) or any(hidden_groups[g] == "primary" for g in hidden)
+        reason = phrase("derived_statistics", "model_withheld", threshold=threshold)
+        for c in stats:
+            out.loc[rows, c] = np.nan
+        out.loc[rows, "suppressed"] = True
+        out.loc[rows, "suppression"] = "primary" if primary else "secondary"
+        out.loc[rows, "note"] = [
+            reason if not str(n or "") or str(n) == "nan" else f"{n}; {reason}" for n in out.loc[rows, "note"]
+        ]
     return out

@@ -200,7 +200,14 @@ def ordinal_models(data, items: list[str], family: str) -> disclosure.ProtectedT
         for a, b, c in zip(table["note"], table["po_note"], fails)
     ]
     table["note"] = notes
-    return _protect(table[ORDINAL_COLUMNS], data)
+    # A model whose reference or compared group is below the threshold (or hidden in the
+    # wave) is withheld with the reason (peo.tables.derived, disclosure).
+    from peo.tables.derived import withhold_small_group_models
+
+    table = withhold_small_group_models(
+        table[ORDINAL_COLUMNS], data.respondents, GROUP, data.threshold, data.hidden_groups
+    )
+    return _protect(table, data)
 
 
 def single_family(table: pd.DataFrame, family: str, p_col: str = "p_value") -> pd.DataFrame:

@@ -170,6 +170,17 @@ def outcomes(data: WaveData) -> Section:
             warnings.simplefilter("ignore")
             logit = logistic_odds(data.respondents, cb, stay, construct, adjust=(GROUP,))
         logit = single_family(logit, families["stay"])
+        # adjusted for employer type: every group in the model must reach the threshold
+        from peo.tables.derived import withhold_small_group_models
+
+        logit = withhold_small_group_models(
+            logit,
+            data.respondents,
+            GROUP,
+            data.threshold,
+            data.hidden_groups,
+            variables={"stay": [stay]},  # the group sizes among those who answered the outcome
+        )
         sec.tables["stay_logistic"] = disclosure.protect_rows(
             logit,
             threshold=data.threshold,
