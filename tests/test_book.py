@@ -249,9 +249,13 @@ def test_codebook_page_contains_every_item(core_codebook):
 def test_flow_page_shows_counts_only_newest_first():
     text = appendix.flow_page({"2021": flow(180), "2022": flow(163)})
     assert text.index("## Meting 2022") < text.index("## Meting 2021")
-    assert "| In de analyse | 151 | 1 | geen type werkgever: 1 |" in text
-    assert "te snel ingevuld: 1; dubbel (zelfde id): 1" in text
-    assert "| Ontvangen | 163 | 0 | – |" in text
+    # Issue 11: process counts under the threshold. Every step loses fewer than 10, so the
+    # steps are merged into one: 12 left, each reason "minder dan 10"; no count below 10.
+    assert "| In de analyse | 151 | 12 | geen toestemming: minder dan 10; " in text
+    assert "te snel ingevuld: minder dan 10; dubbel (zelfde id): minder dan 10" in text
+    assert "| Toestemming | samengevoegd met de volgende stap | – | – |" in text
+    assert "| Ontvangen | 163 | – | – |" in text
+    assert not re.search(r"\| [1-9] \|", text) and ": 1 " not in text and ": 4" not in text
     with pytest.raises(ConfigError, match="excluded"):
         appendix.flow_page({"2022": flow().drop(columns="excluded")})
 

@@ -595,3 +595,39 @@ def test_a_model_with_a_small_or_hidden_group_is_withheld_with_the_reason():
     # published through protect_rows, the withheld rows stay hidden with their reason
     sealed = protect_rows(out, 10, table_keys=("term",), group=None)
     assert sealed["suppressed"].all() and sealed["suppression"].tolist() == ["primary"] and sealed["n"].isna().all()
+
+
+# ------------------------------------------------------------- rule 9: process counts
+def test_process_counts_below_the_threshold_read_less_than_and_a_lone_one_gets_a_partner():
+    from peo.tables.disclosure import protect_counts
+
+    t = protect_counts(pd.DataFrame({"Reden": ["a", "b", "c", "d"], "Aantal": [4, 12, 30, 0]}), 10)
+    # 4 alone would follow from the total (the flow gives it): 12 is hidden with it
+    assert t["Aantal"].tolist() == ["minder dan 10", "x", "30", "0"]
+    t = protect_counts(pd.DataFrame({"Aantal": [3, 5, 30]}), 10)
+    assert t["Aantal"].tolist() == ["minder dan 10", "minder dan 10", "30"]
+
+
+def test_the_flow_merges_steps_so_no_difference_is_below_the_threshold():
+    from peo.tables.disclosure import protect_flow
+
+    flow = pd.DataFrame(
+        {
+            "step": ["received", "consented", "completed", "valid", "analysed"],
+            "label_nl": ["ontvangen", "toestemming", "afgerond", "geldig", "geanalyseerd"],
+            "n": [180, 166, 163, 150, 150],
+            "excluded": [0, 14, 3, 13, 0],
+            "reasons": ["", "no_consent: 14", "incomplete: 3", "speeder: 3; duplicate_id: 10", ""],
+        }
+    )
+    out = protect_flow(flow, 10).set_index("Stap")
+    assert out.loc["toestemming", "Aantal"] == "166" and out.loc["toestemming", "Uitgevallen"] == "14"
+    assert out.loc["afgerond", "Aantal"].startswith("samengevoegd")  # 3 left: merged with the next step
+    assert out.loc["geldig", "Aantal"] == "150" and out.loc["geldig", "Uitgevallen"] == "16"
+    assert out.loc["geldig", "Redenen"] == "incomplete: minder dan 10; speeder: minder dan 10; duplicate_id: 10"
+    shown = [int(v) for v in out["Aantal"] if str(v).isdigit()]
+    assert all(abs(a - b) == 0 or abs(a - b) >= 10 for a in shown for b in shown)
+    # everything together fewer than 10: the number received is not given exactly
+    few = flow.assign(n=[156, 150, 150, 150, 150], excluded=[0, 6, 0, 0, 0], reasons=["", "no_consent: 6", "", "", ""])
+    out = protect_flow(few, 10).set_index("Stap")
+    assert out.loc["ontvangen", "Aantal"] == "minder dan 160" and out.loc["geanalyseerd", "Aantal"] == "150"

@@ -125,6 +125,17 @@ def _reasons_nl(text: Any) -> str:
     return out
 
 
+def _wave_threshold(wave_id: str) -> int:
+    """The disclosure threshold of a wave (its ``wave.yml``; the default when it cannot be read)."""
+    from peo.errors import PeoError
+    from peo.survey.config import DEFAULT_THRESHOLD, load_wave
+
+    try:
+        return int(load_wave(str(wave_id)).threshold)
+    except PeoError:
+        return DEFAULT_THRESHOLD
+
+
 def flow_page(flows: Mapping[str, Any]) -> str:
     """The respondent flow of every wave, newest first: step, n, excluded, reasons.
 
@@ -157,17 +168,20 @@ def flow_page(flows: Mapping[str, Any]) -> str:
                 f"The respondent flow of wave {wid!r} has no column(s) {', '.join(missing)}. "
                 "Rebuild the wave (python -m peo build --wave ...) so that flow.csv follows docs/processed-data.md."
             )
-        rows = []
-        for r in df.to_dict("records"):
-            label = r.get("label_nl") if not _is_missing(r.get("label_nl")) else r.get("step", "")
-            rows.append(
-                [
-                    _md(label),
-                    _format_int(r.get("n")),
-                    _format_int(r.get("excluded")),
-                    _md(_reasons_nl(r.get("reasons"))) or "–",
-                ]
-            )
+        # Process counts under the wave's threshold (peo.tables.disclosure.process): steps
+        # with fewer than the threshold left between them are merged, reasons "minder dan 10".
+        from peo.tables.disclosure import protect_flow
+
+        if "label_nl" not in df.columns:
+            df = df.assign(label_nl=df["step"] if "step" in df.columns else "")
+        df = df.assign(
+            label_nl=[r if not _is_missing(r) else s for r, s in zip(df["label_nl"], df.get("step", df["label_nl"]))]
+        )
+        shown = protect_flow(df, _wave_threshold(wid), _REASONS_NL)
+        rows = [
+            [_md(r["Stap"]), _md(r["Aantal"]), _md(r["Uitgevallen"]) or "–", _md(r["Redenen"]) or "–"]
+            for r in shown.to_dict("records")
+        ]
         blocks.append(f"## {_b('wave_heading', wave=_md(wid))}")
         blocks.append(_table(list(_b_list("flow_columns")), rows, ["l", "r", "r", "l"]))
     if not flows:

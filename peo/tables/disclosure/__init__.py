@@ -84,6 +84,7 @@ from peo.tables.disclosure.cells import protect
 from peo.tables.disclosure.figures import for_figure
 from peo.tables.disclosure.groups import PRIMARY, SECONDARY, GroupSizes, group_sizes
 from peo.tables.disclosure.metadata import protection, restore
+from peo.tables.disclosure.process import protect_counts, protect_flow
 from peo.tables.disclosure.published import Finding, check_published, publish
 from peo.tables.disclosure.rows import protect_rows
 from peo.tables.disclosure.rules import EMPLOYER_TYPE, FORBIDDEN_WITH_EMPLOYER_TYPE, NOTES_NL, TOTAL_GROUP
@@ -104,6 +105,8 @@ __all__ = [
     "for_figure",
     "group_sizes",
     "protect",
+    "protect_counts",
+    "protect_flow",
     "protect_rows",
     "protection",
     "publish",

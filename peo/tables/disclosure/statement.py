@@ -23,5 +23,6 @@ def methods_statement_nl(threshold: int = DEFAULT_THRESHOLD) -> str:
         "secondary": phrase("suppression", "secondary"),
         "primary_mark": fmt.MISSING,
         "secondary_mark": wording("present")["text"]["secondary_mark"],
+        "less_than": phrase("process_counts", "less_than", threshold=threshold),
     }
     return "\n".join(f"- {rule.format(**values)}" for rule in wording("disclosure_rules")["rules"])
