@@ -242,7 +242,7 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=[c for c in cols if c not in ("family", "p_holm", "claim_nl")])
     hidden = pd.DataFrame(rows, columns=["suppressed", "suppression"])
     table["suppressed"] = hidden["suppressed"].astype("boolean").fillna(False).astype(bool)
-    table["suppression"] = hidden["suppression"].fillna("").astype(str)
+    table["suppression"] = hidden["suppression"].astype(object).fillna("").astype(str)
     for c in ("n_from", "n_to"):
         table[c] = pd.to_numeric(table[c]).astype("Int64")
     table["p_value"] = table["p_value"].astype("float64")

@@ -66,7 +66,9 @@ def weighted_table(data, items: list[str], by_group: pd.DataFrame) -> disclosure
     table = poststratified_shares(data.respondents, data.codebook, items, pop, by=GROUP)
     heads = by_group[(by_group["box"] != "rest") & (by_group["group"] != disclosure.TOTAL_GROUP)]
     hidden = set(heads.loc[heads["suppressed"].astype(bool), "item"])
-    table["n"] = table["n"].astype("Int64").mask(table["item"].isin(hidden))
+    # withheld, flagged as hidden to protect the group cells (its n is the published total's)
+    table["suppressed"] = table["item"].isin(hidden)
+    table["suppression"] = table["suppressed"].map({True: "secondary", False: ""})
     return disclosure.protect_rows(
         table,
         threshold=data.threshold,

@@ -113,12 +113,15 @@ def protect_rows(
     )
     hide = np.isnan(nvals).any(axis=1) | (nvals < threshold).any(axis=1)
     primary = hide.copy() & ~(before & ~before_primary)
-    hide |= before
-    primary |= before_primary
     if grp is not None and hidden_groups:
         reason = frame[grp].astype(str).map({str(g): str(r) for g, r in hidden_groups.items()})
         hide |= reason.notna().to_numpy()
         primary |= (reason == PRIMARY).to_numpy()
+    # The counts are blanked where they are small or their group is hidden; a row hidden
+    # before for another reason (its cell in the wave table) keeps its n, which is shown there.
+    hide_n = hide.copy()
+    hide |= before
+    primary |= before_primary
 
     if grp is not None and len(frame):
         size = np.where(np.isnan(nvals), np.inf, nvals).min(axis=1) if nvals.shape[1] else np.zeros(len(frame))
@@ -140,8 +143,10 @@ def protect_rows(
                 else:
                     pick = idx[is_total][0]
                 hide[pick] = True
+                hide_n[pick] = True
 
-    _blank(frame, hide, [*count_cols, *stats])
+    _blank(frame, hide_n, list(count_cols))
+    _blank(frame, hide, stats)
     frame["suppressed"] = hide
     frame["suppression"] = reasons(hide, primary)
     bars = tuple(dict.fromkeys((*table_keys, *([grp] if grp else []))))
