@@ -713,6 +713,7 @@ def protect_rows(
     table_keys=("item",),
     keep=(),
     by_employer_type: bool = False,
+    also_hide=None,
 ) -> ProtectedTable:
     """Blank the statistics of rows based on fewer respondents than the threshold.
 
@@ -741,6 +742,10 @@ def protect_rows(
     by_employer_type : bool, default False
         Set True when the rows compare employer types without a group column (a test
         between GI, JZ and LT): used for the forbidden-crossing check.
+    also_hide : sequence of bool, optional
+        Rows whose statistics are hidden for another reason (secondary suppression: they
+        would give back a cell hidden in another table). Their counts stay, because they are
+        published elsewhere; ``suppressed`` is True.
 
     Returns
     -------
@@ -796,6 +801,10 @@ def protect_rows(
                 hide[pick] = True
 
     _blank(frame, hide, [*count_cols, *stats])
+    if also_hide is not None and len(frame):
+        extra = np.asarray(also_hide, dtype=bool) & ~hide
+        _blank(frame, extra, stats)
+        hide = hide | extra
     frame["suppressed"] = hide
     bars = tuple(dict.fromkeys((*table_keys, *([grp] if grp else []))))
     return _sealed(frame, threshold, bars, grp, ((), count_cols))
