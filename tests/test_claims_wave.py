@@ -150,3 +150,22 @@ def test_response_table_writes_whole_numbers(significant):
     table = space.tables["response"]
     assert str(table["population"].dtype) == "Int64"
     assert ",430," in table.to_csv(index=False) and "430.0" not in table.to_csv(index=False)
+
+
+def test_a_weighted_share_that_would_give_back_a_hidden_group_cell_is_hidden_but_keeps_its_n():
+    # The weighted total is sum(W_h p_h): with one group's headline cell hidden in space_by_group,
+    # the weighted share is hidden (secondary suppression). Its n is the total's n, published in
+    # space_by_group, so hiding it there would only contradict that table (check-publication).
+    from peo.tables.weighted import weighted_table
+
+    data = _wave({"GI": 35, "JZ": 12, "LT": 10})
+    space, _ = SECTIONS["significant"]
+    by_group = pd.DataFrame(space.tables["space_by_group"]).copy()
+    gi_head = (by_group["item"] == "ps_needed") & (by_group["group"] == "GI") & (by_group["box"] != "rest")
+    by_group.loc[gi_head, "suppressed"] = True
+    table = weighted_table(data, ["ps_general", "ps_needed"], by_group)
+    row = table[table["item"] == "ps_needed"].iloc[0]
+    assert bool(row["suppressed"]) and pd.isna(row["share"]) and pd.isna(row["ci_low"])
+    assert int(row["n"]) == 150 and row["note"] == "verborgen om een andere cel te beschermen"
+    other = table[table["item"] == "ps_general"].iloc[0]
+    assert not bool(other["suppressed"]) and not pd.isna(other["share"])

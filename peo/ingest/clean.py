@@ -68,16 +68,14 @@ from peo.errors import ValidationError
 from peo.ingest.cells import _MISSING_CODE, _VALID, _answered, _as_found, _canon, _durations, _expected, _parse_item
 from peo.ingest.completion import flag_complete, not_complete_text, require_completion
 from peo.ingest.load import is_yes
+from peo.survey.wording import wording
 
 __all__ = [
     "CleanResult",
     "clean_frame",
     "STEPS",
-    "STEP_LABELS_NL",
     "REASONS",
-    "REASON_LABELS_NL",
     "RECODE_REASONS",
-    "RECODE_LABELS_NL",
     "EXCLUSION_COLUMNS",
     "RECODE_COLUMNS",
     "FLOW_COLUMNS",
@@ -87,18 +85,24 @@ __all__ = [
     "recode_counts",
     "missing_code_counts",
     "validation_table",
+    "labels",
 ]
 
-#: The steps of the respondent flow, in order.
+
+def labels(kind: str) -> dict[str, Any]:
+    """Dutch wording of cleaning from ``peo/data/wording.yml`` (section ``cleaning``).
+
+    ``kind`` is ``steps`` (flow steps), ``reasons`` (exclusion reasons), ``recodes`` (why an
+    answer was set to missing), ``details`` (the detail of an exclusion), ``problems`` and
+    ``severities`` (of a validation report) or ``columns`` (the cleaning chapter's tables).
+    """
+    return wording("cleaning")[kind]
+
+
+#: The steps of the respondent flow, in order (their Dutch labels: ``labels("steps")``).
 STEPS = ("received", "consented", "completed", "valid", "analysed")
-STEP_LABELS_NL = {
-    "received": "ontvangen",
-    "consented": "toestemming gegeven",
-    "completed": "volledig ingevuld",
-    "valid": "geldig",
-    "analysed": "geanalyseerd",
-}
-#: Exclusion reasons and the step at which a row with that reason leaves the flow.
+#: Exclusion reasons and the step at which a row with that reason leaves the flow
+#: (their Dutch labels: ``labels("reasons")``).
 REASONS = {
     "no_consent": "consented",
     "incomplete": "completed",
@@ -107,21 +111,8 @@ REASONS = {
     "speeder": "valid",
     "no_group": "analysed",
 }
-REASON_LABELS_NL = {
-    "no_consent": "geen toestemming",
-    "incomplete": "niet volledig ingevuld",
-    "duplicate_id": "dubbel (zelfde respondentnummer)",
-    "duplicate_pattern": "dubbel (zelfde antwoorden)",
-    "speeder": "te snel ingevuld",
-    "no_group": "geen type werkgever",
-}
-#: Reasons why an answer of an analysed respondent is set to missing.
+#: Reasons why an answer of an analysed respondent is set to missing (``labels("recodes")``).
 RECODE_REASONS = ("out_of_range", "not_a_number", "impossible")
-RECODE_LABELS_NL = {
-    "out_of_range": "code buiten de schaal",
-    "not_a_number": "tekst in plaats van een getal",
-    "impossible": "onmogelijke waarde",
-}
 
 EXCLUSION_COLUMNS = ["pid", "raw_row", "step", "reason", "detail"]
 RECODE_COLUMNS = ["pid", "raw_row", "item", "value", "action", "reason", "expected"]
@@ -254,13 +245,14 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     def exclude(idx, reason: str, detail: str) -> None:
         fate[idx] = (REASONS[reason], reason, detail)
 
+    details = labels("details")
+
     # consented
     if cols.consent:
         consent = is_yes(raw[cols.consent], wave.consent_yes)
         for idx in raw.index[~consent.to_numpy()]:
             found = raw.at[idx, cols.consent]
-            shown = "leeg" if _canon(found) is None else repr(_as_found(found))
-            exclude(idx, "no_consent", f"geen toestemming gegeven (antwoord: {shown})")
+            exclude(idx, "no_consent", details["no_consent"].format(answer=_shown(found, details)))
 
     # completed
     # The completion rule of wave.yml, read as peo.ingest.validate reads it.
@@ -279,11 +271,14 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
         why = []
         if not_finished[pos]:
             found = raw.at[idx, flag_column]
-            shown = "leeg" if _canon(found) is None else repr(_as_found(found))
-            why.append(f"{not_complete_text(wave)} ({flag_column}: {shown})")
+            why.append(
+                details["not_finished"].format(
+                    rule=not_complete_text(wave), column=flag_column, answer=_shown(found, details)
+                )
+            )
         missing = [iid for iid, un in unanswered.items() if un[pos]]
         if missing:
-            why.append("verplichte vraag/vragen zonder geldig antwoord: " + ", ".join(missing))
+            why.append(details["required_unanswered"].format(items=", ".join(missing)))
         if why:
             exclude(idx, "incomplete", "; ".join(why))
 
@@ -312,13 +307,11 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
         rid = ids[pos]
         pattern = patterns[pos]
         if rid is not None and rid in kept_ids:
-            exclude(idx, "duplicate_id", f"zelfde respondentnummer als {kept_ids[rid]}")
+            exclude(idx, "duplicate_id", details["duplicate_id"].format(first=kept_ids[rid]))
         elif pattern in kept_patterns:
-            exclude(idx, "duplicate_pattern", f"zelfde antwoorden op alle vragen als {kept_patterns[pattern]}")
+            exclude(idx, "duplicate_pattern", details["duplicate_pattern"].format(first=kept_patterns[pattern]))
         elif limit is not None and not np.isnan(seconds[pos]) and seconds[pos] < limit:
-            exclude(
-                idx, "speeder", f"invultijd {seconds[pos]:.0f} seconden, minder dan het minimum van {limit:g} seconden"
-            )
+            exclude(idx, "speeder", details["speeder"].format(seconds=seconds[pos], limit=limit))
         else:
             if rid is not None:
                 kept_ids[rid] = pid_list[pos]
@@ -330,8 +323,7 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     for idx, status in zip(raw.index, gcol.status.tolist()):
         if idx not in fate and status != _VALID:
             found = raw.at[idx, group.id]
-            shown = "leeg" if _canon(found) is None else repr(_as_found(found))
-            exclude(idx, "no_group", f"geen geldig antwoord op '{group.short_nl}' (antwoord: {shown})")
+            exclude(idx, "no_group", details["no_group"].format(item=group.short_nl, answer=_shown(found, details)))
 
     analysed = raw.index[[idx not in fate for idx in raw.index]]
     exclusions = pd.DataFrame(
@@ -356,6 +348,11 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
             f"(python -m peo validate --wave {wave.id} shows why)."
         )
     return CleanResult(respondents, exclusions, recodes, flow, missing_codes)
+
+
+def _shown(found: Any, details: dict[str, str]) -> str:
+    """A value as an exclusion's detail names it: its repr, or the word for empty."""
+    return details["empty"] if _canon(found) is None else repr(_as_found(found))
 
 
 def _typed(df: pd.DataFrame, special: dict[str, str]) -> pd.DataFrame:
@@ -443,7 +440,9 @@ def _flow(n_rows: int, exclusions: pd.DataFrame) -> pd.DataFrame:
         counts = left["reason"].value_counts()
         reasons = "; ".join(f"{r}: {counts[r]}" for r in REASONS if r in counts.index)
         n -= len(left)
-        rows.append({"step": step, "label_nl": STEP_LABELS_NL[step], "n": n, "excluded": len(left), "reasons": reasons})
+        rows.append(
+            {"step": step, "label_nl": labels("steps")[step], "n": n, "excluded": len(left), "reasons": reasons}
+        )
     return _typed(pd.DataFrame(rows, columns=FLOW_COLUMNS), {"n": "Int64", "excluded": "Int64"})
 
 
@@ -481,18 +480,20 @@ def flow_table(flow: pd.DataFrame) -> pd.DataFrame:
         ``Redenen`` (Dutch reason labels with counts), one row per flow step.
     """
 
+    reason_nl, col = labels("reasons"), labels("columns")
+
     def dutch(reasons) -> str:
         if not isinstance(reasons, str) or not reasons:
             return ""
         parts = [p.split(": ") for p in reasons.split("; ")]
-        return "; ".join(f"{REASON_LABELS_NL.get(r, r)}: {k}" for r, k in parts)
+        return "; ".join(f"{reason_nl.get(r, r)}: {k}" for r, k in parts)
 
     return pd.DataFrame(
         {
-            "Stap": flow["label_nl"].astype("string"),
-            "Aantal": flow["n"].astype("Int64"),
-            "Uitgevallen": flow["excluded"].astype("Int64"),
-            "Redenen": flow["reasons"].map(dutch).astype("string"),
+            col["step"]: flow["label_nl"].astype("string"),
+            col["count"]: flow["n"].astype("Int64"),
+            col["left"]: flow["excluded"].astype("Int64"),
+            col["reasons"]: flow["reasons"].map(dutch).astype("string"),
         }
     )
 
@@ -509,11 +510,12 @@ def exclusion_counts(exclusions: pd.DataFrame) -> pd.DataFrame:
         Columns ``Stap`` (Dutch step label), ``Reden`` (Dutch reason label), ``Aantal``.
     """
     counts = exclusions["reason"].value_counts()
+    steps, reasons, col = labels("steps"), labels("reasons"), labels("columns")
     rows = [
-        {"Stap": STEP_LABELS_NL[step], "Reden": REASON_LABELS_NL[reason], "Aantal": int(counts.get(reason, 0))}
+        {col["step"]: steps[step], col["reason"]: reasons[reason], col["count"]: int(counts.get(reason, 0))}
         for reason, step in REASONS.items()
     ]
-    return pd.DataFrame(rows).astype({"Stap": "string", "Reden": "string", "Aantal": "Int64"})
+    return pd.DataFrame(rows).astype({col["step"]: "string", col["reason"]: "string", col["count"]: "Int64"})
 
 
 def recode_counts(recodes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -528,18 +530,19 @@ def recode_counts(recodes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """
     order = {c: n for n, c in enumerate(codebook.raw_columns())}
     short = {c: i.short_nl for i in codebook.items for c in i.raw_columns}
-    columns = ["Vraag", "Kolom", "Reden", "Aantal"]
+    col = labels("columns")
+    columns = [col["item"], col["column"], col["reason"], col["count"]]
     if recodes.empty:
-        return pd.DataFrame(columns=columns).astype({c: "string" for c in columns[:3]} | {"Aantal": "Int64"})
-    g = recodes.groupby(["item", "reason"], sort=False).size().reset_index(name="Aantal")
+        return pd.DataFrame(columns=columns).astype({c: "string" for c in columns[:3]} | {columns[3]: "Int64"})
+    g = recodes.groupby(["item", "reason"], sort=False).size().reset_index(name="_n")
     g["_order"] = g["item"].map(order)
     g = g.sort_values(["_order", "reason"], kind="stable")
     out = pd.DataFrame(
         {
-            "Vraag": g["item"].map(short).astype("string"),
-            "Kolom": g["item"].astype("string"),
-            "Reden": g["reason"].map(RECODE_LABELS_NL).astype("string"),
-            "Aantal": g["Aantal"].astype("Int64"),
+            col["item"]: g["item"].map(short).astype("string"),
+            col["column"]: g["item"].astype("string"),
+            col["reason"]: g["reason"].map(labels("recodes")).astype("string"),
+            col["count"]: g["_n"].astype("Int64"),
         }
     )
     return out.reset_index(drop=True)
@@ -556,37 +559,14 @@ def missing_code_counts(missing_codes: pd.DataFrame, codebook: Codebook) -> pd.D
     """
     short = {i.id: i.short_nl for i in codebook.items}
     used = missing_codes[missing_codes["count"] > 0]
+    col = labels("columns")
     return pd.DataFrame(
         {
-            "Vraag": used["item"].map(short).astype("string"),
-            "Antwoord": used["label_nl"].astype("string"),
-            "Aantal": used["count"].astype("Int64"),
+            col["item"]: used["item"].map(short).astype("string"),
+            col["answer"]: used["label_nl"].astype("string"),
+            col["count"]: used["count"].astype("Int64"),
         }
     ).reset_index(drop=True)
-
-
-#: Dutch names of the problems of a validation report (keys of ``peo.ingest.validate.PROBLEMS``).
-PROBLEM_LABELS_NL = {
-    "missing_column": "kolom ontbreekt",
-    "not_a_code": "geen code van de antwoordschaal",
-    "not_a_number": "tekst in plaats van een getal",
-    "out_of_range": "getal buiten het toegestane bereik",
-    "duplicate_id": "respondentnummer komt vaker voor",
-    "no_consent": "geen toestemming",
-    "incomplete": "niet afgerond",
-    "missing_answer": "verplichte vraag niet beantwoord",
-    "unmatched_label": "antwoordtekst zonder code",
-    "ambiguous_label": "antwoordtekst past bij twee codes",
-    "same_label_two_codes": "zelfde antwoord, twee codes",
-    "label_conflict": "waardelabel spreekt codeboek tegen",
-    "unknown_code": "onbekende code in veel cellen",
-    "unknown_option": "onbekende keuzeoptie",
-    "mostly_not_codes": "verplichte vraag bevat vooral geen codes",
-    "not_a_date": "datum of tijd onleesbaar",
-    "no_respondents": "geen respondenten over",
-    "too_many_excluded": "te veel respondenten uitgesloten",
-}
-SEVERITY_LABELS_NL = {"error": "fout", "warning": "waarschuwing"}
 
 
 def validation_table(report: pd.DataFrame) -> pd.DataFrame:
@@ -605,11 +585,12 @@ def validation_table(report: pd.DataFrame) -> pd.DataFrame:
     from peo.ingest.validate import summary
 
     s = summary(report)
+    problems, severities, col = labels("problems"), labels("severities"), labels("columns")
     return pd.DataFrame(
         {
-            "Probleem": s["problem"].map(lambda p: PROBLEM_LABELS_NL.get(p, p)).astype("string"),
-            "Ernst": s["severity"].map(lambda v: SEVERITY_LABELS_NL.get(v, v)).astype("string"),
-            "Kolom": s["column"].astype("string"),
-            "Aantal rijen": s["n_rows"].astype("Int64"),
+            col["problem"]: s["problem"].map(lambda p: problems.get(p, p)).astype("string"),
+            col["severity"]: s["severity"].map(lambda v: severities.get(v, v)).astype("string"),
+            col["column"]: s["column"].astype("string"),
+            col["rows"]: s["n_rows"].astype("Int64"),
         }
     )

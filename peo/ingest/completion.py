@@ -73,7 +73,7 @@ def expected_text(wave, yes_text: str) -> str:
 
 def not_complete_text(wave) -> str:
     """The Dutch reason of the exclusion, before the value found ("niet afgerond ...")."""
+    from peo.survey.wording import wording
+
     rule = require_completion(wave)
-    if rule.rule == "filled":
-        return "niet verzonden volgens de export"
-    return "niet afgerond volgens de export"
+    return wording("cleaning")["details"]["not_sent" if rule.rule == "filled" else "not_completed"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from peo.stats.weighting import check_population, poststratified_shares, response_rates
+from peo.survey.wording import phrase
 from peo.tables import disclosure
 
 __all__ = ["GROUP", "population", "response_table", "weighted_table"]
@@ -66,9 +67,12 @@ def weighted_table(data, items: list[str], by_group: pd.DataFrame) -> disclosure
     table = poststratified_shares(data.respondents, data.codebook, items, pop, by=GROUP)
     heads = by_group[(by_group["box"] != "rest") & (by_group["group"] != disclosure.TOTAL_GROUP)]
     hidden = set(heads.loc[heads["suppressed"].astype(bool), "item"])
-    # withheld, flagged as hidden to protect the group cells (its n is the published total's)
-    table["suppressed"] = table["item"].isin(hidden)
-    table["suppression"] = table["suppressed"].map({True: "secondary", False: ""})
+    # The weighted share is hidden (secondary suppression); its n is the total's n, which
+    # the by_group table publishes, so it stays.
+    secondary = table["item"].isin(hidden).to_numpy()
+    table["note"] = [
+        phrase("suppression", "secondary") if s else note for s, note in zip(secondary, table["note"].fillna(""))
+    ]
     return disclosure.protect_rows(
         table,
         threshold=data.threshold,
@@ -76,4 +80,5 @@ def weighted_table(data, items: list[str], by_group: pd.DataFrame) -> disclosure
         group="group",
         table_keys=("item",),
         keep=("box_label",),
+        also_hide=secondary,
     )

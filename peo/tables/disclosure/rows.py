@@ -34,6 +34,7 @@ def protect_rows(
     keep=(),
     by_employer_type: bool = False,
     hidden_groups: Mapping | None = None,
+    also_hide=None,
 ) -> ProtectedTable:
     """Blank the statistics of rows based on fewer respondents than the threshold.
 
@@ -67,6 +68,10 @@ def protect_rows(
     hidden_groups : mapping, optional
         Groups hidden in every table of the wave (rule 8, :func:`peo.tables.disclosure.group_sizes`):
         group -> ``"primary"`` or ``"secondary"``; their rows are blanked.
+    also_hide : sequence of bool, optional
+        Rows whose statistics are hidden for another reason (secondary suppression: they
+        would give back a cell hidden in another table). Their counts stay, because they are
+        published elsewhere; ``suppressed`` is True and ``suppression`` secondary.
 
     Returns
     -------
@@ -145,6 +150,8 @@ def protect_rows(
                 hide[pick] = True
                 hide_n[pick] = True
 
+    if also_hide is not None and len(frame):
+        hide = hide | (np.asarray(also_hide, dtype=bool) & ~hide)  # secondary, counts kept
     _blank(frame, hide_n, list(count_cols))
     _blank(frame, hide, stats)
     frame["suppressed"] = hide
