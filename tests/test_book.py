@@ -261,11 +261,17 @@ def test_flow_page_shows_counts_only_newest_first():
 
 
 def test_downloads_page_links_only_existing_files():
-    text = appendix.downloads_page([wave("2021"), wave("2022")], {"2022": ["core_shares.csv", "datapackage.json"]})
-    assert "{download}`datapackage.json <downloads/2022/datapackage.json>`" in text
-    assert "{download}`core_shares.csv <downloads/2022/core_shares.csv>`" in text
+    files = {"2022": ["core_shares.csv", "space_by_group.csv", "datapackage.json"]}
+    text = appendix.downloads_page([wave("2021"), wave("2022")], files)
+    # readers see Dutch names, the file name beside it
+    assert (
+        "{download}`Beschrijving van alle tabellen (Frictionless Data Package) <downloads/2022/datapackage.json>` "
+        "(`datapackage.json`)" in text
+    )
+    assert "{download}`Professionele ruimte per type werkgever <downloads/2022/space_by_group.csv>`" in text
+    assert "{download}`core shares <downloads/2022/core_shares.csv>`" in text  # unknown: the name itself
     # datapackage first; a wave without files says so instead of linking
-    assert text.index("datapackage.json <") < text.index("core_shares.csv <")
+    assert text.index("datapackage.json>") < text.index("core_shares.csv>")
     assert "Voor deze meting zijn geen tabellen gepubliceerd." in text.split("## Meting 2021")[1]
 
 

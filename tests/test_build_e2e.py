@@ -92,7 +92,9 @@ def test_landing_page_numbers_come_from_the_latest_key_figures(built_demo):
     index = (built_demo / "book/_build/html/index.html").read_text(encoding="utf-8")
     for fig in kf["figures"]:
         assert fmt.pct(fig["share"]) in index
-        assert f"{fig['count']} van {fig['n']}" in index
+    # plain Dutch on the landing page: one number per sentence, intervals and n in the chapters
+    article = index[index.find("<article") : index.find("</article>")]
+    assert "95%-BI" not in article and "n = " not in article
 
 
 def test_flows_add_up_for_every_wave(built_demo):

@@ -22,6 +22,7 @@ __all__ = [
     "DOWNLOAD_SUFFIXES",
     "DATAPACKAGE",
     "download_order",
+    "download_title",
     "codebook_index_page",
     "codebook_page",
     "flow_page",
@@ -94,7 +95,7 @@ def codebook_page(codebook: Any, wave: Any) -> str:
         part = frame[frame["source"] == source]
         if part.empty:
             continue
-        nl, en = titles.get(source, (source, source))
+        nl, _en = titles.get(source, (source, source))
         rows = []
         for r in part.itertuples(index=False):
             construct = constructs.get(r.construct)
@@ -111,7 +112,7 @@ def codebook_page(codebook: Any, wave: Any) -> str:
                 ]
             )
         blocks.append(f"## {_md(nl)}")
-        blocks.append(_b("codebook_module", title_en=_md(en), source=_code(source), k=len(rows)))
+        blocks.append(_b("codebook_module", source=_code(source), k=len(rows)))
         blocks.append(_table(header, rows))
     return _page(*blocks)
 
@@ -189,12 +190,33 @@ def flow_page(flows: Mapping[str, Any]) -> str:
     return _page(*blocks)
 
 
+def download_title(name: str, codebook: Any = None) -> str:
+    """The Dutch name of a downloadable file, for readers (the file name stays as it is).
+
+    Fixed tables are named in ``wording.yml`` (``book.download_titles``); a table named after
+    an item (``t22_barriers.csv``, ``open_<item>.csv``, ``quotes_<item>.csv``) takes the
+    item's Dutch short text from the codebook.
+    """
+    stem = name.rsplit(".", 1)[0]
+    titles = wording("book")["download_titles"]
+    if stem in titles:
+        return titles[stem]
+    for prefix in ("open_", "quotes_", ""):
+        item = stem[len(prefix) :] if stem.startswith(prefix) else None
+        if item and codebook is not None and item in codebook:
+            label = codebook.item(item).short_nl or item
+            return _b(f"download_{prefix.rstrip('_') or 'item'}", label=label)
+    return stem.replace("_", " ")
+
+
 def download_order(files: Iterable[str]) -> list[str]:
     files = sorted(set(files))
     return ([DATAPACKAGE] if DATAPACKAGE in files else []) + [f for f in files if f != DATAPACKAGE]
 
 
-def downloads_page(waves: Iterable[Any], files: Mapping[str, Sequence[str]]) -> str:
+def downloads_page(
+    waves: Iterable[Any], files: Mapping[str, Sequence[str]], codebooks: Mapping[str, Any] | None = None
+) -> str:
     """Download links to each wave's tables and ``datapackage.json`` (MyST ``{download}``).
 
     The files are copied into ``generated/downloads/<wave>/`` by :func:`write_book_sources`;
@@ -205,6 +227,8 @@ def downloads_page(waves: Iterable[Any], files: Mapping[str, Sequence[str]]) -> 
     waves : iterable of Wave, mapping or str
     files : mapping of wave id to file names
         The files present in ``generated/downloads/<wave>/``.
+    codebooks : mapping of wave id to Codebook, optional
+        For the Dutch names of tables named after an item (:func:`download_title`).
 
     Returns
     -------
@@ -220,7 +244,13 @@ def downloads_page(waves: Iterable[Any], files: Mapping[str, Sequence[str]]) -> 
         names = download_order(files.get(wid, ()))
         blocks.append(f"## {_b('wave_heading', wave=_md(wid))}")
         if names:
-            blocks.append("\n".join(f"- {{download}}`{_role_text(n)} <downloads/{slug(wid)}/{n}>`" for n in names))
+            cb = (codebooks or {}).get(wid)
+            blocks.append(
+                "\n".join(
+                    f"- {{download}}`{_role_text(download_title(n, cb))} <downloads/{slug(wid)}/{n}>` ({_code(n)})"
+                    for n in names
+                )
+            )
         else:
             blocks.append(_b("wave_no_tables"))
     return _page(*blocks)

@@ -273,7 +273,7 @@ def book_sources(
         SETTINGS_FILE: settings(ordered, key_figures_by_wave),
         f"{GENERATED}/codebook.md": codebook_index_page(ordered),
         f"{GENERATED}/flow.md": flow_page({i: flows[i] for i in ids if i in flows}),
-        f"{GENERATED}/downloads.md": downloads_page(ordered, downloads),
+        f"{GENERATED}/downloads.md": downloads_page(ordered, downloads, codebooks),
         f"{GENERATED}/reproduce.md": reproduce_page(reproduce or {}, ordered),
     }
     for w in ordered:

@@ -11,6 +11,7 @@ from peo.errors import PeoError
 from peo.report import format as fmt
 from peo.tables import claims
 from peo.tables.likert import headlines
+from peo.survey.wording import wording as report_wording
 from peo.tables.wavedata import TOTAL, Section, WaveData, wording
 
 __all__ = ["key_figures", "read_key_figures"]
@@ -83,7 +84,10 @@ def key_figures(data: WaveData, space: Section, outs: Section, flow: pd.DataFram
             )
     differences = []
     heads = headlines(space.tables["space_by_group"])
-    group_labels = {c.value: c.nl for c in cb.group_item.response_scale.codes}
+    # the employer type as a sentence names it ("een gecertificeerde instelling (GI)"), not as a
+    # table label ("Gecertificeerde instelling (GI)"): wording.yml claims.group_in_sentence
+    in_sentence = report_wording("claims").get("group_in_sentence") or {}
+    group_labels = {c.value: in_sentence.get(c.value, c.nl) for c in cb.group_item.response_scale.codes}
     for item_id in cfg["difference_items"]:
         claim = claims.group_difference(item_id, space.tables["space_tests"], heads, group_labels)
         if claim is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,8 +24,13 @@ __all__ = [
 ]
 
 
-def quotes_markdown(quotes: pd.DataFrame, hide_themes: Iterable[str] = ()) -> Any:
-    """Example quotes as Markdown block quotes under a bold theme label.
+def _same_text(quote: Any) -> str:
+    """What makes two quotes the same to a reader: the text without case, markup or spacing."""
+    return " ".join(html.unescape(str(quote)).casefold().split()).strip(" .!?")
+
+
+def quotes_markdown(quotes: pd.DataFrame, hide_themes: Iterable[str] = (), seen: set[str] | None = None) -> Any:
+    """Example quotes as Markdown block quotes, each under the label of the theme it was coded to.
 
     Parameters
     ----------
@@ -34,12 +40,17 @@ def quotes_markdown(quotes: pd.DataFrame, hide_themes: Iterable[str] = ()) -> An
     hide_themes : iterable of str
         Theme ids whose quotes are not shown (their count is hidden by disclosure control);
         a sentence says so instead.
+    seen : set of str, optional
+        Quotes already shown on the page (:func:`_same_text`); a quote is shown once, under
+        the first theme it was picked for, and is added to ``seen``. Two respondents who
+        wrote the same words count as one quote.
 
     Returns
     -------
     IPython.display.Markdown
         Every quote escaped with :func:`md_escape`: nothing in an answer is read as
-        Markdown or HTML.
+        Markdown or HTML (``<b>vet</b>`` shows as typed, never as bold). A theme whose
+        quotes were all shown elsewhere gets no heading.
 
     Raises
     ------
@@ -48,6 +59,7 @@ def quotes_markdown(quotes: pd.DataFrame, hide_themes: Iterable[str] = ()) -> An
     """
     _need(quotes, ["theme", "theme_label", "quote"], "quotes_markdown")
     hide = {str(t) for t in hide_themes}
+    seen = set() if seen is None else seen
     blocks = []
     for theme in dict.fromkeys(quotes["theme"].astype(str)):
         part = quotes[quotes["theme"].astype(str) == theme]
@@ -55,8 +67,15 @@ def quotes_markdown(quotes: pd.DataFrame, hide_themes: Iterable[str] = ()) -> An
         if theme in hide:
             blocks.append(md_escape(TEXT_NL["quotes_hidden"].format(theme_label=part["theme_label"].iloc[0])))
             continue
-        blocks.append(f"**{label}**")
-        blocks += [f"> {md_escape(q)}" for q in part["quote"] if md_escape(q)]
+        shown = []
+        for q in part["quote"]:
+            key = _same_text(q) if not _missing(q) else ""
+            if not key or key in seen or not md_escape(q):
+                continue
+            seen.add(key)
+            shown.append(f"> {md_escape(q)}")
+        if shown:
+            blocks += [f"**{label}**", *shown]
     if not blocks:
         return _markdown(TEXT_NL["quotes_none"])
     return _markdown("\n\n".join(blocks))
@@ -139,13 +158,35 @@ def coding_parts(codebook: Codebook, themes: Mapping | None = None) -> list:
     return parts
 
 
+#: A per-group table of themes is replaced by a sentence when more than this share of its group
+#: cells is hidden: a table of dashes tells the reader nothing.
+MOSTLY_HIDDEN = 0.5
+
+
+def _theme_table(table: pd.DataFrame, codebook: Codebook) -> list:
+    """The theme counts per employer type, or, when most group cells are hidden, a sentence
+    and the counts of all professionals only."""
+    frame = pd.DataFrame(table)
+    groups = frame["group"].astype(str) != _total()
+    cells = int(groups.sum())
+    hidden = int((_suppressed(frame) | frame["share"].isna())[groups].sum())
+    if cells and hidden / cells > MOSTLY_HIDDEN:
+        totals = table[~groups.to_numpy()]
+        return [
+            _markdown(md_escape(TEXT_NL["open_groups_hidden"].format(hidden=hidden, cells=cells))),
+            choice_table(totals, codebook=codebook),
+        ]
+    return [choice_table(table, codebook=codebook)]
+
+
 def open_parts(section, codebook: Codebook) -> list:
     """Everything to show of the open answers of a wave, per open item.
 
     Per item: the question, how many respondents gave a usable answer, the most mentioned
     theme, the theme bars (per employer type), the table of theme counts (hidden cells
-    "–") and a few de-identified example quotes per theme (not for a theme whose total
-    count is hidden).
+    "–"; when most cells per employer type are hidden, a sentence and the counts of all
+    professionals only) and a few de-identified example quotes per theme (not for a theme
+    whose total count is hidden; no quote twice on the page).
 
     Parameters
     ----------
@@ -162,6 +203,7 @@ def open_parts(section, codebook: Codebook) -> list:
     from peo.report import plots
 
     quotes = getattr(section, "quotes", {}) or {}
+    seen: set[str] = set()  # no quote twice on the page
     items = [i for i in codebook.by_type("open") if f"open_{i.id}" in section.tables]
     if not items:
         return [_markdown(TEXT_NL["open_none"])]
@@ -193,7 +235,7 @@ def open_parts(section, codebook: Codebook) -> list:
             )
             # Short group names in the panel titles (see _multi_parts); the table has the full names.
             parts.append(plots.theme_bars(_plot_frame(table)))
-        parts.append(choice_table(table, codebook=codebook))
+        parts += _theme_table(table, codebook)
         parts.append(
             _markdown(
                 TEXT_NL["quotes_heading"] + "\n\n" + TEXT_NL["quotes_intro"].replace("[", "\\[").replace("]", "\\]")
@@ -208,5 +250,5 @@ def open_parts(section, codebook: Codebook) -> list:
         if q is None or len(q) == 0:
             parts.append(_markdown(TEXT_NL["quotes_none"]))
         else:
-            parts.append(quotes_markdown(q, hide_themes=hidden))
+            parts.append(quotes_markdown(q, hide_themes=hidden, seen=seen))
     return parts
