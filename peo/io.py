@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_dir", "write_csv", "write_parquet", "sha256"]
+__all__ = ["atomic_dir", "write_csv", "write_parquet", "write_bytes", "sha256"]
 
 #: Prefixes of the temporary siblings made by :func:`atomic_dir` (hidden, git-ignored).
 TMP_PREFIX = ".tmp-"
@@ -180,6 +180,28 @@ def write_parquet(df: pd.DataFrame, path: str | os.PathLike, index: bool = False
         Path(path),
         lambda tmp: pq.write_table(table, tmp, compression="zstd", write_statistics=True),
     )
+
+
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    """Write bytes (a rendered PDF, an image) through a temporary file renamed into place.
+
+    Parameters
+    ----------
+    data : bytes
+    path : path-like
+        Where to write; missing folders are made.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written.
+    """
+    return _replace_file(Path(path), lambda tmp: tmp.write_bytes(data))
 
 
 def sha256(path: str | os.PathLike) -> str:

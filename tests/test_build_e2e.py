@@ -202,6 +202,7 @@ IDENTICAL = (
     "book/waves/**/*.ipynb",
     "book/_build/html/**/*.html",
     "book/_build/html/_images/*.png",
+    "book/_build/html/waves/*/*-rapport.pdf",
 )
 
 

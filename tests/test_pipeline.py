@@ -156,6 +156,7 @@ def project(tmp_path, monkeypatch) -> Project:
 
     monkeypatch.setattr(bookbuild, "write_sources", fake_write_sources)
     monkeypatch.setattr(bookbuild, "run_jupyter_book", fake_jupyter_book)
+    monkeypatch.setattr(bookbuild, "write_pdfs", lambda *a, **k: [])  # no real pages to render
     # The peo source is an input of every step. Other work on the package while the tests
     # run must not change it between two builds of one test: a fixed stand-in.
     peo_source = ["peo version 1"]

@@ -2,7 +2,8 @@
 
 :func:`build_book` writes the sources (:func:`write_sources`), builds the book into
 ``build/book-staging`` (:func:`run_jupyter_book`: warnings are errors) and swaps the HTML
-into ``book/_build/html`` only when that build passed and wrote its ``index.html``. A book
+into ``book/_build/html`` only when that build passed and wrote its ``index.html``, and after each wave's report PDF was written into
+it (:func:`write_pdfs`). A book
 build never fails silently: a missing ``jupyter-book`` command, a failing one, or one that
 exits 0 without writing the book is a :class:`~peo.pipeline.steps.StepFailed`.
 """
@@ -20,11 +21,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from peo.errors import ConfigError
+from peo.errors import ConfigError, PeoError
 from peo.pipeline.steps import StepFailed
 from peo.survey import config
 
-__all__ = ["write_sources", "jupyter_book_command", "run_jupyter_book", "publish_dir", "build_book", "BOOK_STAGING"]
+__all__ = [
+    "write_sources",
+    "jupyter_book_command",
+    "run_jupyter_book",
+    "publish_dir",
+    "write_pdfs",
+    "build_book",
+    "BOOK_STAGING",
+]
 
 #: Where the book is built before it is published, relative to the root.
 BOOK_STAGING = "build/book-staging"
@@ -188,6 +197,38 @@ def publish_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def write_pdfs(root: Path, waves: Sequence[config.Wave], html: Path) -> list[Path]:
+    """Each wave's report as one tagged PDF, into the built (staging) HTML before it is published.
+
+    See :func:`peo.report.pdf.write_report_pdfs`: a report whose pages did not change is not
+    rendered again.
+
+    Raises
+    ------
+    ConfigError
+        If a wave's chapter or key figures are missing from the built book.
+    StepFailed
+        If WeasyPrint fails.
+    """
+    from peo.report.pdf import write_report_pdfs
+    from peo.report.reproduce import reproduce_info
+
+    key_figures = {}
+    for w in waves:
+        kf = root / "data" / "processed" / w.id / "tables" / "key_figures.json"
+        if not kf.is_file():
+            raise ConfigError(f"{kf} does not exist: build wave {w.id} first (python -m peo build --wave {w.id}).")
+        key_figures[w.id] = json.loads(kf.read_text(encoding="utf-8"))
+    try:
+        return write_report_pdfs(html, root, waves, key_figures, build_date=reproduce_info(root)["build_date"])
+    except PeoError:
+        raise
+    except Exception as exc:  # WeasyPrint's own errors (a broken image, a font): name them, keep the old book
+        raise StepFailed(
+            f"the report PDF could not be rendered ({type(exc).__name__}: {exc}); the built pages are in {html}"
+        ) from exc
+
+
 def build_book(root: Path, waves: Sequence[config.Wave], *, chapters: Sequence[str], trends: bool) -> Path:
     """Write the book sources, build the book in staging and swap it into ``book/_build/html``.
 
@@ -227,6 +268,7 @@ def build_book(root: Path, waves: Sequence[config.Wave], *, chapters: Sequence[s
         raise StepFailed(
             f"jupyter-book reported success but wrote no {html / 'index.html'}; the staging build is kept in {staging}."
         )
+    write_pdfs(root, waves, html)
     target = root / "book" / "_build" / "html"
     publish_dir(html, target)
     shutil.rmtree(staging, ignore_errors=True)

@@ -24,6 +24,7 @@ from peo.report.markdown import md as _md
 from peo.report.markdown import page as _page
 from peo.report.markdown import role_text as _role_text
 from peo.report.markdown import table as _table
+from peo.report.pdf import report_pdf_link
 from peo.report.researchers import ResearchersText
 from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, response_text
 from peo.report.textpages import claim_sentences, demo_notice, key_figure_sentences, missing_notice, text_body
@@ -213,6 +214,7 @@ def wave_index_page(
     if theme:
         facts += " " + _r("chapter_theme", theme=_md(theme))
     blocks.append(facts)
+    blocks.append(report_pdf_link(wid))
     blocks.extend(_summary_blocks(kf, text))
     claims = claim_sentences(kf, "differences") + claim_sentences(kf, "associations")
     if claims:
