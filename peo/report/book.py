@@ -357,7 +357,8 @@ def write_book_sources(
     tables_dirs : mapping of wave id to folder, optional
         Where each wave's published tables are; default ``data/processed/<wave>/tables``.
     likert_tables, group_tables : mapping of wave id to pandas.DataFrame, optional
-        Passed to :func:`peo.report.factsheet.factsheet` per wave.
+        Not used any more (the factsheet shows no Likert figure or dot plot); kept so that
+        existing callers keep working.
     chapters : sequence or mapping, optional
         Notebook names per wave chapter (see :func:`toc`).
     trends : bool, default True
@@ -428,13 +429,9 @@ def write_book_sources(
 
         for w in ordered:
             wid = wave_id(w)
-            fig = factsheet(
-                key_figures_by_wave[wid],
-                (likert_tables or {}).get(wid),
-                (group_tables or {}).get(wid),
-                codebook=codebooks.get(wid),
-            )
-            pdf, png = render_factsheet(fig)
+            # From the key figures alone: the results step draws the full sheet from the tables.
+            fig = factsheet(key_figures_by_wave[wid])
+            pdf, png = render_factsheet(fig, key_figures_by_wave[wid])
             files[f"{wave_doc(wid, FACTSHEET_PDF)}"] = pdf
             files[f"{wave_doc(wid, FACTSHEET_PNG)}"] = png
     for rel, data in sorted(files.items()):

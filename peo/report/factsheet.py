@@ -1,84 +1,81 @@
-"""The one-page factsheet of a wave: A4 portrait, in Dutch, drawn with matplotlib only.
+"""The one-page factsheet of a wave: A4 portrait, in Dutch, to hand out.
 
-The PEO reports always come with a one-page factsheet. :func:`factsheet` builds it from a
-wave's key figures (``data/processed/<wave>/key_figures.json``, format in
-``docs/processed-data.md``) and, optionally, two published tables: a distribution table
-for the Likert figure and a box-share table per employer type for the differences. No LaTeX
-and no browser: the PDF and the PNG preview come from matplotlib's own backends, with the
-bundled DejaVu fonts.
+:func:`factsheet` draws it with matplotlib from the wave's key figures
+(``key_figures.json``, format in ``docs/processed-data.md``) and published tables:
 
-:func:`factsheet` returns a :class:`matplotlib.figure.Figure` and never saves or shows it.
-:func:`render_factsheet` turns it into PDF and PNG bytes with :data:`FACTSHEET_SAVE_KWARGS`,
-which drop the timestamps and software versions from the files so that the same key
-figures give byte-identical files on every build. The caller (the book writer) stores them.
+* every key figure (no fixed limit), as the key figures state it;
+* space and outcomes: the share with much work pleasure, a (too) high workload and the
+  intention to stay, per level of experienced space (the published ``outcome_by_space``
+  table), with the key figures' association sentences (gated by their tests);
+* the theme's multiple-choice questions (barriers, solutions): the three most chosen answers;
+* the differences between employer types in one sentence (:func:`peo.tables.claims.differences_line`);
+* two or three recommendations from the researchers' text (:func:`recommendation_lines`);
+* organisation, date of publication and web address (``publication:`` in ``wave.yml``).
 
-Layout, top to bottom: title band; synthetic-data notice (demo waves only); fieldwork, theme
-and response; the headline figures (large percentage, statement, interval and n); the Likert
-figure; the differences between employer types; the footer with the source.
+No text may overlap other text or leave its box: every paragraph is wrapped by measuring its
+words with the renderer (not by counting characters), and the blocks are stacked from the
+measured heights. When the content does not fit on the page, the type is set smaller, down to
+a floor; beyond that :class:`~peo.errors.ConfigError` says what to shorten. The tests check
+the bounding box of every text element.
+
+:func:`render_factsheet` gives the PNG preview (matplotlib) and the PDF: the figure as SVG
+with its text kept as text, placed on an A4 page by WeasyPrint as a tagged PDF/UA-1 with
+title, author, ``lang="nl"`` and the whole text of the sheet as the figure's alternative text.
+Both are byte-identical across rebuilds (no dates, fixed SVG ids, fixed PDF identifier).
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import io
-import math
-import textwrap
-from collections.abc import Mapping
+import weakref
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib as mpl
-import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 
+from peo.errors import ConfigError
 from peo.report import format as fmt
-from peo.report.format import ci as format_ci
-from peo.report.format import fieldwork as format_fieldwork
-from peo.report.format import pct as format_pct
-from peo.errors import CodebookError
-from peo.survey.codebook import groups as cb_groups
+from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, headlines, response_text
 from peo.survey.wording import phrase
-from peo.report.summary import MAX_HEADLINES, SYNTHETIC_NOTICE, factsheet_alt_text, headlines, response_text
 
 __all__ = [
     "A4_INCHES",
     "FACTSHEET_SAVE_KWARGS",
-    "MAX_HEADLINES",
     "factsheet",
     "factsheet_alt_text",
+    "factsheet_text",
+    "recommendation_lines",
+    "publication_details",
     "render_factsheet",
+    "text_boxes",
 ]
 
 #: A4 portrait in inches (210 x 297 mm).
 A4_INCHES = (8.27, 11.69)
-#: ``savefig`` keyword arguments per format. No creation date, producer or software version
-#: is written, so that the same figure gives the same bytes on every run; the PNG preview is
-#: rendered at 100 dpi (827 x 1169 pixels).
+#: ``savefig`` keyword arguments per format: no dates, software versions or random ids, so
+#: that the same figure gives the same bytes. The PNG preview is 827 x 1169 pixels.
 FACTSHEET_SAVE_KWARGS: dict[str, dict] = {
-    "pdf": {
-        "format": "pdf",
-        "metadata": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
-    },
+    "svg": {"format": "svg", "metadata": {"Date": None, "Creator": None}},
     "png": {"format": "png", "dpi": 100, "metadata": {"Software": None}},
 }
-#: At most this many headline figures (the first ones of the key figures, all respondents).
-
-# A fixed style for drawing and saving, so a user's matplotlibrc cannot change the bytes.
+_FONT = "DejaVu Sans"
+# A fixed style, so a user's matplotlibrc cannot change the bytes.
 _RC = {
-    "font.family": "DejaVu Sans",
+    "font.family": _FONT,
     "font.size": 9,
-    "axes.linewidth": 0.6,
-    "axes.edgecolor": "#555555",
-    "axes.labelcolor": "#222222",
-    "xtick.color": "#333333",
-    "ytick.color": "#333333",
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "legend.fontsize": 7,
-    "legend.frameon": False,
-    "pdf.fonttype": 42,  # TrueType: the PDF's text stays selectable and searchable
-    "pdf.compression": 6,
+    # Unhinted advances: matplotlib's default autohinting measures text about 6% narrower than
+    # the font's true widths, which the PDF (WeasyPrint, HarfBuzz) uses; text would leave its box.
+    "text.hinting": "no_hinting",
+    "svg.fonttype": "none",  # text stays text in the SVG, and so in the PDF (searchable, checkable)
     "svg.hashsalt": "peo",
+    "svg.id": "peo-factsheet",
     "path.simplify": True,
     "savefig.facecolor": "white",
     "savefig.edgecolor": "white",
@@ -87,10 +84,14 @@ _RC = {
     "figure.dpi": 100,
 }
 _INK = "#1f3b57"
-_ACCENT = "#1f6f9f"
-_MUTED = "#555555"
-_NEUTRAL = "#d0d0d0"
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+_ACCENT = "#1f5f8b"  # 7.0:1 on white: readable in greyscale as dark text
+_TEXT = "#1a1a1a"
+_MUTED = "#4d4d4d"
+_RULE = "#8c8c8c"
+#: Page frame (figure fraction): left and right margins, and the top of the footer.
+_LEFT, _RIGHT = 0.06, 0.94
+#: Smallest type scale before the content is declared too long for one page.
+_MIN_SCALE = 0.72
 
 
 class _rc:
@@ -107,7 +108,9 @@ class _rc:
         return self._ctx.__exit__(*exc)
 
 
-# ================================================================================ helpers
+def _t(key: str, **values: Any) -> str:
+    """A phrase of the factsheet (``peo/data/wording.yml``, section ``factsheet``)."""
+    return phrase("factsheet", key, **values)
 
 
 def _missing(x: Any) -> bool:
@@ -119,288 +122,361 @@ def _missing(x: Any) -> bool:
         return False
 
 
-_int = fmt.integer
+# ================================================================== hooks: researchers' text
 
 
-def _wrap(text: Any, width: int, max_lines: int | None = None) -> str:
-    lines = textwrap.wrap(" ".join(str(text or "").split()), width=width, break_long_words=True)
-    if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" ,.;:") + " …"
-    return "\n".join(lines)
+#: The module that reads the researchers' text (written alongside this one; optional until it lands).
+RESEARCHERS_MODULE = "peo.report.researchers"
 
 
-def _headlines(key_figures: Mapping) -> list[Mapping]:
-    """Headline figures for all respondents that are not suppressed, in file order (at most
-    :data:`MAX_HEADLINES`)."""
-    return headlines(key_figures, MAX_HEADLINES)
+def _researchers() -> Any:
+    """The researchers'-text module, or None when this version of the package has none."""
+    import importlib
 
-
-def _group_labels(codebook: Any) -> dict[str, str]:
-    """Short value (``GI``) -> Dutch label of the grouping item, from the codebook."""
-    if codebook is None:
-        return {}
     try:
-        return dict(cb_groups(codebook).labels["nl"])
-    except CodebookError:  # no (single) group item: the plot shows the short values
-        return {}
+        return importlib.import_module(RESEARCHERS_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == RESEARCHERS_MODULE:
+            return None
+        raise
 
 
-def _t(key: str, **values: Any) -> str:
-    """A phrase of the factsheet (``peo/data/wording.yml``, section ``factsheet``)."""
-    return phrase("factsheet", key, **values)
+def recommendation_lines(wave: Any, key_figures: Mapping, package: Any = None) -> list[str] | None:
+    """Two or three recommendations for the factsheet, from the researchers' text.
 
+    The researchers' text (``data/raw/<wave>/report/aanbevelingen.md``, its ``factsheet:``
+    lines) is read by :func:`peo.report.researchers.recommendations`. Until that module is
+    part of the package this returns None, and the factsheet says that the recommendations
+    are missing.
 
-# ================================================================================ panels
-
-
-def _likert_frame(table: pd.DataFrame, codebook: Any) -> tuple[list[tuple[str, str, list]], dict, dict]:
-    """Rows ``(item, label, [(code, label, share)...])``, the neutral code and n per item."""
-    df = table.copy()
-    if "group" in df.columns:
-        df = df[df["group"].astype("string") == cb_groups(codebook).total]
-    need = {"item", "answer_code", "answer_label"}
-    missing = need - set(df.columns)
-    if missing:
-        raise ValueError(
-            f"The Likert table lacks the column(s) {sorted(missing)}; pass a distribution table "
-            "(item, item_label, answer_code, answer_label, share or count and n)."
-        )
-    if "share" not in df.columns:
-        df["share"] = df["count"] / df["n"]
-    rows, neutral, ns = [], {}, {}
-    for item, part in df.groupby("item", sort=False):
-        part = part.sort_values("answer_code")
-        codes = [int(c) for c in part["answer_code"]]
-        valid = codes
-        neutral_code = None
-        if codebook is not None and item in codebook:
-            scale = codebook.item(item).response_scale
-            if scale is not None and scale.codes:
-                valid = [c for c in codes if c in scale.valid_codes]
-                neutral_code = scale.neutral
-        elif len(codes) % 2 == 1:
-            # Without a codebook the middle answer of an odd-length scale is taken as neutral.
-            neutral_code = codes[len(codes) // 2]
-        part = part[part["answer_code"].astype(int).isin(valid)]
-        cats = []
-        for r in part.itertuples(index=False):
-            sup = getattr(r, "suppressed", False)
-            sup = False if _missing(sup) else bool(sup)
-            share = 0.0 if (sup or _missing(r.share)) else float(r.share)
-            cats.append((int(r.answer_code), str(r.answer_label), share))
-        label = str(part["item_label"].iloc[0]) if "item_label" in part.columns and len(part) else str(item)
-        rows.append((str(item), label, cats))
-        neutral[str(item)] = neutral_code
-        if "n" in part.columns and part["n"].notna().any():
-            ns[str(item)] = part["n"].dropna().iloc[0]
-    return rows, neutral, ns
-
-
-def _draw_likert(ax, table: pd.DataFrame, codebook: Any) -> None:
-    """A diverging stacked bar chart (Heiberger & Robbins 2014): disagree left, agree right.
-
-    The neutral answer is split in two around zero; answers below it run to the left,
-    answers above it to the right. Suppressed cells are drawn as empty.
+    Returns
+    -------
+    list of str or None
+        The lines (at most three); an empty list when the wave has no recommendations; None
+        when the package cannot read researchers' texts.
     """
-    rows, neutral, ns = _likert_frame(table, codebook)
-    if not rows:
-        _empty(ax, _t("no_distribution"))
-        return
-    _, _, first = rows[0]
-    k = len(first)
-    from peo.report.colours import likert_colours  # the book's checked colour-blind-safe palette (PuOr)
-
-    colours = likert_colours(k)
-    bar = {"height": 0.62, "edgecolor": "white", "linewidth": 0.4}
-    n_items = len(rows)
-    extent = 0.0
-    for y, (item, _label, cats) in enumerate(rows):
-        yy = n_items - 1 - y
-        nc = neutral.get(item)
-        half_k = len(cats) / 2
-        neg = [(i, s) for i, (c, _, s) in enumerate(cats) if (c < nc if nc is not None else i < half_k)]
-        pos = [(i, s) for i, (c, _, s) in enumerate(cats) if (c > nc if nc is not None else i >= half_k)]
-        half = sum(s for c, _, s in cats if nc is not None and c == nc) / 2
-        if half:
-            ax.barh(yy, 2 * half, left=-half, color=_NEUTRAL, **bar)
-        left = -half
-        for i, s in reversed(neg):
-            ax.barh(yy, s, left=left - s, color=colours[i % k], **bar)
-            left -= s
-        right = half
-        for i, s in pos:
-            ax.barh(yy, s, left=right, color=colours[i % k], **bar)
-            right += s
-        extent = max(extent, -left, right)
-    ax.axvline(0, color="#333333", linewidth=0.6)
-    lim = min(1.0, math.ceil((extent + 0.02) * 10) / 10)
-    ax.set_xlim(-lim, lim)
-    step = 0.25 if lim > 0.6 else 0.2
-    half_ticks = [float(t) for t in np.round(np.arange(0, lim + 1e-9, step), 2)]
-    ticks = [-t for t in reversed(half_ticks[1:])] + half_ticks
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([format_pct(abs(t)) for t in ticks])
-    ax.set_yticks(range(n_items))
-    ax.set_yticklabels([_wrap(lab, 34, 2) for _, lab, _ in reversed(rows)])
-    ax.set_ylim(-0.6, n_items - 0.4)
-    ax.tick_params(axis="y", length=0)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    for y, (item, _label, _cats) in enumerate(rows):
-        if ns.get(item) is not None:
-            ax.text(
-                1.01,
-                n_items - 1 - y,
-                _t("n", n=_int(ns[item])),
-                transform=ax.get_yaxis_transform(),
-                fontsize=6.5,
-                color=_MUTED,
-                va="center",
-                ha="left",
-            )
-    nc0 = neutral.get(rows[0][0])
-    handles = [
-        Rectangle((0, 0), 1, 1, color=_NEUTRAL if nc0 is not None and code == nc0 else colours[i % k])
-        for i, (code, _lab, _s) in enumerate(first)
-    ]
-    ax.legend(
-        handles,
-        [lab for _c, lab, _s in first],
-        loc="upper center",
-        bbox_to_anchor=(0.42, -0.16),
-        ncol=min(k, 5),
-        handlelength=1.0,
-        columnspacing=0.9,
-        fontsize=7,
-    )
+    researchers = _researchers()
+    if researchers is None:
+        return None
+    return list(researchers.recommendations(wave, key_figures, package))[:3]
 
 
-def _draw_headline_bars(ax, key_figures: Mapping) -> None:
-    """Fallback when no distribution table is given: the headline shares with their intervals."""
-    figs = _headlines(key_figures)
-    if not figs:
-        _empty(ax, _t("no_headlines"))
-        return
-    n = len(figs)
-    for y, f in enumerate(figs):
-        yy = n - 1 - y
-        ax.barh(yy, float(f["share"]), color=_ACCENT, height=0.55)
-        if not _missing(f.get("ci_low")) and not _missing(f.get("ci_high")):
-            ax.plot([float(f["ci_low"]), float(f["ci_high"])], [yy, yy], color="#222222", linewidth=1.0)
-    ax.set_xlim(0, 1)
-    ticks = [0, 0.25, 0.5, 0.75, 1.0]
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([format_pct(t) for t in ticks])
-    ax.set_yticks(range(n))
-    ax.set_yticklabels(
-        [_wrap(f"{f.get('item_label', f.get('item'))}: {f.get('box_label', '')}", 34, 2) for f in reversed(figs)]
-    )
-    ax.tick_params(axis="y", length=0)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+def publication_details(wave: Any) -> dict[str, str]:
+    """Organisation, date of publication and web address of a wave's report.
+
+    From ``publication:`` in ``wave.yml`` (:func:`peo.report.researchers.wave_settings`) where
+    given; the organisation defaults to the wording file's. A missing date or address is left
+    out (the sheet then says where the report is found without an address).
+    """
+    out = {"organisation": _t("organisation")}
+    researchers = _researchers()
+    if researchers is None:
+        return out
+    _files, pub = researchers.wave_settings(wave)
+    if getattr(pub, "organisation", None):
+        out["organisation"] = str(pub.organisation)
+    if getattr(pub, "date", None):
+        out["date"] = fmt.date_nl(pub.date.isoformat())
+    if getattr(pub, "url", None):
+        out["url"] = str(pub.url)
+    return out
 
 
-def _draw_groups(ax, table: pd.DataFrame, codebook: Any) -> None:
-    """Dot plot: share per employer type with its 95% Wilson interval, per item and box."""
-    df = table.copy()
-    if "group" not in df.columns or "share" not in df.columns:
-        raise ValueError(
-            "The group table needs the columns item, group, share (and item_label, box_label, "
-            "ci_low, ci_high): a box-share table per employer type."
+# ==================================================================================== layout
+
+
+#: The box (left and right edge, figure fraction) each text was wrapped to: see :func:`text_boxes`.
+_BOXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def text_boxes(fig: Figure) -> list[tuple[Any, tuple[float, float]]]:
+    """Every text of the sheet with the horizontal box it was wrapped to (for the layout tests)."""
+    return [(t, _BOXES[t]) for t in fig.texts if t in _BOXES]
+
+
+class _Page:
+    """Places wrapped text on the figure, measuring every line with the renderer."""
+
+    def __init__(self, fig: Figure, scale: float):
+        self.fig = fig
+        self.scale = scale
+        self.renderer = FigureCanvasAgg(fig).get_renderer()
+        self.w_px, self.h_px = fig.bbox.width, fig.bbox.height
+        self._widths: dict[tuple[str, float, str], float] = {}
+
+    def width(self, text: str, size: float, weight: str = "normal") -> float:
+        """Width of one line in figure fraction: the sum of its measured words and spaces."""
+        words = text.split(" ")
+        total = sum(self._word(w, size, weight) for w in words if w)
+        return (total + (len(words) - 1) * self._word(" ", size, weight)) / self.w_px
+
+    def _word(self, word: str, size: float, weight: str) -> float:
+        key = (word, size, weight)
+        if key not in self._widths:
+            prop = FontProperties(family=_FONT, size=size, weight=weight)
+            w, _h, _d = self.renderer.get_text_width_height_descent(word, prop, ismath=False)
+            self._widths[key] = w
+        return self._widths[key]
+
+    def wrap(self, text: str, width: float, size: float, weight: str = "normal") -> list[str]:
+        """Greedy word wrap to ``width`` (figure fraction, less a safety margin of 2%); a word
+        longer than a line is cut."""
+        width *= 0.98
+        lines: list[str] = []
+        line = ""
+        for word in " ".join(str(text or "").split()).split(" "):
+            trial = f"{line} {word}".strip()
+            if self.width(trial, size, weight) <= width:
+                line = trial
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while self.width(line, size, weight) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and self.width(line[:cut], size, weight) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        if line:
+            lines.append(line)
+        return lines
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        width: float,
+        size: float,
+        *,
+        weight: str = "normal",
+        color: str = _TEXT,
+        spacing: float = 1.3,
+        **kw: Any,
+    ) -> float:
+        """Draw ``text`` wrapped to ``width`` with its top at ``y``; return the y of its bottom."""
+        size = size * self.scale
+        lines = self.wrap(text, width, size, weight)
+        if not lines:
+            return y
+        t = self.fig.text(
+            x,
+            y,
+            "\n".join(lines),
+            fontsize=size,
+            fontweight=weight,
+            color=color,
+            va="top",
+            ha="left",
+            linespacing=spacing,
+            parse_math=False,
+            **kw,
         )
-    df = df[df["group"].astype("string") != cb_groups(codebook).total]
+        _BOXES[t] = (x, x + width)
+        box = t.get_window_extent(self.renderer)
+        return y - box.height / self.h_px
+
+    def gap(self, points: float) -> float:
+        """A vertical gap of ``points`` (scaled) in figure fraction."""
+        return points * self.scale / 72 / A4_INCHES[1]
+
+
+# ================================================================================ the blocks
+
+
+def _top3(table: pd.DataFrame, total: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question of a multiple-choice table and its three most chosen answers (all respondents)."""
+    df = pd.DataFrame(table)
+    if "group" in df.columns:
+        df = df[df["group"].astype("string") == total]
     if "suppressed" in df.columns:
         df = df[~df["suppressed"].fillna(False).astype(bool)]
-    df = df[df["share"].notna()]
-    if df.empty:
-        _empty(ax, _t("no_group_differences"))
-        return
-    keys = ["item"] + (["box"] if "box" in df.columns else [])
-    rows = list(dict.fromkeys(tuple(k) for k in df[keys].astype(str).itertuples(index=False, name=None)))
-    groups = list(dict.fromkeys(df["group"].astype(str)))
-    labels_by_group = _group_labels(codebook)
-    n_rows = len(rows)
-    step = 0.6 / max(len(groups), 1)
-    from peo.report.colours import group_colours  # the book's checked group palette (Okabe-Ito)
-
-    palette = group_colours(groups)
-    for j, g in enumerate(groups):
-        colour = palette[g]
-        sub = df[df["group"].astype(str) == g]
-        for r in sub.itertuples(index=False):
-            key = tuple(str(getattr(r, k)) for k in keys)
-            y = n_rows - 1 - rows.index(key) + (len(groups) - 1) / 2 * step - j * step
-            lo, hi = getattr(r, "ci_low", None), getattr(r, "ci_high", None)
-            if not _missing(lo) and not _missing(hi):
-                ax.plot([float(lo), float(hi)], [y, y], color=colour, linewidth=1.0)
-            ax.plot(float(r.share), y, "o", color=colour, markersize=4.5)
-        ax.plot([], [], "o", color=colour, label=labels_by_group.get(g, g), markersize=4.5)
-    row_labels = []
-    for key in rows:
-        part = df[(df[keys].astype(str) == pd.Series(key, index=keys)).all(axis=1)].iloc[0]
-        text = str(part.get("item_label", key[0]))
-        if "box_label" in df.columns and not _missing(part.get("box_label")):
-            text += f": {part['box_label']}"
-        row_labels.append(_wrap(text, 34, 2))
-    ax.set_yticks(range(n_rows))
-    ax.set_yticklabels(list(reversed(row_labels)))
-    ax.set_ylim(-0.6, n_rows - 0.4)
-    ax.set_xlim(0, 1)
-    ticks = [0, 0.25, 0.5, 0.75, 1.0]
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([format_pct(t) for t in ticks])
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.5)
-    ax.set_axisbelow(True)
-    ax.tick_params(axis="y", length=0)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.42, -0.14),
-        ncol=min(len(groups), 3),
-        fontsize=7,
-        handletextpad=0.3,
-        columnspacing=1.0,
-    )
+    df = df[df["share"].notna()].sort_values(["share", "answer_code"], ascending=[False, True], kind="mergesort")
+    label = str(df["item_label"].iloc[0]) if len(df) and "item_label" in df.columns else ""
+    return label, [(fmt.pct(r.share), str(r.answer_label)) for r in df.head(3).itertuples(index=False)]
 
 
-def _empty(ax, text: str) -> None:
-    ax.set_axis_off()
-    ax.text(0.0, 0.5, text, transform=ax.transAxes, fontsize=8.5, color=_MUTED, va="center")
+def _space_rows(table: pd.DataFrame) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Column labels (space levels, in table order) and one row per outcome: its label and shares."""
+    df = pd.DataFrame(table)
+    levels = list(dict.fromkeys(df["space_level"].astype(str)))
+    rows = []
+    for (_outcome, label, box), part in df.groupby(["outcome", "outcome_label", "box_label"], sort=False):
+        cells = []
+        for level in levels:
+            r = part[part["space_level"].astype(str) == level]
+            hidden = r.empty or bool(r["suppressed"].fillna(False).iloc[0]) if "suppressed" in r else r.empty
+            cells.append("–" if hidden or _missing(r["share"].iloc[0]) else fmt.pct(r["share"].iloc[0]))
+        rows.append((f"{label}: {box}", cells))
+    return levels, rows
 
 
-# ============================================================================== factsheet
+def _heading(p: _Page, y: float, text: str) -> float:
+    return p.text(_LEFT, y, text, _RIGHT - _LEFT, 11.5, weight="bold", color=_INK) - p.gap(4)
+
+
+def _compose(
+    fig: Figure,
+    kf: Mapping,
+    scale: float,
+    *,
+    space_outcomes: pd.DataFrame | None,
+    theme_tables: Sequence[pd.DataFrame],
+    recommendations: Sequence[str] | None,
+    publication: Mapping[str, str],
+    total: str,
+) -> float:
+    """Draw every block from the top down; return the y where the content ends."""
+    p = _Page(fig, scale)
+    wave = str(kf.get("wave", ""))
+    full = _RIGHT - _LEFT
+    # --- title band
+    title_lines = p.wrap(kf.get("title") or _t("title_default", wave=wave), full, 14.5 * scale, "bold")
+    band = 0.045 + 0.022 * len(title_lines) * scale
+    fig.add_artist(Rectangle((0, 1 - band), 1, band, transform=fig.transFigure, color=_INK, zorder=0))
+    y = p.text(_LEFT, 0.988, _t("banner"), full, 8.5, weight="bold", color="#e3eef8") - p.gap(4)
+    p.text(_LEFT, y, " ".join(title_lines), full, 14.5, weight="bold", color="white", spacing=1.15)
+    y = 1 - band - p.gap(8)
+    # --- synthetic notice
+    if kf.get("synthetic"):
+        y = p.text(_LEFT, y, SYNTHETIC_NOTICE, full, 8.5, weight="bold", color="#7a1212") - p.gap(5)
+    # --- fieldwork, theme, response
+    meta = _t("meta", wave=wave, fieldwork=fmt.fieldwork(kf.get("fieldwork")))
+    if kf.get("theme_nl"):
+        meta += _t("meta_theme", theme=kf["theme_nl"])
+    y = p.text(_LEFT, y, meta, full, 8.5)
+    y = p.text(_LEFT, y, _t("response", response=response_text(kf)), full, 8.5) - p.gap(8)
+    # --- every key figure, two per row
+    y = _heading(p, y, _t("key_figures"))
+    heads = headlines(kf, None)
+    if not heads:
+        y = p.text(_LEFT, y, _t("no_key_figures"), full, 8.5, color=_MUTED) - p.gap(6)
+    col_w = (full - 0.03) / 2
+    num_w = 0.1
+    for i in range(0, len(heads), 2):
+        bottom = y
+        for col, f in enumerate(heads[i : i + 2]):
+            x0 = _LEFT + col * (col_w + 0.03)
+            b1 = p.text(x0, y, fmt.pct(f.get("share")), num_w, 19, weight="bold", color=_ACCENT, spacing=1.0)
+            statement = f.get("statement_nl") or f"{f.get('item_label', '')}: {f.get('box_label', '')}"
+            b2 = p.text(x0 + num_w, y, statement, col_w - num_w, 7.8)
+            detail = _t(
+                "key_figure_detail",
+                box_label=f.get("box_label", ""),
+                ci=fmt.ci(f.get("ci_low"), f.get("ci_high")),
+                n=fmt.integer(f.get("n")),
+            )
+            b2 = p.text(x0 + num_w, b2 - p.gap(1), detail, col_w - num_w, 6.5, color=_MUTED)
+            bottom = min(bottom, b1, b2)
+        y = bottom - p.gap(7)
+    # --- space and outcomes
+    if space_outcomes is not None and len(space_outcomes):
+        y = _heading(p, y - p.gap(2), _t("space_heading"))
+        levels, rows = _space_rows(space_outcomes)
+        label_w = 0.34
+        cell_w = (full - label_w) / max(len(levels), 1)
+        bottom = y
+        for j, level in enumerate(levels):
+            bottom = min(bottom, p.text(_LEFT + label_w + j * cell_w, y, level, cell_w - 0.01, 7.2, weight="bold"))
+        y = bottom - p.gap(2)
+        fig.add_artist(Rectangle((_LEFT, y), full, 0.0006, transform=fig.transFigure, color=_RULE))
+        y -= p.gap(3)
+        for label, cells in rows:
+            bottom = p.text(_LEFT, y, label, label_w - 0.01, 7.8)
+            for j, cell in enumerate(cells):
+                bottom = min(bottom, p.text(_LEFT + label_w + j * cell_w, y, cell, cell_w - 0.01, 9, weight="bold"))
+            y = bottom - p.gap(3)
+        sentences = [a["statement_nl"] for a in kf.get("associations") or [] if a.get("statement_nl")]
+        for s in sentences:
+            y = p.text(_LEFT, y, "• " + s, full, 7.5) - p.gap(1)
+        y -= p.gap(6)
+    # --- the theme's multiple-choice questions
+    blocks = [_top3(t, total) for t in theme_tables]
+    blocks = [(label, top) for label, top in blocks if top]
+    if blocks:
+        y = _heading(p, y - p.gap(2), _t("theme_heading", theme=kf.get("theme_nl") or wave))
+        shown = blocks[:2]
+        w = (full - 0.03) / len(shown)
+        bottom = y
+        for k, (label, top) in enumerate(shown):
+            x0 = _LEFT + k * (w + 0.03)
+            yy = p.text(x0, y, label, w, 8, weight="bold") - p.gap(2)
+            for pct, answer in top:
+                b_pct = p.text(x0, yy, pct, 0.05, 8, weight="bold", color=_ACCENT)
+                yy = min(b_pct, p.text(x0 + 0.05, yy, answer, w - 0.05, 8)) - p.gap(1)
+            bottom = min(bottom, yy)
+        y = bottom - p.gap(7)
+    # --- differences between employer types (the sentence the tests support)
+    from peo.tables.claims import differences_line
+
+    line = differences_line(list(kf.get("differences") or []))
+    if line:
+        y = _heading(p, y - p.gap(2), _t("differences_heading"))
+        y = p.text(_LEFT, y, line, full, 7.8) - p.gap(7)
+    # --- recommendations
+    y = _heading(p, y - p.gap(2), _t("recommendations_heading"))
+    if recommendations:
+        for r in recommendations[:3]:
+            y = p.text(_LEFT, y, "• " + r, full, 8) - p.gap(2)
+    else:
+        key = "recommendations_missing" if recommendations is None else "recommendations_none"
+        y = p.text(_LEFT, y, _t(key), full, 8, color=_MUTED)
+    return y
+
+
+def _footer(fig: Figure, kf: Mapping, publication: Mapping[str, str], scale: float) -> float:
+    """Draw the footer at the bottom of the page; return the y of its top."""
+    p = _Page(fig, scale)
+    wave = str(kf.get("wave", ""))
+    parts = [_t("footer_organisation", organisation=publication.get("organisation") or _t("organisation"))]
+    if publication.get("date"):
+        parts.append(_t("footer_date", date=publication["date"]))
+    parts.append(_t("footer_url", url=publication["url"]) if publication.get("url") else _t("footer_no_url"))
+    lines = [" · ".join(parts), _t("footer", wave=wave)]
+    if not _missing(kf.get("threshold")):
+        lines[-1] += " " + _t("footer_threshold", threshold=fmt.integer(kf["threshold"]))
+    # measure first, then place so that the last line ends 0.025 above the page's edge
+    probe = Figure(figsize=A4_INCHES, dpi=100)
+    q = _Page(probe, scale)
+    height = (q.text(_LEFT, 1.0, lines[0], _RIGHT - _LEFT, 7, weight="bold") - q.gap(2)) - 1.0
+    height += q.text(_LEFT, 1.0, lines[1], _RIGHT - _LEFT, 6.3) - 1.0
+    top = 0.025 - height
+    y = p.text(_LEFT, top, lines[0], _RIGHT - _LEFT, 7, weight="bold", color=_TEXT) - p.gap(2)
+    p.text(_LEFT, y, lines[1], _RIGHT - _LEFT, 6.3, color=_MUTED)
+    fig.add_artist(Rectangle((_LEFT, top + p.gap(4)), _RIGHT - _LEFT, 0.0008, transform=fig.transFigure, color=_RULE))
+    return top + p.gap(6)
 
 
 def factsheet(
     key_figures: Mapping,
-    likert_fig_table: pd.DataFrame | None = None,
-    group_table: pd.DataFrame | None = None,
+    space_outcomes: pd.DataFrame | None = None,
+    theme_tables: Sequence[pd.DataFrame] = (),
     *,
-    codebook: Any = None,
+    recommendations: Sequence[str] | None = None,
+    publication: Mapping[str, str] | None = None,
+    total: str | None = None,
 ) -> Figure:
     """The factsheet of one wave as one A4 portrait page (8.27 x 11.69 in), in Dutch.
 
     Parameters
     ----------
     key_figures : mapping
-        The wave's ``key_figures.json``: ``wave``, ``title``, ``theme_nl``, ``synthetic``,
-        ``threshold``, ``fieldwork``, ``response``, ``figures``, ``differences``. Every number
-        on the page comes from here or from the two tables.
-    likert_fig_table : pandas.DataFrame, optional
-        A published distribution table (columns ``item``, ``item_label``, ``answer_code``,
-        ``answer_label``, ``share``; ``group`` is filtered to ``totaal`` when present) for
-        the Likert figure, a diverging stacked bar chart. Without it, the figure shows the
-        headline shares with their 95% intervals.
-    group_table : pandas.DataFrame, optional
-        A published box-share table per employer type (columns ``item``, ``item_label``,
-        ``group``, ``box_label``, ``share``, ``ci_low``, ``ci_high``, ``suppressed``), drawn
-        as a dot plot. Without it, the ``differences`` statements of the key figures are
-        listed.
-    codebook : peo.survey.codebook.Codebook, optional
-        Gives the neutral answer of each scale and the names of the employer types. Without
-        it, the middle answer of an odd-length scale counts as neutral.
+        The wave's ``key_figures.json``; every key figure is shown as its statement says it.
+    space_outcomes : pandas.DataFrame, optional
+        The published ``outcome_by_space`` table (``outcome``, ``outcome_label``,
+        ``box_label``, ``space_level``, ``share``, ``suppressed``).
+    theme_tables : sequence of pandas.DataFrame
+        The published tables of the theme's multiple-choice questions (``item_label``,
+        ``group``, ``answer_code``, ``answer_label``, ``share``, ``suppressed``); the first two
+        are shown with their three most chosen answers.
+    recommendations : sequence of str, optional
+        Two or three lines from the researchers' text (:func:`recommendation_lines`); None
+        when the package cannot read them (the sheet says so), empty when the wave has none.
+    publication : mapping, optional
+        ``organisation``, ``date``, ``url`` (:func:`publication_details`).
+    total : str, optional
+        The value of the group column for all respondents (default: the codebook's).
 
     Returns
     -------
@@ -409,136 +485,96 @@ def factsheet(
 
     Raises
     ------
-    ValueError
-        If a table lacks the columns it needs (a programming error of the caller).
+    ConfigError
+        If the content does not fit on one page even in the smallest type (the message says
+        what to shorten).
     """
-    kf = key_figures
+    if total is None:
+        from peo.survey.codebook import groups as cb_groups
+
+        total = cb_groups().total
+    publication = dict(publication or {"organisation": _t("organisation")})
+    scale = 1.0
     with _rc():
-        fig = Figure(figsize=A4_INCHES, dpi=100)
-        fig.patch.set_facecolor("white")
-        wave = str(kf.get("wave", ""))
-        # --- title band
-        fig.add_artist(Rectangle((0, 0.915), 1, 0.085, transform=fig.transFigure, color=_INK, zorder=0))
-        fig.text(0.06, 0.977, _t("banner"), color="#cfe0f0", fontsize=8.5, fontweight="bold", va="center")
-        fig.text(
-            0.06,
-            0.945,
-            _wrap(kf.get("title") or _t("title_default", wave=wave), 62, 2),
-            color="white",
-            fontsize=14.5,
-            fontweight="bold",
-            va="center",
-            linespacing=1.15,
-        )
-        y = 0.897
-        # --- synthetic notice
-        if kf.get("synthetic"):
-            fig.text(
-                0.5,
-                y,
-                _wrap(SYNTHETIC_NOTICE, 120),
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="#7a1212",
-                fontweight="bold",
-                bbox={"boxstyle": "round,pad=0.45", "facecolor": "#fde8e8", "edgecolor": "#c0392b", "linewidth": 0.8},
+        while True:
+            fig = Figure(figsize=A4_INCHES, dpi=100)
+            fig.patch.set_facecolor("white")
+            # the footer is measured first (on a scratch page) and drawn last: reading order
+            floor = _footer(Figure(figsize=A4_INCHES, dpi=100), key_figures, publication, scale)
+            end = _compose(
+                fig,
+                key_figures,
+                scale,
+                space_outcomes=space_outcomes,
+                theme_tables=theme_tables,
+                recommendations=recommendations,
+                publication=publication,
+                total=total,
             )
-            y -= 0.032
-        # --- fieldwork, theme, response
-        meta = [_t("meta", wave=wave, fieldwork=format_fieldwork(kf.get("fieldwork")))]
-        if kf.get("theme_nl"):
-            meta[0] += _t("meta_theme", theme=kf["theme_nl"])
-        meta.append(_t("response", response=response_text(kf)))
-        fig.text(0.06, y, "\n".join(meta), fontsize=9, color="#222222", va="top", linespacing=1.45)
-        y -= 0.055
-        # --- headline figures
-        fig.text(0.06, y, _t("key_figures"), fontsize=12, fontweight="bold", color=_INK, va="top")
-        y -= 0.028
-        heads = _headlines(kf)
-        cell_h = 0.078
-        for i, f in enumerate(heads):
-            col, row = i % 2, i // 2
-            x0 = 0.06 + col * 0.46
-            y0 = y - row * cell_h
-            fig.text(x0, y0, format_pct(f.get("share")), fontsize=25, fontweight="bold", color=_ACCENT, va="top")
-            statement = f.get("statement_nl") or f"{f.get('item_label', '')}: {f.get('box_label', '')}"
-            fig.text(x0 + 0.125, y0, _wrap(statement, 40, 4), fontsize=8, color="#222222", va="top", linespacing=1.25)
-            fig.text(
-                x0,
-                y0 - 0.045,
-                _t(
-                    "key_figure_detail",
-                    box_label=f.get("box_label", ""),
-                    ci=format_ci(f.get("ci_low"), f.get("ci_high")),
-                    n=_int(f.get("n")),
-                ),
-                fontsize=6.8,
-                color=_MUTED,
-                va="top",
-            )
-        if not heads:
-            fig.text(0.06, y, _t("no_key_figures"), fontsize=9, color=_MUTED, va="top")
-        rows_used = max(1, math.ceil(len(heads) / 2))
-        y -= rows_used * cell_h + 0.012
-        # --- Likert figure
-        if likert_fig_table is not None:
-            fig.text(0.06, y, _t("likert_heading"), fontsize=12, fontweight="bold", color=_INK, va="top")
-        else:
-            fig.text(0.06, y, _t("headline_bars_heading"), fontsize=12, fontweight="bold", color=_INK, va="top")
-        top = y - 0.03
-        bottom = max(0.35, top - 0.2)
-        ax1 = fig.add_axes((0.34, bottom, 0.6, top - bottom))
-        if likert_fig_table is not None:
-            _draw_likert(ax1, likert_fig_table, codebook)
-        else:
-            _draw_headline_bars(ax1, kf)
-        y = bottom - 0.06
-        # --- differences between employer types
-        fig.text(0.06, y, _t("differences_heading"), fontsize=12, fontweight="bold", color=_INK, va="top")
-        if group_table is not None:
-            # What the tests support (peo.tables.claims), so that the dots are not read as claims.
-            from peo.tables.claims import differences_line
-
-            line = differences_line(kf.get("differences") or [])
-            if line:
-                fig.text(0.06, y - 0.028, _wrap(line, 150, 2), fontsize=7.5, color="#222222", va="top", linespacing=1.3)
-            top = y - 0.06
-            ax2 = fig.add_axes((0.34, 0.115, 0.6, top - 0.115))
-            _draw_groups(ax2, group_table, codebook)
-        else:
-            diffs = [d.get("statement_nl") for d in kf.get("differences") or [] if d.get("statement_nl")]
-            text = "\n".join("•  " + _wrap(d, 100, 3).replace("\n", "\n    ") for d in diffs[:6])
-            fig.text(
-                0.06, y - 0.03, text or _t("no_differences"), fontsize=8.5, color="#222222", va="top", linespacing=1.35
-            )
-        # --- footer
-        threshold = kf.get("threshold")
-        footer = _t("footer", wave=wave)
-        if not _missing(threshold):
-            footer += " " + _t("footer_threshold", threshold=_int(threshold))
-        fig.add_artist(Rectangle((0.06, 0.072), 0.88, 0.0008, transform=fig.transFigure, color="#999999"))
-        fig.text(0.06, 0.062, _wrap(footer, 150), fontsize=6.5, color=_MUTED, va="top", linespacing=1.35)
-    return fig
+            if end >= floor:
+                _footer(fig, key_figures, publication, scale)
+                return fig
+            if scale <= _MIN_SCALE:
+                raise ConfigError(
+                    f"The factsheet of wave {key_figures.get('wave')} does not fit on one A4 page, even in the "
+                    "smallest type: shorten the factsheet lines of the recommendations (report/aanbevelingen.md) "
+                    "or the key figures' statements."
+                )
+            scale = round(scale - 0.04, 2)
 
 
-def render_factsheet(fig: Figure) -> tuple[bytes, bytes]:
-    """The factsheet as PDF and PNG bytes, identical for identical figures.
+def factsheet_text(fig: Figure) -> str:
+    """Every text of the sheet, in reading order, on one line: the PDF's alternative text."""
+    return " ".join(" ".join(t.get_text().split()) for t in fig.texts if t.get_text().strip())
+
+
+def render_factsheet(fig: Figure, key_figures: Mapping | None = None) -> tuple[bytes, bytes]:
+    """The factsheet as a tagged PDF and a PNG preview, identical for identical figures.
+
+    The PDF is the figure as SVG (text kept as text) on an A4 page, rendered by WeasyPrint as
+    PDF/UA-1: title, author, ``lang="nl"``, and the sheet's whole text as the alternative text
+    of the figure (:func:`factsheet_text`).
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         As returned by :func:`factsheet`.
+    key_figures : mapping, optional
+        For the PDF's title (the wave's title).
 
     Returns
     -------
     (bytes, bytes)
-        The PDF and the PNG preview, saved with :data:`FACTSHEET_SAVE_KWARGS`.
+        The PDF and the PNG.
     """
-    out = []
+    from weasyprint import HTML
+
+    kf = key_figures or {}
     with _rc():
-        for fmt in ("pdf", "png"):
-            buf = io.BytesIO()
-            fig.savefig(buf, **FACTSHEET_SAVE_KWARGS[fmt])
-            out.append(buf.getvalue())
-    return out[0], out[1]
+        buf = io.BytesIO()
+        fig.savefig(buf, **FACTSHEET_SAVE_KWARGS["png"])
+        png = buf.getvalue()
+        buf = io.BytesIO()
+        fig.savefig(buf, **FACTSHEET_SAVE_KWARGS["svg"])
+        svg = buf.getvalue().decode("utf-8")
+    svg = svg[svg.index("<svg") :]  # inline: no XML declaration or doctype inside HTML
+    title = _t("pdf_title", title=kf.get("title") or _t("title_default", wave=kf.get("wave", "")))
+    alt = factsheet_text(fig)
+    document = (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f'<meta name="author" content="{html.escape(_t("author"))}">\n'
+        "<style>@page { size: A4; margin: 0 } html, body { margin: 0 } "
+        "img { display: block; width: 210mm; height: 297mm }</style>\n</head>\n<body>\n"
+        f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{_b64(svg)}">\n'
+        "</body>\n</html>\n"
+    )
+    identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    pdf = HTML(string=document).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+    return pdf, png
+
+
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")

@@ -27,7 +27,6 @@ from peo.io import atomic_dir, write_csv
 from peo.tables import disclosure
 from peo.tables.datapackage import CODEBOOK_DIR, datapackage
 from peo.tables.keyfigures import key_figures
-from peo.tables.likert import headlines
 from peo.tables.sections import all_sections
 from peo.tables.wavedata import Section, load_wave_data
 
@@ -101,12 +100,21 @@ def _copy_themes(folder: Path) -> str | None:
 
 
 def _write_factsheet(kf: dict, sections: dict[str, Section], folder: Path) -> None:
-    from peo.report.factsheet import factsheet, render_factsheet
+    """The factsheet (peo.report.factsheet) from the key figures and the tables just written."""
+    from peo.report.factsheet import factsheet, publication_details, recommendation_lines, render_factsheet
+    from peo.survey import config
 
-    space = sections["professional_space"]
+    theme = sections["theme"]
+    items = theme.codebook.by_role("theme") if theme.codebook is not None else []
+    multi = [theme.tables[i.id] for i in items if i.type == "multi" and i.id in theme.tables]
+    wave = config.load_wave(str(kf["wave"]))
     fig = factsheet(
-        kf, space.tables["space_distribution"], headlines(space.tables["space_by_group"]), codebook=space.codebook
+        kf,
+        sections["outcomes"].tables.get("outcome_by_space"),
+        multi,
+        recommendations=recommendation_lines(wave, kf, folder),
+        publication=publication_details(wave),
     )
-    pdf, png = render_factsheet(fig)
+    pdf, png = render_factsheet(fig, kf)
     (folder / "factsheet.pdf").write_bytes(pdf)
     (folder / "factsheet.png").write_bytes(png)
