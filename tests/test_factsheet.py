@@ -313,3 +313,26 @@ def test_the_pdf_page_has_no_text_outside_the_margins(tmp_path):
     html = _pdf_tool("pdftotext", "-bbox", str(path), "-")
     right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', html)]
     assert right and max(right) <= 0.945 * A4_INCHES[0] * 72
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wave", ["2021", "2022", "2023"])
+def test_the_demo_factsheets_fit_and_are_tagged(built_demo, wave):
+    """The sheet of every demo wave, from its published data package: no text over other text or
+    out of its box, and the published PDF tagged with its title."""
+    import json
+
+    from peo.survey.codebook import load_codebook
+
+    tables = built_demo / "data" / "processed" / wave / "tables"
+    kf = json.loads((tables / "key_figures.json").read_text(encoding="utf-8"))
+    theme = load_codebook([built_demo / "codebooks" / "core.yml", built_demo / "data" / "raw" / wave / "theme.yml"])
+    multi = [pd.read_csv(tables / f"{i.id}.csv") for i in theme.by_role("theme") if i.type == "multi"]
+    fig = factsheet(kf, pd.read_csv(tables / "outcome_by_space.csv"), multi, recommendations=None)
+    assert assert_no_text_overlaps_or_leaves_its_box(fig) > 30
+    info = _pdf_tool("pdfinfo", str(tables / "factsheet.pdf"))
+    assert "Tagged:          yes" in info and f"Title:           Factsheet {kf['title']}" in info
+    text = " ".join(_pdf_tool("pdftotext", str(tables / "factsheet.pdf"), "-").split())
+    for f in kf["figures"]:
+        if not f.get("suppressed") and f.get("group") == "totaal":
+            assert " ".join(f["statement_nl"].split()) in text
