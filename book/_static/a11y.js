@@ -15,7 +15,8 @@
  *     role="list", so the list has no list items (axe aria-required-children, WCAG 1.3.1).
  *  4. The theme has no Dutch translation: its English labels are read aloud with Dutch
  *     pronunciation on a lang="nl" page (WCAG 3.1.2 Language of Parts): translate them.
- *  5. Tables that scroll inside their own box (reflow.css) become keyboard-focusable.
+ *  5. Tables (reflow.css) and figures on a phone (figures.css) that scroll inside their own box
+ *     become keyboard-focusable.
  */
 (function () {
   'use strict';
@@ -105,11 +106,12 @@
   //    reach and scroll it (axe scrollable-region-focusable, WCAG 2.1.1): make such a table
   //    focusable and name it after its caption or heading.
   function focusableScrollers(root) {
-    root.querySelectorAll('.bd-article table, .bd-article .pst-scrollable-table-container').forEach(function (el) {
+    var selector = '.bd-article table, .bd-article .pst-scrollable-table-container, .bd-article .cell_output .output.text_html';
+    root.querySelectorAll(selector).forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute('tabindex')) {
         el.setAttribute('tabindex', '0');
         if (!el.hasAttribute('aria-label') && el.tagName !== 'TABLE') {
-          el.setAttribute('aria-label', 'Tabel (scrolt opzij)');
+          el.setAttribute('aria-label', el.querySelector('img') ? 'Figuur (scrolt opzij)' : 'Tabel (scrolt opzij)');
         }
       }
     });

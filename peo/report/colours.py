@@ -28,7 +28,9 @@ from peo.survey.codebook import groups as cb_groups
 __all__ = [
     "LIKERT_PALETTES",
     "LIKERT_SCHEME",
+    "GOOD_END",
     "GROUP_PALETTE",
+    "INTERVAL_HALO",
     "MIN_DELTA_E",
     "MIN_TEXT_CONTRAST",
     "MIN_GRAPHIC_CONTRAST",
@@ -66,17 +68,29 @@ LIKERT_PALETTES: dict[str, dict[int, tuple[str, ...]]] = {
 #: The Likert scheme in use (a key of :data:`LIKERT_PALETTES`).
 LIKERT_SCHEME = "PuOr"
 
+#: The colour family of the favourable end of every answer scale (PuOr's purple end); the
+#: unfavourable end is orange. Which end of a scale is favourable is the codebook's ``good``.
+GOOD_END = "purple"
 
-#: Groups: Okabe & Ito (2008) "Color Universal Design" colours. ``total`` is the colour of
-#: all respondents ("totaal"), ``sequence`` is given to the employer types in codebook
-#: order. The first three of the sequence with the grey were picked from the Okabe-Ito set
-#: for the largest smallest CIEDE2000 difference under simulated CVD (about 20).
+
+#: Groups. A group never takes a colour that could be read as an answer: every group colour
+#: differs from every colour of :data:`LIKERT_PALETTES` by more than :data:`MIN_DELTA_E`
+#: (CIEDE2000) under normal vision and each simulated deficiency, and contrasts at least 3:1
+#: with white (WCAG 1.4.11). With orange and purple taken by the answers, that leaves greys,
+#: black and greens: ``total`` (all respondents, "totaal") is a mid grey, the employer types
+#: get Okabe & Ito's (2008) bluish green, a dark green (ColorBrewer Greens) and black, in codebook
+#: order; the trend lines add a different marker per group. (Until issue 12 the groups used
+#: Okabe-Ito orange and blues, which the answers' orange and purple come close to.)
 GROUP_PALETTE: dict[str, object] = {
-    "total": "#999999",
-    "sequence": ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#F0E442"),
-    "single": "#0072B2",  # one series (outcomes by space)
-    "interval": "#000000",  # error bars drawn over the group colours
+    "total": "#666666",
+    "sequence": ("#009E73", "#005A32", "#000000"),
+    "single": "#005A32",  # one series (outcomes by space)
+    "interval": "#000000",  # error bars drawn over the group colours, with INTERVAL_HALO around them
 }
+
+#: The edge around an interval line (the page's white), so that the black line also shows on
+#: the dark group colours (peo.report.plots.common._halo; WCAG 1.4.11 non-text contrast).
+INTERVAL_HALO = "#ffffff"
 
 
 #: Smallest CIEDE2000 difference between neighbouring colours of a palette, under normal
@@ -288,14 +302,21 @@ def text_colour(background: str) -> str:
     return black if contrast_ratio(background, black) >= contrast_ratio(background, white) else white
 
 
-def likert_colours(n_categories: int, scheme: str = LIKERT_SCHEME) -> list[str]:
+def likert_colours(n_categories: int, scheme: str = LIKERT_SCHEME, good: str = "high") -> list[str]:
     """Colours of the answer categories of a Likert scale, in scale order.
+
+    The favourable end of every scale gets the same colour (:data:`GOOD_END`, purple), the
+    unfavourable end the other (orange): which end is favourable is data, the scale's
+    ``good`` in the codebook. A workload scale (``good: low``) thus draws "veel te hoog" in
+    the colour of "helemaal oneens", never in that of "helemaal eens".
 
     Parameters
     ----------
     n_categories : int
         Number of substantive answers (2 to 7).
     scheme : str, default :data:`LIKERT_SCHEME`
+    good : {"high", "low"}, default "high"
+        The favourable end of the scale (``ResponseScale.good``).
 
     Returns
     -------
@@ -313,7 +334,10 @@ def likert_colours(n_categories: int, scheme: str = LIKERT_SCHEME) -> list[str]:
             f"the figures support {min(sizes)} to {max(sizes)}. Add one to peo.report.colours.LIKERT_PALETTES "
             "(and run the palette test) or shorten the scale in the codebook."
         )
-    return list(sizes[n_categories])
+    if good not in ("high", "low"):
+        raise CodebookError(f"An answer scale's favourable end ('good') is 'high' or 'low', not {good!r}.")
+    colours = list(sizes[n_categories])
+    return colours if good == "high" else colours[::-1]
 
 
 def group_colours(groups: Sequence[str], total: str | None = None) -> dict[str, str]:

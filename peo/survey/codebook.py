@@ -90,6 +90,8 @@ class ResponseScale:
     missing: tuple[MissingCode, ...] = ()
     neutral: int | None = None
     boxes: dict[str, Box] = field(default_factory=dict)
+    #: Which end of a likert scale is favourable: "high" (last code) or "low" (first code).
+    good: str = "high"
     min: float | None = None
     max: float | None = None
     bins: tuple[Bin, ...] = ()
@@ -343,6 +345,7 @@ def _parse_scale(name: str, d: dict, where: str) -> ResponseScale:
         missing=tuple(missing),
         neutral=neutral,
         boxes=boxes,
+        good=str(d.get("good", "high")),
         min=d.get("min"),
         max=d.get("max"),
         bins=bins,

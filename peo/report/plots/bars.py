@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from peo.errors import ValidationError
 from peo.report.colours import GROUP_PALETTE, group_colours
 from peo.report.plots.common import (
+    _halo,
     TEXT_NL,
     _add_note,
     _finish,
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 
+# Plain matplotlib, not seaborn: the bars carry the published Wilson intervals (asymmetric, from
+# the table), which seaborn's barplot cannot take; it would estimate its own from raw data.
 def shares_by_group(
     box_table: pd.DataFrame,
     title: str | None = None,
@@ -122,15 +125,17 @@ def shares_by_group(
             hi = np.array([r["ci_high"] - r["share"] if pd.notna(r["ci_high"]) else 0.0 for r in rows]) * 100
             ax.barh(ys, shares, height=0.66, color=[colours[r["group"]] for r in rows], zorder=2)
             if rows:
-                ax.errorbar(
-                    shares,
-                    ys,
-                    xerr=np.vstack([lo, hi]),
-                    fmt="none",
-                    ecolor=GROUP_PALETTE["interval"],
-                    elinewidth=1.0,
-                    capsize=2.5,
-                    zorder=3,
+                _halo(
+                    ax.errorbar(
+                        shares,
+                        ys,
+                        xerr=np.vstack([lo, hi]),
+                        fmt="none",
+                        ecolor=GROUP_PALETTE["interval"],
+                        elinewidth=1.0,
+                        capsize=2.5,
+                        zorder=3,
+                    )
                 )
             for y, s, h, r in zip(ys, shares, hi, rows):
                 ax.annotate(
@@ -274,15 +279,17 @@ def outcomes_by_space(
             hi = np.array([r["ci_high"] - r["share"] if pd.notna(r["ci_high"]) else 0 for r in bars.values()]) * 100
             ax.bar(xs, shares, width=0.62, color=colour, zorder=2)
             if bars:
-                ax.errorbar(
-                    xs,
-                    shares,
-                    yerr=np.vstack([lo, hi]),
-                    fmt="none",
-                    ecolor=GROUP_PALETTE["interval"],
-                    elinewidth=1.0,
-                    capsize=2.5,
-                    zorder=3,
+                _halo(
+                    ax.errorbar(
+                        xs,
+                        shares,
+                        yerr=np.vstack([lo, hi]),
+                        fmt="none",
+                        ecolor=GROUP_PALETTE["interval"],
+                        elinewidth=1.0,
+                        capsize=2.5,
+                        zorder=3,
+                    )
                 )
             for x, s, h, r in zip(xs, shares, hi, bars.values()):
                 ax.annotate(

@@ -300,6 +300,18 @@ def _pct_axis(ax, axis: str = "x", lo: float = 0, hi: float = 100, step: float =
     ax.set_axisbelow(True)
 
 
+def _halo(errorbar) -> None:
+    """A white edge around the (black) lines of an errorbar container: an interval then shows
+    both on a dark bar and on the white page (WCAG 1.4.11; the group colours include black)."""
+    from matplotlib import patheffects
+
+    from peo.report.colours import INTERVAL_HALO
+
+    stroke = [patheffects.withStroke(linewidth=2.6, foreground=INTERVAL_HALO)]
+    for artist in [*errorbar.lines[1], *errorbar.lines[2]]:
+        artist.set_path_effects(stroke)
+
+
 def _tick_fonts(ax) -> None:
     # Tick labels are created at draw time; fix their family here so that drawing outside
     # figure_style() still uses the offline font.

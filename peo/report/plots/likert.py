@@ -60,6 +60,8 @@ def _likert_layout(scale: ResponseScale) -> tuple[list[int], int | None, int]:
     return codes, None, k // 2
 
 
+# Plain matplotlib, not seaborn: seaborn has no diverging stacked bar (Heiberger & Robbins 2014);
+# the segments are placed by hand around the neutral answer.
 def likert_diverging(
     dist: pd.DataFrame,
     codebook: Codebook,
@@ -160,7 +162,7 @@ def likert_diverging(
             f"({scale.name!r}, {other[0].response_scale.name!r}); draw them in separate figures."
         )
     codes, neutral_i, n_left = _likert_layout(scale)
-    colours = likert_colours(len(codes))
+    colours = likert_colours(len(codes), good=scale.good)  # the favourable end: the codebook's 'good'
     labels = scale.labels("nl")
 
     # groups (panels)

@@ -7,12 +7,14 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import seaborn as sns
 import pandas as pd
 from matplotlib.figure import Figure
 
 from peo.errors import ValidationError
 from peo.report.colours import GROUP_PALETTE, group_colours
 from peo.report.plots.common import (
+    _halo,
     TEXT_NL,
     _add_note,
     _finish,
@@ -76,6 +78,9 @@ def _ranked_panels(
         hi_val = df.loc[~df["suppressed"], "share"].max()
     top = 100.0 if pd.isna(hi_val) else min(100.0, math.ceil(float(hi_val) * 10 + 0.5) * 10)
     step = 25 if top > 60 else 10
+    if len(groups) > 2 and top > 60:
+        step = 50  # narrow panels side by side: "0% 25% 50% 75%100%" collided (issue 12)
+    title_width = 30 if len(groups) <= 2 else 18  # characters per line of a panel title
     body = []
     with figure_style():
         fig = _new_figure(
@@ -96,20 +101,37 @@ def _ranked_panels(
             sub = df[(df["group"] == g) & ~df["suppressed"] & df["share"].notna()].set_index(label_col)
             ys = [options.index(o) for o in sub.index]
             shares = sub["share"].to_numpy(float) * 100
-            ax.barh(ys, shares, height=0.66, color=colours[g], zorder=2)
+            # seaborn draws the bars (the ranked bars are what its barplot is for); the values are
+            # the published shares, so it estimates nothing (errorbar=None) and the published
+            # Wilson intervals are drawn below. native_scale keeps the rows at their positions.
+            sns.barplot(
+                x=shares,
+                y=np.asarray(ys, dtype=float),
+                orient="h",
+                native_scale=True,
+                width=0.66,
+                color=colours[g],
+                errorbar=None,
+                ax=ax,
+                zorder=2,
+            )
+            ax.set_xlabel("")
+            ax.set_ylabel("")
             ends = shares.copy()
             if has_ci:
                 lo = (sub["share"] - sub["ci_low"]).fillna(0).to_numpy(float) * 100
                 hi = (sub["ci_high"] - sub["share"]).fillna(0).to_numpy(float) * 100
-                ax.errorbar(
-                    shares,
-                    ys,
-                    xerr=np.vstack([lo, hi]),
-                    fmt="none",
-                    ecolor=GROUP_PALETTE["interval"],
-                    elinewidth=1.0,
-                    capsize=2.0,
-                    zorder=3,
+                _halo(
+                    ax.errorbar(
+                        shares,
+                        ys,
+                        xerr=np.vstack([lo, hi]),
+                        fmt="none",
+                        ecolor=GROUP_PALETTE["interval"],
+                        elinewidth=1.0,
+                        capsize=2.0,
+                        zorder=3,
+                    )
                 )
                 ends = shares + hi
             for y, e, (_, r) in zip(ys, ends, sub.iterrows()):
@@ -125,7 +147,7 @@ def _ranked_panels(
                 )
             ntext = _n_range(sub["n"]) if "n" in sub.columns else ""
             glabel = _group_label(g, codebook)
-            ax.set_title(_wrap(f"{glabel} ({ntext})" if ntext else glabel, 30))
+            ax.set_title(_wrap(f"{glabel} ({ntext})" if ntext else glabel, title_width))
             items = sorted(sub.index, key=options.index)
             body.append(
                 f"{glabel}{f' ({ntext})' if ntext else ''}: " + ", ".join(f"{o} {value_fmt(sub.loc[o])}" for o in items)

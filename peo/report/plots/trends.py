@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 
+# Plain matplotlib, not seaborn: seaborn's lineplot estimates its own intervals from
+# respondent-level data, while these lines draw the published shares with their published Wilson
+# intervals (an aggregated table); errorbar() draws exactly those.
 def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codebook | None = None) -> Figure:
     """Headline shares per wave, one panel per item, one line per group, with Wilson intervals.
 
@@ -117,7 +120,9 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
         for k in range(len(panels), nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
         handles, labels = axes[0][0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside upper center", ncols=len(groups), frameon=False)
+        # Right of the panels, one column: above them ("outside upper center") it was drawn over
+        # the figure title, and below them over the notes (issue 12; tests/test_plots.py checks it).
+        fig.legend(handles, labels, loc="outside right upper", ncols=1, frameon=False)
         note = _not_shown_note(hidden, {g: hidden[g] for g in groups})
         if title:
             fig.suptitle(title)

@@ -98,6 +98,14 @@ class ResponseScale(Closed):
     )
     missing: list[MissingCode] = Field(default_factory=list, description="Codes that mean no substantive answer.")
     neutral: int | None = Field(None, strict=True, description="The centre code of diverging bar charts (likert).")
+    good: Literal["high", "low"] = Field(
+        "high",
+        description=(
+            "Which end of a likert scale is the favourable one: high (the last code, e.g. 'helemaal eens', "
+            "'heel veel plezier') or low (the first code, e.g. for workload, where 'te hoog' is the problem). "
+            "The figures draw the favourable end always in the same colour."
+        ),
+    )
     boxes: dict[Identifier, Box] = Field(default_factory=dict, description="Named groups of codes reported together.")
     min: Number | None = Field(None, description="Smallest allowed value (numeric scales; required there).")
     max: Number | None = Field(None, description="Largest allowed value (numeric scales; required there).")
