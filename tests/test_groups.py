@@ -13,7 +13,8 @@ from scipy import stats
 from peo.stats.associations import SeparationWarning
 from peo.survey.codebook import categories, load_codebook
 from peo.errors import CodebookError
-from peo.stats.groups import chi_square, kruskal, ordinal_logit, proportional_odds_test
+from peo.stats.groups import chi_square, kruskal
+from peo.stats.ordinal import ordinal_logit, proportional_odds_test
 
 ROOT = Path(__file__).resolve().parents[1]
 CB = load_codebook([ROOT / "codebooks" / "core.yml"])

@@ -2,7 +2,7 @@
 
 Work pleasure and experienced workload are ordinal answers: their association with
 professional space is reported as Spearman's rho with a Fisher-z interval (an ordinal
-model by group is in :func:`peo.stats.groups.ordinal_logit`). Intention to stay ("over een jaar
+model by group is in :func:`peo.stats.ordinal.ordinal_logit`). Intention to stay ("over een jaar
 nog in de jeugdhulp") is reported as the odds of the outcome's headline box ("(waarschijnlijk)
 wel") per point of the predictor, from a logistic regression adjusted for employer type.
 
@@ -62,7 +62,7 @@ WARN_SINGULAR = "model niet te schatten (voorspellers zijn lineair afhankelijk)"
 class SeparationWarning(UserWarning):
     """A model has no finite estimate because the outcome is (quasi-)perfectly predicted.
 
-    Raised (as a warning) by :func:`logistic_odds` and :func:`peo.stats.groups.ordinal_logit`;
+    Raised (as a warning) by :func:`logistic_odds` and :func:`peo.stats.ordinal.ordinal_logit`;
     the returned table then holds NaN estimates and says why in its ``warning`` or
     ``note`` column.
     """

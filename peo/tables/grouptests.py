@@ -22,7 +22,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from peo.stats.groups import chi_square, kruskal, ordinal_logit, proportional_odds_test
+from peo.stats.groups import chi_square, kruskal
+from peo.stats.ordinal import ordinal_logit, proportional_odds_test
 from peo.stats.multicomp import adjust_family, holm
 from peo.tables import disclosure
 from peo.survey.wording import phrase
@@ -164,7 +165,7 @@ def ordinal_models(data, items: list[str], family: str) -> disclosure.ProtectedT
         test of the table), ``lr_statistic``, ``lr_df``, ``lr_p_value`` (employer type as a
         whole) and ``lr_p_holm`` (Holm over the items), ``po_statistic``, ``po_df``,
         ``po_p_value`` (the proportional-odds assumption,
-        :func:`peo.stats.groups.proportional_odds_test`), ``po_p_holm`` (Holm over the
+        :func:`peo.stats.ordinal.proportional_odds_test`), ``po_p_holm`` (Holm over the
         items), ``po_holds`` (``po_p_value`` not below ``tests.po_level``; empty when not
         testable), ``n``, ``note``.
     """
