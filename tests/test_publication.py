@@ -463,6 +463,21 @@ def test_name_in_a_factsheet_pdf_is_found(tree):
     assert len(hits) == 1 and hits["location"].iloc[0].startswith("page 1"), publication.report(findings)
 
 
+def test_report_pdf_is_searched_with_the_narrative_rules(tree):
+    # A wave's report PDF renders the book's pages again; the layout runs table columns together
+    # ("Lokaal team" beside "GI" reads "team GI", a team's shape). Its quotes and tables are
+    # scanned as content in the HTML pages; in the PDF, names are still findings.
+    (tree / "waves").mkdir(exist_ok=True)
+    _pdf(tree / "waves" / "peo-2022-rapport.pdf", "Lokaal team GI 0,65; Jan de Vries zegt dat het niet gaat.")
+    findings = scan([tree], raw=False)
+    mine = findings[findings["file"] == "waves/peo-2022-rapport.pdf"]
+    assert set(mine["kind"]) == {"person"}, publication.report(findings)
+    # The same text in a factsheet is content: the team's shape is a finding there.
+    _pdf(tree / "waves" / "factsheet.pdf", "Lokaal team GI 0,65")
+    findings = scan([tree], raw=False)
+    assert "identifier" in set(findings.loc[findings["file"] == "waves/factsheet.pdf", "kind"])
+
+
 def test_name_in_the_search_index_is_found(tree):
     index = {
         "docnames": ["index"],

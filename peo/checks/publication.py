@@ -91,7 +91,10 @@ Not scanned
   demo list and the raw-export values are searched for: the theme ships its own licence
   texts, with e-mail addresses and version numbers.
 * Images (PNG, SVG, ...): figures are pixels; their alt texts are in the HTML and are
-  scanned. PDF files (the factsheets) are scanned as text (poppler's ``pdftotext``).
+  scanned. PDF files are scanned as text (poppler's ``pdftotext``): a factsheet as
+  content; a wave's report PDF (``peo-<wave>-rapport.pdf``), which renders the book's own
+  pages again, with the narrative rules (its quotes and tables are scanned as content in
+  the HTML pages it is made from).
 * Notebook metadata (kernel, papermill parameters and timings): written by tools.
 
 A pattern search cannot prove that nothing identifies anyone; it proves that none of the
@@ -102,6 +105,7 @@ de-identification of open answers (:mod:`peo.tables.text`) do the work; this is 
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -137,6 +141,7 @@ from peo.checks.rules import (
     load_pii,
     mask,
 )
+from peo.report.pdf import REPORT_PDF
 from peo.survey.config import list_waves
 
 __all__ = [
@@ -155,6 +160,8 @@ __all__ = [
 ]
 
 _MAX_EXCERPTS = 3  # per file and finding, in the printed report
+#: A wave's report PDF (peo.report.pdf.REPORT_PDF), rendered from the book's pages.
+_REPORT_PDF_RX = re.compile(re.escape(REPORT_PDF).replace(re.escape("{slug}"), "[^/]+"))
 
 # ============================================================================ which files
 
@@ -254,7 +261,8 @@ def _scan_file(path: Path, rel: Path, rules: Rules) -> tuple[str, list[Hit]]:
             )
         ]
     if cat == "pdf":
-        return cat, scan_pdf(path, rules)
+        # The wave's report PDF is rendered from the book's scanned pages (see scan_pdf).
+        return cat, scan_pdf(path, rules, content=not _REPORT_PDF_RX.fullmatch(path.name))
     if cat == "asset" and path.name == "searchindex.js":
         text = read_text(path)
         return "searchindex", scan_searchindex(text or "", rules)

@@ -256,8 +256,16 @@ def scan_notebook(text: str, rules: Rules, threshold: int) -> list[Hit]:
     return hits
 
 
-def scan_pdf(path: Path, rules: Rules) -> list[Hit]:
-    """The text of a PDF (a factsheet), by poppler's ``pdftotext -layout``, searched page by page."""
+def scan_pdf(path: Path, rules: Rules, content: bool = True) -> list[Hit]:
+    """The text of a PDF, by poppler's ``pdftotext -layout``, searched page by page.
+
+    A factsheet is all content (``content=True``). The report PDF of a wave is the book's
+    own pages (narrative, tables and quotes) rendered again: its quotes and tables are those
+    of the HTML pages, which are scanned with the content rules where they can be told
+    apart from narrative, so it is searched with ``content=False`` (lists, names, e-mail
+    addresses, phone numbers and raw ids; not the shape detector, which would read the
+    narrative's own words, and table columns run together by the layout, as identifiers).
+    """
     import shutil
     import subprocess
 
@@ -276,7 +284,7 @@ def scan_pdf(path: Path, rules: Rules) -> list[Hit]:
         return [Hit("", "unreadable", f"PDF not read: {done.stderr.decode(errors='replace').strip()}", "")]
     hits: list[Hit] = []
     for page, text in enumerate(done.stdout.decode("utf-8", errors="replace").split("\f"), start=1):
-        hits += scan_text(text, rules, content=True, where=f"page {page}", line=1)
+        hits += scan_text(text, rules, content=content, where=f"page {page}", line=1)
     return hits
 
 
