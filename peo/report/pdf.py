@@ -372,6 +372,10 @@ def _cover(wave: Any, key_figures: Mapping, build_date: str | None) -> str:
     return "\n".join(lines) + "\n</section>"
 
 
+#: URL scheme of the book's own files in the document WeasyPrint renders (see :func:`render_pdf`).
+_BOOK_SCHEME = "peo-book:"
+
+
 def render_pdf(document: str, base: Path) -> bytes:
     """The HTML document as a tagged PDF (PDF/UA-1), the same bytes for the same document.
 
@@ -387,11 +391,24 @@ def render_pdf(document: str, base: Path) -> bytes:
     bytes
     """
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    # The book's files by a URL that does not name the folder the book was built in: WeasyPrint
+    # names each image after the MD5 of its URL, so absolute file: URLs made the bytes depend on
+    # where the repository lies (two checkouts gave two different PDFs).
+    prefix = Path(base).resolve().as_uri().rstrip("/") + "/"
+    document = document.replace(prefix, _BOOK_SCHEME)
+
+    class BookFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(_BOOK_SCHEME):
+                url = prefix + url[len(_BOOK_SCHEME) :]
+            return super().fetch(url, headers)
 
     digest = hashlib.sha256(document.encode("utf-8")).digest()[:16]
     # A fixed identifier from the content: WeasyPrint would otherwise take none; no dates are
     # written (the document has no dcterms.created/modified), so the bytes depend on the input only.
-    return HTML(string=document, base_url=str(base)).write_pdf(
+    return HTML(string=document, base_url=str(base), url_fetcher=BookFetcher()).write_pdf(
         pdf_variant="pdf/ua-1", pdf_identifier=digest.hex().encode("ascii"), optimize_images=False
     )
 
