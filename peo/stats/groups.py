@@ -216,17 +216,17 @@ def chi_square(
     if min(table.shape) < 2:
         return result(note="; ".join(notes + [NOTE_NO_TEST]))
 
-    def small(t: pd.DataFrame) -> bool:
-        cells = t.to_numpy()
-        return bool((expected_freq(cells) < min_expected).any()) or few(t)
+    def expected_small(t: pd.DataFrame) -> bool:
+        return bool((expected_freq(t.to_numpy()) < min_expected).any())
 
     def few(t: pd.DataFrame) -> bool:
         return min_count is not None and bool((t.to_numpy() < min_count).any())
 
+    def small(t: pd.DataFrame) -> bool:
+        return expected_small(t) or few(t)
+
     def why(t: pd.DataFrame) -> str:
-        if bool((expected_freq(t.to_numpy()) < min_expected).any()):
-            return NOTE_WHY_EXPECTED
-        return NOTE_WHY_COUNT.format(min_count=min_count)
+        return NOTE_WHY_EXPECTED if expected_small(t) else NOTE_WHY_COUNT.format(min_count=min_count)
 
     if box is None and small(table):
         # First along the codebook's boxes (e.g. oneens | neutraal | eens), then, only if the
@@ -247,11 +247,11 @@ def chi_square(
                 notes.append(NOTE_COLLAPSED.format(why=reason, label=scale.boxes[it.headline].nl))
                 if min(table.shape) < 2:
                     return result(note="; ".join(notes + [NOTE_NO_TEST]))
-                if why(table) == NOTE_WHY_EXPECTED:
+                if expected_small(table):
                     notes.append(NOTE_STILL_SMALL)
             else:
                 notes.append(NOTE_NO_HEADLINE)
-    elif why(table) == NOTE_WHY_EXPECTED:
+    elif expected_small(table):
         notes.append(NOTE_STILL_SMALL)
     observed = table.to_numpy()
     res = stats.chi2_contingency(observed, correction=False)
