@@ -114,7 +114,10 @@ def test_layout_colours_carry_readable_text():
     # the text colours peo.report.factsheet draws on them (WCAG AA for normal text: 4.5)
     assert plots.contrast_ratio("#cfe0f0", "#1f3b57") >= 4.5
     assert plots.contrast_ratio("#7a1212", "#fde8e8") >= 4.5
-    assert set(a11y.LAYOUT_COLOURS) == {"#1f3b57", "#fde8e8"}
+    # the key figures' numbers: a text colour on the white page, not a data colour
+    assert plots.contrast_ratio("#1f5f8b", "#ffffff") >= 4.5
+    # a new layout colour needs its text checked here first
+    assert set(a11y.LAYOUT_COLOURS) == {"#1f3b57", "#fde8e8", "#1f5f8b"}
 
 
 # ------------------------------------------------------------------------ pure verdicts
