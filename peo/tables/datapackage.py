@@ -27,6 +27,12 @@ COLUMN_DOCS = {
     "ci_low": ("number", "Lower bound of the 95% interval (Wilson for shares)"),
     "ci_high": ("number", "Upper bound of the 95% interval (Wilson for shares)"),
     "suppressed": ("boolean", "True when the cell is hidden by disclosure control"),
+    "merged": (
+        "boolean",
+        "True when a Likert item's answers, collapsed to the boxes of the scale, had a hidden cell and "
+        "are published instead as the headline box against the other answers together (box 'rest'; "
+        "answer_code is the first collapsed code the row covers); the item's box rows are then not published",
+    ),
     "suppression": (
         "string",
         "Why the row is hidden: 'primary' (too few respondents), 'secondary' (hidden to protect "

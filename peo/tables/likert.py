@@ -8,6 +8,12 @@ employer type only the headline box against the rest. The cell the two share is 
 both when either hides it, so that one table never gives back what the other hides. The
 headline shares, their Wilson intervals, the key figures and the figures are all drawn from
 these protected tables.
+
+Merging goes before hiding: when the answers of an item, collapsed to the boxes, have a
+hidden cell, the item is published in ``distribution`` as its headline box against the other
+answers together (``merged = True``), if both reach the threshold; only when they do not is
+the item's distribution hidden. An item is published either by box or merged, never both, so
+that no difference of the two gives a hidden cell back.
 """
 
 from __future__ import annotations
@@ -20,10 +26,20 @@ import pandas as pd
 from peo.errors import PeoError
 from peo.stats.shares import box_shares, wilson_interval
 from peo.survey.codebook import Box, Code, Codebook, ResponseScale
+from peo.survey.wording import phrase
+from peo.survey.wording import wording as report_wording
 from peo.tables import disclosure
 from peo.tables.wavedata import GROUP, TOTAL, WaveData, wording
 
-__all__ = ["REST", "collapse_scale", "collapsed_codebook", "headlines", "likert_tables", "with_shares"]
+__all__ = [
+    "REST",
+    "collapse_scale",
+    "collapsed_codebook",
+    "headlines",
+    "likert_tables",
+    "merged_label",
+    "with_shares",
+]
 
 
 def _box_order(scale: ResponseScale) -> list[tuple[str, tuple[int, ...], str, str]]:
@@ -109,6 +125,23 @@ def _categories_codebook(codebook: Codebook, item_id: str) -> Codebook:
     )
 
 
+#: The columns of a distribution table before protection (``merged`` is added by :func:`likert_tables`).
+_DIST_COLUMNS = [
+    "item",
+    "item_label",
+    "group",
+    "answer_code",
+    "answer_label",
+    "box",
+    "n",
+    "count",
+    "share",
+    "ci_low",
+    "ci_high",
+    "note",
+]
+
+
 def _distribution_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
     """All respondents' answers collapsed to the categories of :func:`collapse_scale`, with shares."""
     parts = []
@@ -118,21 +151,7 @@ def _distribution_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
             part = box_shares(data.respondents, cb, item_id, box=name).rename(columns={"box_label": "answer_label"})
             part.insert(3, "answer_code", code)
             parts.append(part)
-    cols = [
-        "item",
-        "item_label",
-        "group",
-        "answer_code",
-        "answer_label",
-        "box",
-        "n",
-        "count",
-        "share",
-        "ci_low",
-        "ci_high",
-        "note",
-    ]
-    return pd.concat(parts, ignore_index=True)[cols]
+    return pd.concat(parts, ignore_index=True)[_DIST_COLUMNS]
 
 
 def _headline_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
@@ -148,6 +167,79 @@ def _headline_rows(data: WaveData, items: list[str]) -> pd.DataFrame:
         parts.append(both.sort_values(["_row", "_part"], kind="stable").drop(columns=["_part", "_row"]))
     cols = ["item", "item_label", "box", "box_label", "group", "n", "count", "share", "ci_low", "ci_high", "note"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def merged_label(labels: list[str], lang: str = "nl") -> str:
+    """The label of answers published together, e.g. "(helemaal) oneens en neutraal (samengevoegd)"."""
+    join = report_wording("plots")["text"]["and"] if lang == "nl" else "and"
+    text = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} {join} {labels[-1]}"
+    return phrase("suppression", "merged_label", lang, labels=text)
+
+
+def _merged_rows(data: WaveData, items: list[str], grp_raw: pd.DataFrame) -> pd.DataFrame:
+    """Per item with a headline box: all respondents' answers merged along the boxes to the
+    headline box and the rest, as distribution rows (``merged`` True).
+
+    The counts, shares and intervals are those of the ``by_group`` table's total (the same
+    :func:`peo.stats.shares.box_shares`); ``answer_code`` is the first collapsed code a row
+    covers, so the rows keep the scale's order.
+    """
+    rows = []
+    for item_id in items:
+        item = data.codebook.item(item_id)
+        if not item.headline:
+            continue
+        cats = _box_order(item.response_scale)
+        rest = [(code, nl) for code, (name, _codes, nl, _en) in enumerate(cats, start=1) if name != item.headline]
+        head_code = next(code for code, cat in enumerate(cats, start=1) if cat[0] == item.headline)
+        total = grp_raw[(grp_raw["item"] == item_id) & (grp_raw["group"] == TOTAL)]
+        for r in total.itertuples(index=False):
+            is_rest = r.box == REST
+            rows.append(
+                {
+                    "item": item_id,
+                    "item_label": r.item_label,
+                    "group": TOTAL,
+                    "answer_code": min(code for code, _ in rest) if is_rest else head_code,
+                    "answer_label": merged_label([nl for _, nl in rest]) if is_rest else r.box_label,
+                    "box": r.box,
+                    "n": r.n,
+                    "count": r.count,
+                    "share": r.share,
+                    "ci_low": r.ci_low,
+                    "ci_high": r.ci_high,
+                    "note": r.note,
+                    "merged": True,
+                }
+            )
+    cols = [*_DIST_COLUMNS, "merged"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["item", "answer_code"], kind="stable")
+
+
+def _with_merged(
+    boxed: disclosure.ProtectedTable, merged_raw: pd.DataFrame, merge: set, items: list[str], threshold: int
+) -> disclosure.ProtectedTable:
+    """The distribution table: every item by box, except the items in ``merge``, which are
+    published as their merged rows instead (never both)."""
+    parts = []
+    for item_id in items:
+        if item_id in merge:
+            parts.append(merged_raw[merged_raw["item"] == item_id])
+        else:
+            parts.append(pd.DataFrame(boxed[boxed["item"] == item_id]))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["merged"] = frame["merged"].astype("boolean").fillna(False).astype(bool)
+    return disclosure.protect(frame, threshold=threshold, cells=("item", "answer_code"), keep=("box", "merged"))
+
+
+def _can_merge(boxed: pd.DataFrame, merged_raw: pd.DataFrame, item_id: str, threshold: int) -> bool:
+    """An item is merged when its boxes have a hidden cell (its n shown) and its headline box
+    and the rest each reach the threshold."""
+    rows = boxed[boxed["item"] == item_id]
+    if not bool(rows["suppressed"].any()) or rows["n"].isna().any():
+        return False
+    merged = merged_raw[merged_raw["item"] == item_id]
+    return len(merged) == 2 and bool((merged["count"] >= threshold).all())
 
 
 def _hide(table: pd.DataFrame, keys: dict, key_cols: tuple[str, ...]) -> pd.DataFrame:
@@ -190,7 +282,12 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
     (ProtectedTable, ProtectedTable)
         ``distribution`` columns: ``item``, ``item_label``, ``group`` (``totaal``),
         ``answer_code`` (collapsed code), ``answer_label``, ``box``, ``n``, ``count``,
-        ``share``, ``ci_low``, ``ci_high``, ``note``, ``suppressed``. ``by_group`` columns:
+        ``share``, ``ci_low``, ``ci_high``, ``note``, ``merged``, ``suppressed``,
+        ``suppression``. ``merged`` is True for the two rows of an item whose boxes had a
+        hidden cell and that is published instead as its headline box (``box`` the headline)
+        against the other answers together (``box`` ``rest``, ``answer_code`` the first
+        collapsed code it covers, ``answer_label`` e.g. "(helemaal) oneens en neutraal
+        (samengevoegd)"); its box rows are then not published. ``by_group`` columns:
         ``item``, ``item_label``, ``box`` (the headline box or ``rest``), ``box_label``,
         ``group``, ``n``, ``count``, ``share``, ``ci_low``, ``ci_high``, ``note``,
         ``suppressed``.
@@ -198,18 +295,27 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
     if not items:
         raise PeoError("likert_tables: no items given (a bug in the caller).")
     dist_raw = _distribution_rows(data, items)
+    dist_raw["merged"] = False
     grp_raw = _headline_rows(data, items)
+    merged_raw = _merged_rows(data, items, grp_raw)
     hide_dist: dict = {}
     hide_grp: dict = {}
+    no_merge: set = set()  # items whose merged row would show a cell the by_group table hides
     heads = {i: data.codebook.item(i).headline for i in items}
     for _ in range(10):
-        dist = disclosure.protect(
+        boxed = disclosure.protect(
             _hide(dist_raw, hide_dist, ("item", "box")),
             threshold=data.threshold,
             hidden_groups=data.hidden_groups,
             cells=("item", "answer_code"),
-            keep=("box",),
+            keep=("box", "merged"),
         )
+        merge = {
+            i
+            for i, head in heads.items()
+            if head and i not in no_merge and _can_merge(boxed, merged_raw, i, data.threshold)
+        }
+        dist = _with_merged(boxed, merged_raw, merge, items, data.threshold)
         grp = disclosure.protect(
             _hide(grp_raw, hide_grp, ("item", "group", "box")),
             threshold=data.threshold,
@@ -221,8 +327,14 @@ def likert_tables(data: WaveData, items: list[str]) -> tuple[disclosure.Protecte
         for item_id, head in heads.items():
             if not head:
                 continue
+            g_total = grp[(grp["item"] == item_id) & (grp["group"] == TOTAL)]
+            if item_id in merge and bool(g_total["suppressed"].any()):
+                # The merged row is the by_group table's total: shown in both or in neither.
+                no_merge.add(item_id)
+                changed = True
+                continue
             d = dist[(dist["item"] == item_id) & (dist["box"] == head)]
-            g = grp[(grp["item"] == item_id) & (grp["group"] == TOTAL) & (grp["box"] == head)]
+            g = g_total[g_total["box"] == head]
             d_hidden = bool(d["suppressed"].any())
             g_hidden = bool(g["suppressed"].any())
             if d_hidden and not g_hidden:

@@ -36,6 +36,8 @@ from peo.report.plots.common import (
 )
 from peo.survey.codebook import Codebook, ResponseScale
 from peo.survey.codebook import groups as cb_groups
+from peo.survey.wording import phrase
+from peo.tables.likert import REST
 
 __all__ = [
     "likert_diverging",
@@ -115,7 +117,11 @@ def likert_diverging(
     Returns
     -------
     matplotlib.figure.Figure
-        With ``peo_alt_text`` set. A group whose cells are suppressed is left out (or, if
+        With ``peo_alt_text`` set. An item published merged (rows with ``merged`` True: its
+        headline box against the other answers together, :func:`peo.tables.likert.likert_tables`)
+        is drawn as two segments, the headline box from the centre line towards its end of the
+        scale and the merged answers, grey and hatched, on the other side; the legend names the
+        merged answers and a note under the plot says why. A group whose cells are suppressed is left out (or, if
         only some of its items are, those bars are replaced by "niet getoond") and a note
         under the plot names it; an item without valid answers (``n`` = 0) shows the text
         "geen geldige antwoorden" instead of a bar; an item with no rows at all for a
@@ -195,6 +201,9 @@ def likert_diverging(
             if sub["suppressed"].any():
                 records[g, it.id] = {"status": "suppressed", "label": label, "secondary": _is_secondary(sub)}
                 continue
+            if "merged" in sub.columns and sub["merged"].astype("boolean").fillna(False).astype(bool).any():
+                records[g, it.id] = _merged_record(sub, it, codes, labels, label, what)
+                continue
             n = sub["n"].dropna()
             n = float(n.iloc[0]) if len(n) else 0.0
             valid = sub[sub["answer_code"].isin(codes)]
@@ -222,6 +231,8 @@ def likert_diverging(
         g: [r["label"] for (gg, _), r in records.items() if gg == g and r.get("secondary")] for g in panel_groups
     }
     shown_groups = [g for g in panel_groups if len(hidden[g]) < len(item_objs)]
+    merged_recs = [r for (g, _), r in records.items() if g in shown_groups and r["status"] == "merged"]
+    merged_note = _merged_note(merged_recs)
     if by is None:
         note = _not_shown_note({"": hidden[panel_groups[0]]}, {}, {"": secondary[panel_groups[0]]})
     else:
@@ -235,7 +246,7 @@ def likert_diverging(
     n_panels = max(len(shown_groups), 1)
     panel_h = 0.34 * n_items + 0.45
     with figure_style():
-        fig = _new_figure(panel_h * n_panels + 1.0 + (0.3 if title else 0), note, *(notes or ()))
+        fig = _new_figure(panel_h * n_panels + 1.0 + (0.3 if title else 0), note, merged_note, *(notes or ()))
         axes = fig.subplots(n_panels, 1, sharex=True, squeeze=False)[:, 0]
         ylabels = [_wrap(it.short("nl")) for it in item_objs]
         for ax, g in zip(axes, shown_groups or [None]):
@@ -281,6 +292,8 @@ def likert_diverging(
                         color=_MUTED,
                         annotation_clip=False,
                     )
+                elif rec["status"] == "merged":
+                    _draw_merged(ax, y, rec, codes, colours, neutral_i, n_left)
                 else:
                     key = {"empty": "no_valid", "suppressed": "suppressed_bar", "absent": "absent_bar"}[rec["status"]]
                     if rec.get("secondary"):
@@ -305,7 +318,20 @@ def likert_diverging(
             if by is not None and g is not None:
                 ax.set_title(_group_label(g, codebook))
         axes[-1].set_xlabel(TEXT_NL["axis_likert"])
-        handles = [Patch(facecolor=c, edgecolor="white", label=lab) for c, lab in zip(colours, labels)]
+        # Every answer in scale order, unless every bar is merged: then only the answers drawn.
+        drawn = [r for r in records.values() if r["status"] in ("ok", "merged")]
+        used = (
+            set(range(len(codes)))
+            if not drawn or any(r["status"] == "ok" for r in drawn)
+            else {codes.index(r["head_code"]) for r in drawn}
+        )
+        handles = [
+            Patch(facecolor=c, edgecolor="white", label=lab)
+            for k, (c, lab) in enumerate(zip(colours, labels))
+            if k in used
+        ]
+        for rest_label in dict.fromkeys(r["rest_label"] for r in merged_recs):
+            handles.append(Patch(facecolor=MERGED_COLOUR, hatch=MERGED_HATCH, edgecolor="white", label=rest_label))
         # The title is the legend's title: constrained layout places an "outside" figure
         # legend over a suptitle (matplotlib 3.11), and a title centred above the answer
         # key reads well.
@@ -319,7 +345,7 @@ def likert_diverging(
             title=title,
             title_fontproperties={"weight": STYLE_RC["figure.titleweight"], "size": STYLE_RC["figure.titlesize"]},
         )
-        _add_note(fig, note, *(notes or ()))
+        _add_note(fig, note, merged_note, *(notes or ()))
 
     # alt text
     boxes = list(scale.boxes.values())
@@ -338,6 +364,9 @@ def likert_diverging(
             if rec["status"] == "ok":
                 vals = ", ".join(f"{nm} {_pct(_box_share(rec, idx))}" for nm, idx in zip(box_names, box_codes))
                 parts.append(f"{prefix}{vals} ({_n(rec['n'])})")
+            elif rec["status"] == "merged":
+                vals = f"{rec['head_label']} {_pct(rec['head_share'])}, {rec['rest_label']} {_pct(rec['rest_share'])}"
+                parts.append(f"{prefix}{vals} ({_n(rec['n'])})")
             elif rec["status"] == "empty":
                 parts.append(f"{prefix}{TEXT_NL['no_valid']}")
         if parts:
@@ -352,5 +381,86 @@ def likert_diverging(
         boxes=_join_nl(box_names),
         body=" | ".join(body),
     )
-    _finish(fig, _with_notes(text, note, notes))
+    _finish(fig, _with_notes(text, note, [merged_note, *(notes or ())]))
     return fig
+
+
+#: Fill and hatch of a segment that stands for several answers merged (a grey: it encodes no
+#: single answer of the diverging palette; the hatch tells it from the neutral answer's grey).
+MERGED_COLOUR = "#d0d0d0"
+MERGED_HATCH = "//"
+
+
+def _merged_record(sub: pd.DataFrame, it, codes: list[int], labels: list[str], label: str, what: str) -> dict:
+    """A bar of an item published merged: its headline box against the other answers together."""
+    rest = sub[sub["box"].astype(str) == REST]
+    head = sub[sub["box"].astype(str) != REST]
+    if len(rest) != 1 or len(head) != 1 or head["share"].isna().any() or rest["share"].isna().any():
+        raise ValidationError(
+            f"The table given to {what} has merged rows for item {it.id!r} that are not one headline box and "
+            "one 'rest' with their shares. Pass the distribution table of peo.tables.likert unchanged."
+        )
+    head_code = int(head["answer_code"].iloc[0])
+    if head_code not in codes:
+        raise ValidationError(
+            f"The merged headline row of item {it.id!r} has answer code {head_code}, not one of {codes}."
+        )
+    return {
+        "status": "merged",
+        "label": label,
+        "item": it.id,
+        "head_code": head_code,
+        "head_label": str(head["answer_label"].iloc[0]),
+        "rest_label": str(rest["answer_label"].iloc[0]),
+        "rest_plain": _join_nl([lab for c, lab in zip(codes, labels) if c != head_code]),
+        "head_share": float(head["share"].iloc[0]),
+        "rest_share": float(rest["share"].iloc[0]),
+        "n": float(head["n"].iloc[0]),
+    }
+
+
+def _draw_merged(ax, y: float, rec: dict, codes: list[int], colours: list[str], neutral_i, n_left: int) -> None:
+    """The headline box from 0 towards its end of the scale, the merged rest on the other side."""
+    i = codes.index(rec["head_code"])
+    right = i > neutral_i if neutral_i is not None else i >= n_left
+    head, rest = rec["head_share"] * 100, rec["rest_share"] * 100
+    segs = [(0.0, head, colours[i], None), (-rest, rest, MERGED_COLOUR, MERGED_HATCH)]
+    if not right:
+        segs = [(-head, head, colours[i], None), (0.0, rest, MERGED_COLOUR, MERGED_HATCH)]
+    for (x0, width, colour, hatch), share in zip(segs, (rec["head_share"], rec["rest_share"])):
+        ax.barh(
+            [y], [width], left=[x0], height=0.72, color=colour, hatch=hatch, edgecolor="white", linewidth=0.6, zorder=2
+        )
+        if share >= LABEL_MIN_SHARE:
+            box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0} if hatch else None
+            ax.text(
+                x0 + width / 2,
+                y,
+                _pct(share),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=text_colour(colour),
+                zorder=3,
+                bbox=box,
+            )
+    ax.annotate(
+        _n(rec["n"]),
+        xy=(1.0, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=7.5,
+        color=_MUTED,
+        annotation_clip=False,
+    )
+
+
+def _merged_note(recs: list[dict]) -> str | None:
+    """The note under the figure that names the bars drawn merged and why."""
+    if not recs:
+        return None
+    parts = [phrase("suppression", "merged_in", items=r["label"], labels=r["rest_plain"]) for r in recs]
+    return phrase("suppression", "merged_note", what="; ".join(dict.fromkeys(parts)))
