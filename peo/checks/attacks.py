@@ -23,6 +23,10 @@ at once. Two attacks, each run on the published tables of a wave
     its last decimal). A hidden cell that has one value in every table that fits is pinned:
     a finding.
 
+(c) **The merge rule.** An item and group published by answer with a hidden cell and also
+    merged (headline box and rest, both shown) is a finding (:func:`merge_findings`): the
+    difference of the two can give the hidden cell back.
+
 The findings name the file, the table row and the cell. A pattern of constraints that no
 table satisfies (published numbers that contradict each other) is reported as a note, and
 the linear attack is then made without the family of relations that contradicts.
@@ -41,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Cell", "Finding", "read_cells", "linear_attack", "chi_square_attack", "attack_wave"]
+__all__ = ["Cell", "Finding", "read_cells", "linear_attack", "chi_square_attack", "merge_findings", "attack_wave"]
 
 GROUPS_TOTAL = "totaal"
 _CATEGORY_COLUMNS = ("box", "answer_code", "theme", "level", "answer")
@@ -58,6 +62,7 @@ class Cell:
     file: str
     row: int  # 1-based data row (line row + 1 in the CSV)
     column: str
+    merged: bool = False  # a row of answers published merged (column ``merged``: headline box and rest)
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,8 @@ def read_cells(tables_dir: Path, key_figures: Path | None = None, *, partition_t
             if "n" in cols:
                 m.cells.append(Cell(("n", item, group), _num(r["n"]), name, i + 1, "n"))
             if "count" in cols and cat_col is not None:
-                m.cells.append(Cell(("count", item, r[cat_col], group), _num(r["count"]), name, i + 1, "count"))
+                merged = str(r.get("merged", "")).strip().lower() == "true"
+                m.cells.append(Cell(("count", item, r[cat_col], group), _num(r["count"]), name, i + 1, "count", merged))
     if key_figures is not None and Path(key_figures).is_file():
         kf = json.loads(Path(key_figures).read_text(encoding="utf-8"))
         resp = kf.get("response") or {}
@@ -176,11 +182,13 @@ def _relations(m: _Model) -> dict[str, list[tuple[dict, str, float]]]:
         if k[0] == "n" and ("resp", k[2]) in keys:
             fam["an n is at most the respondents"].append(({k: 1.0, ("resp", k[2]): -1.0}, "<=", 0.0))
     # The answers of a single-choice item add up to its n (distribution tables).
-    cats: dict[tuple, set] = defaultdict(set)  # per table: its categories add up to the n
+    # Per table and level: the answers by box add up to the n, and so do the merged ones
+    # (headline box and rest) of a table that publishes some items merged.
+    cats: dict[tuple, set] = defaultdict(set)
     for c in m.cells:
         if c.file in m.single_choice_tables and c.key[0] == "count":
-            cats[(c.file, c.key[1], c.key[3])].add(c.key)
-    for (_, item, group), ks in cats.items():
+            cats[(c.file, c.key[1], c.key[3], c.merged)].add(c.key)
+    for (_, item, group, _merged), ks in cats.items():
         if ("n", item, group) in keys and len(ks) > 1:
             coef = {k: 1.0 for k in ks}
             coef[("n", item, group)] = -1.0
@@ -298,6 +306,43 @@ def linear_attack(m: _Model) -> tuple[list[Finding], dict, list[str]]:
                     )
                 )
     return findings, ranges, notes
+
+
+def merge_findings(m: _Model) -> list[Finding]:
+    """The merge rule: an item is published either by its answers or merged, never both.
+
+    When the answers of an item and group (a single-choice table, by box) have a hidden cell
+    and the same item and group is also published merged (its headline box and the ``rest``
+    of the answers, both shown, in any table), the difference of the two can give the hidden
+    cell back. Such a pair is a finding whether or not the linear attack pins the cell: it
+    is the rule :func:`peo.tables.likert.likert_tables` follows.
+    """
+    rest_shown: dict[tuple, Cell] = {}
+    for c in m.cells:
+        if c.key[0] == "count" and c.key[2] == _REST and c.value is not None:
+            rest_shown.setdefault((c.key[1], c.key[3]), c)
+    findings = []
+    for c in m.cells:
+        if (
+            c.key[0] != "count"
+            or c.value is not None
+            or c.merged
+            or c.key[2] == _REST
+            or c.file not in m.single_choice_tables
+        ):
+            continue
+        r = rest_shown.get((c.key[1], c.key[3]))
+        if r is not None:
+            findings.append(
+                Finding(
+                    c.file,
+                    f"row {c.row}, column {c.column}",
+                    f"hidden {_describe(c.key)} is published by answer while the same item and group is also "
+                    f"published merged ({r.file} row {r.row}: the rest of the answers, {r.value:g}); publish one or "
+                    "the other",
+                )
+            )
+    return findings
 
 
 def _describe(key: tuple) -> str:
@@ -423,5 +468,8 @@ def attack_wave(tables_dir: Path, key_figures: Path | None = None) -> tuple[list
     m = read_cells(tables_dir, key_figures)
     lin, ranges, notes = linear_attack(m)
     chi, notes2 = chi_square_attack(m, ranges)
-    seen = {(f.file, f.location) for f in lin}
-    return lin + [f for f in chi if (f.file, f.location) not in seen], m.notes + notes + notes2
+    found = list(lin)
+    for f in [*chi, *merge_findings(m)]:
+        if (f.file, f.location) not in {(g.file, g.location) for g in found}:
+            found.append(f)
+    return found, m.notes + notes + notes2
