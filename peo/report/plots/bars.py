@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from peo.errors import ValidationError
 from peo.report.colours import GROUP_PALETTE, group_colours
 from peo.report.plots.common import (
-    _halo,
+    _intervals,
     TEXT_NL,
     _add_note,
     _finish,
@@ -124,19 +124,7 @@ def shares_by_group(
             lo = np.array([r["share"] - r["ci_low"] if pd.notna(r["ci_low"]) else 0.0 for r in rows]) * 100
             hi = np.array([r["ci_high"] - r["share"] if pd.notna(r["ci_high"]) else 0.0 for r in rows]) * 100
             ax.barh(ys, shares, height=0.66, color=[colours[r["group"]] for r in rows], zorder=2)
-            if rows:
-                _halo(
-                    ax.errorbar(
-                        shares,
-                        ys,
-                        xerr=np.vstack([lo, hi]),
-                        fmt="none",
-                        ecolor=GROUP_PALETTE["interval"],
-                        elinewidth=1.0,
-                        capsize=2.5,
-                        zorder=3,
-                    )
-                )
+            _intervals(ax, ys, shares, lo, hi, horizontal=True)
             for y, s, h, r in zip(ys, shares, hi, rows):
                 ax.annotate(
                     _pct(r["share"]),
@@ -278,19 +266,7 @@ def outcomes_by_space(
             lo = np.array([r["share"] - r["ci_low"] if pd.notna(r["ci_low"]) else 0 for r in bars.values()]) * 100
             hi = np.array([r["ci_high"] - r["share"] if pd.notna(r["ci_high"]) else 0 for r in bars.values()]) * 100
             ax.bar(xs, shares, width=0.62, color=colour, zorder=2)
-            if bars:
-                _halo(
-                    ax.errorbar(
-                        xs,
-                        shares,
-                        yerr=np.vstack([lo, hi]),
-                        fmt="none",
-                        ecolor=GROUP_PALETTE["interval"],
-                        elinewidth=1.0,
-                        capsize=2.5,
-                        zorder=3,
-                    )
-                )
+            _intervals(ax, xs, shares, lo, hi, horizontal=False)
             for x, s, h, r in zip(xs, shares, hi, bars.values()):
                 ax.annotate(
                     _pct(r["share"]),

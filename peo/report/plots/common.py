@@ -312,6 +312,29 @@ def _halo(errorbar) -> None:
         artist.set_path_effects(stroke)
 
 
+def _intervals(ax, positions, shares, lo, hi, *, horizontal: bool, capsize: float = 2.5) -> None:
+    """The published intervals of bars (percentages, ``lo``/``hi`` below and above the share),
+    black with a white edge (:func:`_halo`), over the bars; nothing when there are no bars."""
+    if not len(positions):
+        return
+    from peo.report.colours import GROUP_PALETTE
+
+    err = np.vstack([lo, hi])
+    x, y = (shares, positions) if horizontal else (positions, shares)
+    _halo(
+        ax.errorbar(
+            x,
+            y,
+            **({"xerr": err} if horizontal else {"yerr": err}),
+            fmt="none",
+            ecolor=GROUP_PALETTE["interval"],
+            elinewidth=1.0,
+            capsize=capsize,
+            zorder=3,
+        )
+    )
+
+
 def _tick_fonts(ax) -> None:
     # Tick labels are created at draw time; fix their family here so that drawing outside
     # figure_style() still uses the offline font.

@@ -12,14 +12,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from peo.errors import ValidationError
-from peo.report.colours import GROUP_PALETTE, group_colours
+from peo.report.colours import group_colours
 from peo.report.plots.common import (
-    _halo,
+    _intervals,
     TEXT_NL,
     _add_note,
     _finish,
     _group_label,
     _group_order,
+    _is_secondary,
     _n_range,
     _new_figure,
     _not_shown_note,
@@ -54,18 +55,19 @@ def _ranked_panels(
     groups = _group_order(df["group"], codebook)
     options = list(dict.fromkeys(df[label_col]))
     hidden: dict[str, list[str]] = {}
+    secondary: dict[str, list[str]] = {}  # hidden only to protect another cell
     shown: list[str] = []
     for g in groups:
         sub = df[df["group"] == g]
         bad = sub[sub["suppressed"] | sub["share"].isna()]
-        if len(bad) and len(bad) == len(sub):
-            hidden[_group_label(g, codebook, short=True)] = list(sub[label_col])
-        else:
-            if len(bad):
-                hidden[_group_label(g, codebook, short=True)] = list(bad[label_col])
+        glabel = _group_label(g, codebook, short=True)
+        if len(bad):
+            hidden[glabel] = list(bad[label_col])
+            secondary[glabel] = [r[label_col] for _, r in bad.iterrows() if _is_secondary(r)]
+        if not len(bad) or len(bad) < len(sub):
             shown.append(g)
     all_members = {_group_label(g, codebook, short=True): list(df.loc[df["group"] == g, label_col]) for g in groups}
-    note = _not_shown_note(hidden, all_members)
+    note = _not_shown_note(hidden, all_members, secondary)
     # order: by share in the first shown group (highest on top), ties in table order
     if shown:
         first = df[(df["group"] == shown[0]) & ~df["suppressed"]].groupby(label_col, sort=False)["share"].first()
@@ -121,18 +123,7 @@ def _ranked_panels(
             if has_ci:
                 lo = (sub["share"] - sub["ci_low"]).fillna(0).to_numpy(float) * 100
                 hi = (sub["ci_high"] - sub["share"]).fillna(0).to_numpy(float) * 100
-                _halo(
-                    ax.errorbar(
-                        shares,
-                        ys,
-                        xerr=np.vstack([lo, hi]),
-                        fmt="none",
-                        ecolor=GROUP_PALETTE["interval"],
-                        elinewidth=1.0,
-                        capsize=2.0,
-                        zorder=3,
-                    )
-                )
+                _intervals(ax, ys, shares, lo, hi, horizontal=True, capsize=2.0)
                 ends = shares + hi
             for y, e, (_, r) in zip(ys, ends, sub.iterrows()):
                 ax.annotate(
@@ -158,6 +149,23 @@ def _ranked_panels(
             fig.suptitle(title)
         _add_note(fig, TEXT_NL["interval_note"] if has_ci else None, note, *(notes or ()))
     return fig, body, note
+
+
+def _ranked_figure(
+    df: pd.DataFrame,
+    label_col: str,
+    value_fmt,
+    alt_key: str,
+    codebook: Codebook | None,
+    title: str | None,
+    notes: Sequence[str] | None,
+    **alt_values: str,
+) -> Figure:
+    """The ranked panels of :func:`_ranked_panels` with their alt text (``TEXT_NL[alt_key]``) and notes."""
+    fig, body, note = _ranked_panels(df, label_col, value_fmt, codebook, title, notes)
+    text = TEXT_NL[alt_key].format(body="; ".join(body), **alt_values)
+    _finish(fig, _with_notes(text, note, notes))
+    return fig
 
 
 def multi_choice(
@@ -213,10 +221,9 @@ def multi_choice(
     if df.empty:
         raise ValidationError(f"The table given to {what} has no rows for item {item!r}; there is nothing to draw.")
     item_label = str(df["item_label"].iloc[0])
-    fig, body, note = _ranked_panels(df, "answer_label", lambda r: _pct(r["share"]), codebook, title, notes)
-    text = TEXT_NL["alt_multi"].format(item=item_label, body="; ".join(body))
-    _finish(fig, _with_notes(text, note, notes))
-    return fig
+    return _ranked_figure(
+        df, "answer_label", lambda r: _pct(r["share"]), "alt_multi", codebook, title, notes, item=item_label
+    )
 
 
 def theme_bars(
@@ -258,9 +265,6 @@ def theme_bars(
     df = _require(table, ["theme_label", "group", "count", "share"], what)
     if df.empty:
         raise ValidationError(f"The table given to {what} has no rows; there is nothing to draw.")
-    fig, body, note = _ranked_panels(
-        df, "theme_label", lambda r: f"{_pct(r['share'])} ({int(r['count'])})", codebook, title, notes
+    return _ranked_figure(
+        df, "theme_label", lambda r: f"{_pct(r['share'])} ({int(r['count'])})", "alt_themes", codebook, title, notes
     )
-    text = TEXT_NL["alt_themes"].format(body="; ".join(body))
-    _finish(fig, _with_notes(text, note, notes))
-    return fig

@@ -17,6 +17,7 @@ from peo.report.plots.common import (
     _finish,
     _group_label,
     _group_order,
+    _is_secondary,
     _new_figure,
     _not_shown_note,
     _pct,
@@ -45,7 +46,9 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
     trend : pandas.DataFrame
         :func:`peo.tables.trends.headline_trend`: columns ``wave``, ``item``, ``item_label``,
         ``box``, ``box_label``, ``group``, ``n``, ``share``, ``ci_low``, ``ci_high``,
-        ``suppressed``. Suppressed points are left out (a gap in the line) and named in a note.
+        ``suppressed`` and optionally ``suppression``. Suppressed points are left out (a gap
+        in the line) and named in a note that tells points with too few respondents from
+        points hidden only to protect another cell (``suppression = "secondary"``).
     title : str, optional
         Figure title (Dutch).
     codebook : Codebook, optional
@@ -77,6 +80,8 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
     ncols = 2 if len(panels) > 1 else 1
     nrows = int(math.ceil(len(panels) / ncols))
     hidden: dict[str, list[str]] = {g: [] for g in groups}
+    secondary: dict[str, list[str]] = {g: [] for g in groups}  # hidden only to protect another cell
+    points: dict[str, list[str]] = {g: [] for g in groups}  # every point of a group, shown or not
     body = []
     markers = ["o", "s", "^", "D", "v", "P"]
     with figure_style():
@@ -91,8 +96,12 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
             for gi, g in enumerate(groups):
                 rows = sub[sub["group"] == g].set_index("wave").reindex(waves)
                 ok = ~rows["suppressed"].fillna(True).astype(bool) & rows["share"].notna()
-                for w in rows.index[~ok & rows["n"].notna()]:
-                    hidden[g].append(f"{sub['item_label'].iloc[0]} ({w})")
+                points[g] += [f"{sub['item_label'].iloc[0]} ({w})" for w in rows.index[rows["group"].notna()]]
+                for w in rows.index[~ok & (rows["n"].notna() | rows["suppressed"].fillna(False).astype(bool))]:
+                    point = f"{sub['item_label'].iloc[0]} ({w})"
+                    hidden[g].append(point)
+                    if _is_secondary(rows.loc[w]):
+                        secondary[g].append(point)
                 x = np.arange(len(waves), dtype=float) + (gi - (len(groups) - 1) / 2) * 0.06
                 y = np.where(ok, rows["share"].astype(float) * 100, np.nan)
                 lo = np.where(ok, (rows["share"] - rows["ci_low"]).astype(float) * 100, 0)
@@ -123,7 +132,12 @@ def trend_lines(trend: pd.DataFrame, title: str | None = None, codebook: Codeboo
         # Right of the panels, one column: above them ("outside upper center") it was drawn over
         # the figure title, and below them over the notes (issue 12; tests/test_plots.py checks it).
         fig.legend(handles, labels, loc="outside right upper", ncols=1, frameon=False)
-        note = _not_shown_note(hidden, {g: hidden[g] for g in groups})
+        labels_of = {g: _group_label(g, codebook, short=True) for g in groups}
+        note = _not_shown_note(
+            {labels_of[g]: hidden[g] for g in groups},
+            {labels_of[g]: points[g] for g in groups},  # every point hidden: the group is named
+            {labels_of[g]: secondary[g] for g in groups},
+        )
         if title:
             fig.suptitle(title)
         _add_note(fig, note, TEXT_NL["interval_note"])
