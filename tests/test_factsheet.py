@@ -176,7 +176,9 @@ def test_the_themes_three_most_chosen_answers_of_all_respondents():
     assert "Belangrijkste oorzaken van werkdruk" in t and "Voorgestelde oplossingen" in t
     assert t.index("70% Regels en administratie") < t.index("63% Te weinig tijd") < t.index("58% Te hoge caseload")
     assert "Wachtlijsten" not in t  # fourth
-    assert "Geheim" not in t and "99%" not in t  # suppressed answer, other group's share
+    assert "90% Geheim" not in t and "99%" not in t  # suppressed answer, other group's share
+    # The hidden answer is named with its reason, never silently left out (issue 11, part 4).
+    assert "Niet getoond, te weinig respondenten (minder dan 10): Geheim." in t
 
 
 def test_differences_are_the_sentence_the_tests_support():
@@ -336,3 +338,42 @@ def test_the_demo_factsheets_fit_and_are_tagged(built_demo, wave):
     for f in kf["figures"]:
         if not f.get("suppressed") and f.get("group") == "totaal":
             assert " ".join(f["statement_nl"].split()) in text
+
+
+# ------------------------------------------------------------------------------ hidden numbers
+
+
+def test_hidden_cells_read_dash_or_x_with_their_reason_never_blank():
+    """Issue 11, part 4: a hidden cell is marked, primary and secondary apart, and explained."""
+    table = space_outcomes()
+    table["suppression"] = ""
+    first = (table["outcome"] == "stay") & (table["space_level"].str.startswith("weinig"))
+    second = (table["outcome"] == "stay") & (table["space_level"].str.startswith("gemiddeld"))
+    table.loc[first | second, ["suppressed", "share"]] = [True, None]
+    table.loc[first, "suppression"] = "primary"
+    table.loc[second, "suppression"] = "secondary"
+    fig = sheet(space_outcomes=table)
+    t = texts(fig)
+    cells = [x.get_text() for x in fig.texts]
+    assert "85%" not in cells and "94%" in cells
+    assert "–" in cells and "x" in cells
+    assert "– = te weinig respondenten (minder dan 10) · x = verborgen om een andere cel te beschermen" in t
+    assert_no_text_overlaps_or_leaves_its_box(fig)
+    # Nothing hidden: no legend of marks.
+    assert "verborgen om een andere cel" not in texts(sheet())
+
+
+def test_a_hidden_key_figure_is_named_with_its_reason():
+    by_group = pd.DataFrame(
+        [
+            {"item": "stay", "item_label": "Blijven", "box": "stays", "box_label": "wel", "group": "totaal"}
+            | {"n": 150, "count": None, "share": None, "suppressed": True, "suppression": "secondary"},
+            {"item": "stay", "item_label": "Blijven", "box": "rest", "box_label": "overig", "group": "totaal"}
+            | {"n": 150, "count": None, "share": None, "suppressed": True, "suppression": "primary"},
+        ]
+    )
+    fig = sheet(by_group_tables=[by_group])
+    t = texts(fig)
+    assert "Niet getoond, verborgen om een andere cel te beschermen: Blijven: wel." in t
+    assert "overig" not in t  # the rest is not a key figure
+    assert_no_text_overlaps_or_leaves_its_box(fig)

@@ -42,8 +42,8 @@ from matplotlib.patches import Rectangle
 
 from peo.errors import ConfigError
 from peo.report import format as fmt
+from peo.report.factsheet_data import _MARKS, _missing, _not_shown, _reason, _space_rows, _t, _top3, hidden_headlines
 from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, headlines, response_text
-from peo.survey.wording import phrase
 
 __all__ = [
     "A4_INCHES",
@@ -106,20 +106,6 @@ class _rc:
 
     def __exit__(self, *exc):
         return self._ctx.__exit__(*exc)
-
-
-def _t(key: str, **values: Any) -> str:
-    """A phrase of the factsheet (``peo/data/wording.yml``, section ``factsheet``)."""
-    return phrase("factsheet", key, **values)
-
-
-def _missing(x: Any) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
 
 
 # ================================================================== hooks: researchers' text
@@ -285,33 +271,6 @@ class _Page:
 # ================================================================================ the blocks
 
 
-def _top3(table: pd.DataFrame, total: str) -> tuple[str, list[tuple[str, str]]]:
-    """The question of a multiple-choice table and its three most chosen answers (all respondents)."""
-    df = pd.DataFrame(table)
-    if "group" in df.columns:
-        df = df[df["group"].astype("string") == total]
-    if "suppressed" in df.columns:
-        df = df[~df["suppressed"].fillna(False).astype(bool)]
-    df = df[df["share"].notna()].sort_values(["share", "answer_code"], ascending=[False, True], kind="mergesort")
-    label = str(df["item_label"].iloc[0]) if len(df) and "item_label" in df.columns else ""
-    return label, [(fmt.pct(r.share), str(r.answer_label)) for r in df.head(3).itertuples(index=False)]
-
-
-def _space_rows(table: pd.DataFrame) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """Column labels (space levels, in table order) and one row per outcome: its label and shares."""
-    df = pd.DataFrame(table)
-    levels = list(dict.fromkeys(df["space_level"].astype(str)))
-    rows = []
-    for (_outcome, label, box), part in df.groupby(["outcome", "outcome_label", "box_label"], sort=False):
-        cells = []
-        for level in levels:
-            r = part[part["space_level"].astype(str) == level]
-            hidden = r.empty or bool(r["suppressed"].fillna(False).iloc[0]) if "suppressed" in r else r.empty
-            cells.append("–" if hidden or _missing(r["share"].iloc[0]) else fmt.pct(r["share"].iloc[0]))
-        rows.append((f"{label}: {box}", cells))
-    return levels, rows
-
-
 def _heading(p: _Page, y: float, text: str) -> float:
     return p.text(_LEFT, y, text, _RIGHT - _LEFT, 11.5, weight="bold", color=_INK) - p.gap(4)
 
@@ -326,6 +285,7 @@ def _compose(
     recommendations: Sequence[str] | None,
     publication: Mapping[str, str],
     total: str,
+    hidden_figures: Sequence[tuple[str, str]] = (),
 ) -> float:
     """Draw every block from the top down; return the y where the content ends."""
     p = _Page(fig, scale)
@@ -350,7 +310,7 @@ def _compose(
     # --- every key figure, two per row
     y = _heading(p, y, _t("key_figures"))
     heads = headlines(kf, None)
-    if not heads:
+    if not heads and not hidden_figures:
         y = p.text(_LEFT, y, _t("no_key_figures"), full, 8.5, color=_MUTED) - p.gap(6)
     col_w = (full - 0.03) / 2
     num_w = 0.1
@@ -370,10 +330,13 @@ def _compose(
             b2 = p.text(x0 + num_w, b2 - p.gap(1), detail, col_w - num_w, 6.5, color=_MUTED)
             bottom = min(bottom, b1, b2)
         y = bottom - p.gap(7)
+    line = _not_shown(hidden_figures, kf.get("threshold"))
+    if line:
+        y = p.text(_LEFT, y + p.gap(3), line, full, 7.2, color=_MUTED) - p.gap(7)
     # --- space and outcomes
     if space_outcomes is not None and len(space_outcomes):
         y = _heading(p, y - p.gap(2), _t("space_heading"))
-        levels, rows = _space_rows(space_outcomes)
+        levels, rows, reasons = _space_rows(space_outcomes)
         label_w = 0.34
         cell_w = (full - label_w) / max(len(levels), 1)
         bottom = y
@@ -387,24 +350,30 @@ def _compose(
             for j, cell in enumerate(cells):
                 bottom = min(bottom, p.text(_LEFT + label_w + j * cell_w, y, cell, cell_w - 0.01, 9, weight="bold"))
             y = bottom - p.gap(3)
+        if reasons:
+            marks = [_t("hidden_mark", mark=_MARKS[w], reason=_reason(w, kf.get("threshold"))) for w in sorted(reasons)]
+            y = p.text(_LEFT, y, " · ".join(marks), full, 7.2, color=_MUTED) - p.gap(2)
         sentences = [a["statement_nl"] for a in kf.get("associations") or [] if a.get("statement_nl")]
         for s in sentences:
             y = p.text(_LEFT, y, "• " + s, full, 7.5) - p.gap(1)
         y -= p.gap(6)
     # --- the theme's multiple-choice questions
     blocks = [_top3(t, total) for t in theme_tables]
-    blocks = [(label, top) for label, top in blocks if top]
+    blocks = [(label, top, hidden) for label, top, hidden in blocks if top]
     if blocks:
         y = _heading(p, y - p.gap(2), _t("theme_heading", theme=kf.get("theme_nl") or wave))
         shown = blocks[:2]
         w = (full - 0.03) / len(shown)
         bottom = y
-        for k, (label, top) in enumerate(shown):
+        for k, (label, top, hidden) in enumerate(shown):
             x0 = _LEFT + k * (w + 0.03)
             yy = p.text(x0, y, label, w, 8, weight="bold") - p.gap(2)
             for pct, answer in top:
                 b_pct = p.text(x0, yy, pct, 0.05, 8, weight="bold", color=_ACCENT)
                 yy = min(b_pct, p.text(x0 + 0.05, yy, answer, w - 0.05, 8)) - p.gap(1)
+            line = _not_shown(hidden, kf.get("threshold"))
+            if line:
+                yy = p.text(x0, yy, line, w, 6.8, color=_MUTED) - p.gap(1)
             bottom = min(bottom, yy)
         y = bottom - p.gap(7)
     # --- differences between employer types (the sentence the tests support)
@@ -456,6 +425,7 @@ def factsheet(
     recommendations: Sequence[str] | None = None,
     publication: Mapping[str, str] | None = None,
     total: str | None = None,
+    by_group_tables: Sequence[pd.DataFrame] = (),
 ) -> Figure:
     """The factsheet of one wave as one A4 portrait page (8.27 x 11.69 in), in Dutch.
 
@@ -477,6 +447,12 @@ def factsheet(
         ``organisation``, ``date``, ``url`` (:func:`publication_details`).
     total : str, optional
         The value of the group column for all respondents (default: the codebook's).
+    by_group_tables : sequence of pandas.DataFrame
+        The published ``*_by_group`` tables: a headline for all respondents that they hide
+        (not a key figure) is named under the key figures with its reason, so that a hidden
+        number is never silently missing. Hidden cells of ``space_outcomes`` read "–" (too
+        few respondents) or "x" (hidden to protect another cell), explained under the table;
+        hidden answers of a theme question are named under its three most chosen ones.
 
     Returns
     -------
@@ -510,6 +486,7 @@ def factsheet(
                 recommendations=recommendations,
                 publication=publication,
                 total=total,
+                hidden_figures=hidden_headlines(by_group_tables, total),
             )
             if end >= floor:
                 _footer(fig, key_figures, publication, scale)

@@ -114,6 +114,10 @@ def _write_factsheet(kf: dict, sections: dict[str, Section], folder: Path) -> No
         multi,
         recommendations=recommendation_lines(wave, kf, folder),
         publication=publication_details(wave),
+        by_group_tables=[
+            sections["professional_space"].tables["space_by_group"],
+            sections["outcomes"].tables["outcome_by_group"],
+        ],
     )
     pdf, png = render_factsheet(fig, kf)
     (folder / "factsheet.pdf").write_bytes(pdf)
