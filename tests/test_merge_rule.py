@@ -100,6 +100,7 @@ def test_the_figure_draws_the_merged_segments_and_says_why(tables, data):
     assert "Samengevoegd bij" in texts and "(helemaal) oneens en neutraal" in texts
     alt = plots.alt_text(fig)
     assert "(helemaal) eens 90%, (helemaal) oneens en neutraal (samengevoegd) 10% (n = 150)" in alt
+    assert "begint met de kopbox op de middenlijn" in alt
     # The item that could not be merged is still hidden, with its reason.
     assert "Ruimte om te doen wat nodig is" in texts and "te weinig respondenten" in texts
 

@@ -381,7 +381,8 @@ def likert_diverging(
         boxes=_join_nl(box_names),
         body=" | ".join(body),
     )
-    _finish(fig, _with_notes(text, note, [merged_note, *(notes or ())]))
+    merged_alt = phrase("suppression", "merged_alt") if merged_recs else None
+    _finish(fig, _with_notes(text, note, [merged_note, merged_alt, *(notes or ())]))
     return fig
 
 
