@@ -209,8 +209,12 @@ def test_unknown_item_construct_box_and_coding(copy, refuses):
 
 
 def test_unknown_codes(copy, refuses):
-    copy.edit(copy.core, "agree: {codes: [4, 5]", "agree: {codes: [4, 6]")
-    copy.edit(copy.core, "    neutral: 3\n    boxes:\n      agree:", "    neutral: 7\n    boxes:\n      agree:")
+    # agree5 (the first scale; agree5_negative repeats its answers)
+    copy.edit(copy.core, "  agree5:\n", "  agree5:  # edited\n")
+    text = copy.core.read_text(encoding="utf-8")
+    block = text[text.index("  agree5:  # edited") : text.index("  agree5_negative:")]
+    edited = block.replace("agree: {codes: [4, 5]", "agree: {codes: [4, 6]").replace("neutral: 3", "neutral: 7")
+    copy.edit(copy.core, block, edited)
     err = refuses("clean", "--wave", "2022")
     assert "response_scales.agree5.boxes (answer scale 'agree5'): box 'agree' has code(s) [6]" in err
     assert "Allowed: codes of the scale (1, 2, 3, 4, 5)" in err

@@ -121,6 +121,7 @@ def _collect_codebook(data: Any, refs: Refs) -> None:
             missing=tuple(m["code"] for m in missing if isinstance(m, dict) and isinstance(m.get("code"), int)),
             values=tuple(str(c["value"] if c.get("value") is not None else c.get("code")) for c in codes),
             boxes=tuple(map(str, boxes)),
+            good=str(sdef.get("good", "high")),
         )
     constructs = data.get("constructs")
     refs.constructs.update(map(str, constructs) if isinstance(constructs, dict) else ())

@@ -234,7 +234,15 @@ class Item(Closed):
     construct_: Identifier | None = Field(
         None, alias="construct", description="Name of a construct under 'constructs'."
     )
-    reverse: Flag = Field(False, description="Reverse-coded in scale scores.")
+    reverse: Flag = Field(
+        False,
+        validate_default=True,
+        description=(
+            "Reverse-coded in scale scores (only there: figures show the item as asked). Its answer scale's "
+            "'good' then names the opposite end from the construct's other items (agreeing with a "
+            "negatively worded statement is unfavourable: a scale with good: low)."
+        ),
+    )
     required: Flag = Field(False, description="A respondent without a valid answer is incomplete.")
     headline: Identifier | None = Field(None, description="The box of its answer scale reported as the headline share.")
     min: Number | None = Field(None, description="Smallest allowed value of a numeric item without a numeric scale.")
@@ -307,6 +315,37 @@ class Item(Closed):
         if name is not None and refs is not None and refs.constructs is not None and name not in refs.constructs:
             raise reference_error("construct", name, refs.constructs, "define it under 'constructs'")
         return name
+
+    @field_validator("reverse")
+    @classmethod
+    def _direction(cls, reverse: bool, info: ValidationInfo) -> bool:
+        """The favourable end of every item of a construct, after reverse coding, is the same.
+
+        Reverse coding (scale scores) and the scale's ``good`` (figures' colours) are two
+        settings of one fact; a reverse-coded item on a scale with the construct's own ``good``
+        would be drawn as if agreeing were favourable, or turned round twice in reading.
+        """
+        refs = refs_of(info)
+        construct, scale = info.data.get("construct_"), info.data.get("response_scale")
+        if refs is None or refs.scales is None or construct is None or scale not in refs.scales:
+            return reverse
+        if refs.scales[scale].type != "likert":
+            return reverse
+        good = refs.scales[scale].good
+        effective = {"high": "low", "low": "high"}.get(good, good) if reverse else good
+        first = refs.construct_good.setdefault(construct, (effective, str(info.data.get("id"))))
+        if first[0] != effective:
+            want = {"high": "low", "low": "high"}.get(good, good)
+            how = "is reverse-coded (reverse: true)" if reverse else "is not reverse-coded"
+            raise problem(
+                "mismatch",
+                f"an answer scale with good: {want}, or the other setting of 'reverse'",
+                f"item {info.data.get('id')!r} {how} in construct {construct!r} and its answer scale {scale!r} has "
+                f"good: {good}, so its favourable end is {effective!r} after reverse coding; the construct's item "
+                f"{first[1]!r} has {first[0]!r}. A negatively worded item is reverse-coded and uses a scale whose "
+                f"favourable end is the other one (see 'good' on the scale)",
+            )
+        return reverse
 
     @field_validator("headline")
     @classmethod

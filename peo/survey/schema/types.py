@@ -74,6 +74,7 @@ class ScaleRefs:
     missing: tuple[int, ...] = ()
     values: tuple[str, ...] = ()
     boxes: tuple[str, ...] = ()
+    good: str = "high"
 
 
 @dataclass
@@ -97,6 +98,8 @@ class Refs:
     seen_items: dict[str, str] = field(default_factory=dict)
     group_item: str | None = None
     current_file: str = ""
+    # construct -> (its favourable end after reverse coding, the item that set it)
+    construct_good: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def refs_of(info: ValidationInfo) -> Refs | None:
