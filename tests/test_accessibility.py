@@ -66,6 +66,8 @@ GOOD_COLOURS = [*plots.likert_colours(5), plots.GROUP_PALETTE["total"], *plots.G
 # matplotlib's default red and green: the classic pair that protanopes and deuteranopes confuse
 BAD_COLOURS = ["#d62728", "#2ca02c"]
 LONG_ALT = "Staafdiagram: aandeel professionals met genoeg professionele ruimte, per type werkgever"
+#: What a figure's <img> declares for the phone check (peo.checks.a11y_phone).
+DECLARED = 'data-smallest-text-pt="12" data-dpi="100"'
 
 
 def page(body: str, lang: str | None = "nl", head: str = "", title: str = "Pagina") -> str:
@@ -334,7 +336,9 @@ def planted_site(tmp_path_factory) -> Path:
     pages = {
         "good.html": page(
             f'<p>Negen op de tien professionals hebben genoeg ruimte. <a href="images.html">Figuren</a></p>'
-            f'<img src="good.png" alt="{LONG_ALT}"><img src="{inline}" alt="{LONG_ALT} (inline)">',
+            # Each figure declares its smallest text (12 pt at 100 dpi: 15 CSS px at a phone's 390 px).
+            f'<img src="good.png" alt="{LONG_ALT}" {DECLARED}>'
+            f'<img src="{inline}" alt="{LONG_ALT} (inline)" {DECLARED}>',
             # A good page reflows at 375 px: its figures never exceed the text column.
             head="<meta name='viewport' content='width=device-width'><style>img{max-width:100%}</style>",
         ),
@@ -382,6 +386,7 @@ def test_browser_check_finds_planted_problems(planted_site):
         ("images.html", "figure-colour-palette"),
         ("images.html", "missing-resource"),
         ("images.html", "horizontal-scroll"),  # five images side by side are wider than 375 px
+        ("images.html", "figure-text-size"),  # figures that do not declare their smallest text
         ("contrast.html", "color-contrast"),  # axe, light
         ("contrast.html", "color-contrast (dark)"),  # axe, only with prefers-color-scheme: dark
         ("remote.html", "remote-request"),

@@ -86,7 +86,11 @@ def test_the_aspects_are_drawn_in_one_figure_per_scale(cb):
     ("old", "new", "says"),
     [
         # reverse coded but drawn as if agreeing were favourable
-        (RULES_SCALE, "    response_scale: agree5\n", "'asp_rules' is reverse-coded (reverse: true) in construct 'aspects'"),
+        (
+            RULES_SCALE,
+            "    response_scale: agree5\n",
+            "'asp_rules' is reverse-coded (reverse: true) in construct 'aspects'",
+        ),
         # drawn as negative but not reverse coded: the scale score would count agreeing as more space
         ("    reverse: true\n", "    reverse: false\n", "'asp_rules' is not reverse-coded in construct 'aspects'"),
     ],

@@ -106,7 +106,7 @@
   //    reach and scroll it (axe scrollable-region-focusable, WCAG 2.1.1): make such a table
   //    focusable and name it after its caption or heading.
   function focusableScrollers(root) {
-    var selector = '.bd-article table, .bd-article .pst-scrollable-table-container, .bd-article .cell_output .output.text_html';
+    var selector = '.bd-article table, .bd-article .pst-scrollable-table-container, .bd-article .cell_output .output.text_html, .bd-article .peo-wide-figure';
     root.querySelectorAll(selector).forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute('tabindex')) {
         el.setAttribute('tabindex', '0');

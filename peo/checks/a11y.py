@@ -32,10 +32,17 @@ sees; this module decides what fails (:func:`findings`, :func:`colour_findings`)
 ``missing``
     a file the page asked for on the local server is missing (HTTP 4xx/5xx);
 ``load``
-    the page did not load (HTTP error, timeout).
+    the page did not load (HTTP error, timeout);
+``phone``
+    at :data:`PHONE_WIDTH` (390 CSS px) a figure whose smallest text is shown below
+    :data:`MIN_FIGURE_TEXT_PX`, or that does not declare its text size, or a page that
+    scrolls sideways (:mod:`peo.checks.a11y_phone`).
 
-Script errors on a page (``script``) and axe findings of impact ``minor`` or ``moderate``
-are reported but do not fail. :func:`check_book` runs everything and returns one row per
+An axe ``color-contrast`` result that axe could not decide (``incomplete``: text partly
+covered, or over an image) fails as ``color-contrast-undecided``.
+
+A script error on a page (``script``) fails; axe findings of impact ``minor`` or
+``moderate`` are reported but do not fail. :func:`check_book` runs everything and returns one row per
 finding; :func:`report` formats them for a person; ``python -m peo.checks.a11y [HTML_DIR]`` does
 both from the command line.
 
@@ -60,6 +67,7 @@ from peo.checks.a11y_browser import (
     NARROW_WIDTH,
     NODE_PROJECT,
     NOT_PAGES,
+    PHONE_WIDTH,
     WCAG_TAGS,
     BrowserError,
     browse,
@@ -75,6 +83,7 @@ from peo.checks.a11y_colours import (
     colour_findings,
 )
 from peo.checks.a11y_findings import FAIL_IMPACTS, FINDING_COLUMNS, LANGUAGE, MIN_FIGURE_ALT, findings, is_file_name
+from peo.checks.a11y_phone import MIN_FIGURE_TEXT_PX, figure_text_px, phone_findings
 from peo.errors import PeoError
 
 __all__ = [
@@ -89,18 +98,22 @@ __all__ = [
     "MAX_GREY_SPREAD",
     "MIN_COLOUR_AREA",
     "MIN_FIGURE_ALT",
+    "MIN_FIGURE_TEXT_PX",
     "NARROW_WIDTH",
     "NODE_PROJECT",
     "NOT_PAGES",
+    "PHONE_WIDTH",
     "WCAG_TAGS",
     "allowed_colours",
     "browse",
     "check_book",
     "colour_findings",
+    "figure_text_px",
     "findings",
     "is_file_name",
     "list_pages",
     "main",
+    "phone_findings",
     "report",
     "serve",
 ]
@@ -139,7 +152,7 @@ def check_book(
         If there is no built book, or the browser check cannot run.
     """
     result = browse(html_dir, pages, **browse_kwargs)
-    frames = [findings(result)]
+    frames = [findings(result), phone_findings(result, html_dir)]
     if colours:
         frames.append(colour_findings(html_dir, result))
     found = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)

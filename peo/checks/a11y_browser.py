@@ -30,6 +30,7 @@ __all__ = [
     "NARROW_WIDTH",
     "NODE_PROJECT",
     "NOT_PAGES",
+    "PHONE_WIDTH",
     "WCAG_TAGS",
     "browse",
     "list_pages",
@@ -76,6 +77,9 @@ WCAG_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 #: Width (CSS px) at which no page may scroll sideways (WCAG 1.4.10 Reflow: 320 px at 400%
 #: zoom; 375 px is the narrowest common phone).
 NARROW_WIDTH = 375
+#: Width (CSS px) of the phone at which every figure must be readable (issue 12: a common
+#: phone, 390 CSS px); :mod:`peo.checks.a11y_phone` judges what the browser measured there.
+PHONE_WIDTH = 390
 #: Folder of the Node project (package.json, package-lock.json, check.js, install.sh).
 NODE_PROJECT = Path(__file__).resolve().parents[2] / "tests" / "a11y"
 #: Folders of the built HTML that hold no pages (theme files, sources, downloads).
@@ -170,6 +174,9 @@ def browse(
     timeout: float = 30.0,
     color_schemes: Sequence[str] = ("light", "dark"),
     viewport: Mapping[str, int] | None = None,
+    phone_width: int | None = PHONE_WIDTH,
+    screenshot_dir: str | os.PathLike | None = None,
+    screenshot_pages: Sequence[str] = (),
 ) -> dict:
     """Serve the book, open the pages in headless Chromium and return what it saw.
 
@@ -195,14 +202,23 @@ def browse(
         one on the same page.
     viewport : mapping, optional
         ``{"width": ..., "height": ...}`` in CSS pixels; default 1280 × 900.
+    phone_width : int or None, default :data:`PHONE_WIDTH`
+        Every page is also laid out at this width: each page's ``phone`` gives its sideways
+        scrolling and every image of its content as shown (box, PNG width, the smallest
+        text size its ``<img>`` declares); ``None`` skips it.
+    screenshot_dir : path, optional
+        A folder for screenshots (full page, at ``phone_width``) of ``screenshot_pages``;
+        each such page's ``phone["screenshot"]`` is the PNG's path.
+    screenshot_pages : sequence of str, default ()
 
     Returns
     -------
     dict
         ``chromium`` (version), ``axe`` (version), ``seconds`` and ``pages``: one dict per
         page with ``page``, ``url``, ``status``, ``lang``, ``title``, ``images``,
-        ``figures_svg``, ``violations``, ``remote_requests``, ``failed_requests``,
-        ``page_errors`` and ``error`` (see ``tests/a11y/check.js``).
+        ``figures_svg``, ``violations``, ``incomplete`` (colour rules axe could not decide),
+        ``remote_requests``, ``failed_requests``, ``page_errors``, ``console_errors``,
+        ``overflow``, ``phone`` and ``error`` (see ``tests/a11y/check.js``).
 
     Raises
     ------
@@ -224,6 +240,9 @@ def browse(
             "timeout_ms": int(timeout * 1000),
             "viewport": dict(viewport or {"width": 1280, "height": 900}),
             "narrow_width": NARROW_WIDTH,
+            "phone_width": phone_width,
+            "screenshot_dir": str(screenshot_dir) if screenshot_dir is not None else None,
+            "screenshot_pages": list(screenshot_pages),
             "color_schemes": list(color_schemes),
         }
         budget = 60 + timeout * len(pages) / max(1, concurrency)

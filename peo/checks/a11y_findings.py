@@ -3,7 +3,8 @@
 axe-core violations of impact ``serious`` or ``critical``, a page that does not declare Dutch,
 images without alt text or with a file name as alt text, figures whose alt text is too short
 to say what they show, requests that leave the machine, missing files, pages that did not
-load, script errors and sideways scrolling at :data:`~peo.checks.a11y_browser.NARROW_WIDTH`.
+load, script errors, sideways scrolling at :data:`~peo.checks.a11y_browser.NARROW_WIDTH`, and
+colour contrast that axe could not decide (its ``incomplete`` results of the colour rules).
 """
 
 from __future__ import annotations
@@ -149,6 +150,28 @@ def findings(
                         ", ".join(n["target"]),
                         " ".join((n.get("summary") or "").split()),
                         fails=impact in fail_impacts,
+                    )
+                )
+        # Colour contrast axe could not decide (text partly covered, over an image or a
+        # gradient: "needs review"). Contrast that cannot be measured is not shown to pass:
+        # it fails, with axe's reason (issue 11: captions and titles were partly covered).
+        undecided: set[tuple[str, str]] = set()
+        for v in p.get("incomplete", []):
+            for n in v["nodes"]:
+                key = (v["id"], ", ".join(n["target"]))
+                if key in undecided:
+                    continue
+                undecided.add(key)
+                scheme = v.get("color_scheme")
+                rows.append(
+                    _row(
+                        page,
+                        "axe",
+                        f"{v['id']}-undecided" + (f" ({scheme})" if scheme not in (None, first_scheme) else ""),
+                        "serious",
+                        f"axe could not decide this element's {v['id']}: {n.get('message') or 'needs review'}",
+                        key[1],
+                        f"reason: {n.get('reason') or 'unknown'}; {(n.get('html') or '')[:120]}",
                     )
                 )
         lang = p.get("lang")

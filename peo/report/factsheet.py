@@ -43,6 +43,7 @@ from matplotlib.patches import Rectangle
 from peo.errors import ConfigError
 from peo.report import format as fmt
 from peo.report.factsheet_data import _MARKS, _missing, _not_shown, _reason, _space_rows, _t, _top3, hidden_headlines
+from peo.report.plots.check import PNG_TEXT_KEY, smallest_text_pt
 from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, headlines, response_text
 
 __all__ = [
@@ -529,7 +530,10 @@ def render_factsheet(fig: Figure, key_figures: Mapping | None = None) -> tuple[b
     kf = key_figures or {}
     with _rc():
         buf = io.BytesIO()
-        fig.savefig(buf, **FACTSHEET_SAVE_KWARGS["png"])
+        # The PNG preview says how small its smallest text is: the phone check of the book
+        # (peo.checks.a11y_phone) reads it with the dpi to judge the preview as shown.
+        kw = FACTSHEET_SAVE_KWARGS["png"]
+        fig.savefig(buf, **{**kw, "metadata": {**kw["metadata"], PNG_TEXT_KEY: f"{smallest_text_pt(fig):g}"}})
         png = buf.getvalue()
         buf = io.BytesIO()
         fig.savefig(buf, **FACTSHEET_SAVE_KWARGS["svg"])

@@ -255,7 +255,8 @@ def factsheet_page(wave: Any, key_figures: Mapping) -> str:
     return _page(
         f"# {_b('factsheet_title', wave=_md(wid))}",
         _b("factsheet_intro", wave=_role_text(wid), pdf=FACTSHEET_PDF),
-        f"```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(alt)}\n:width: 100%\n```",
+        # In a box that scrolls on a phone (book/_static/figures.css), like the notebook figures.
+        f":::{{div}} peo-wide-figure\n```{{image}} {FACTSHEET_PNG}\n:alt: {_alt_line(alt)}\n:width: 100%\n```\n:::",
         f"## {_b('factsheet_text_version')}",
         _md(alt),
     )

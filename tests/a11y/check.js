@@ -15,14 +15,17 @@
 //   "tags": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
 //   "concurrency": 2, "timeout_ms": 30000,
 //   "viewport": {"width": 1280, "height": 900},
+//   "narrow_width": 375,                      sideways scrolling is checked at this width
+//   "phone_width": 390,                       figures as a phone shows them (report: phone)
+//   "screenshot_dir": "/tmp/...", "screenshot_pages": [...]   full-page PNGs at phone_width
 //   "color_schemes": ["light", "dark"]       the first gets every rule, the others the
 //                                            colour rules again (the theme follows the
 //                                            reader's preferred colour scheme)
 // }
 //
 // report.json: {"chromium": "...", "axe": "4.x", "color_schemes": [...], "pages": [{page,
-//   url, status, lang, title, images, figures_svg, violations, remote_requests,
-//   failed_requests, page_errors, error}], "seconds": 12.3}
+//   url, status, lang, title, images, figures_svg, violations, incomplete, remote_requests,
+//   failed_requests, page_errors, console_errors, overflow, phone, error}], "seconds": 12.3}
 //
 // Every request that does not go to base_url's origin is aborted before it leaves the
 // browser and recorded (remote_requests); data:, blob: and about: URLs are no requests.
@@ -86,6 +89,62 @@ function collectInPage() {
   };
 }
 
+// Whether the page scrolls sideways, and which elements stick out (runs in the browser).
+function overflowInPage() {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && r.width > 0 && getComputedStyle(el).position !== 'fixed') {
+      let inside = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') { inside = p !== document.body && p !== doc; if (inside) break; }
+      }
+      if (!inside) wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : ''));
+    }
+  }
+  return { width, scroll_width: doc.scrollWidth, elements: wide.slice(0, 5) };
+}
+
+// Every image of the content as shown (runs in the browser): its box on the page (CSS px,
+// from the top left of the document), its PNG's width, the smallest text size and dpi its
+// <img> declares (peo.report.present.figures), and the right edge of the box it scrolls in.
+function phoneImagesInPage() {
+  const main = document.querySelector('main') || document.body;
+  return Array.from(main.querySelectorAll('img')).map((img, index) => {
+    const r = img.getBoundingClientRect();
+    let clipLeft = 0;
+    let clipRight = document.documentElement.clientWidth;
+    for (let p = img.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') {
+        const b = p.getBoundingClientRect();
+        clipLeft = Math.max(clipLeft, b.left);
+        clipRight = Math.min(clipRight, b.right);
+      }
+    }
+    const pt = img.getAttribute('data-smallest-text-pt');
+    const dpi = img.getAttribute('data-dpi');
+    return {
+      index,
+      src: img.currentSrc || img.src,
+      alt: img.getAttribute('alt'),
+      left: r.left + window.scrollX,
+      top: r.top + window.scrollY,
+      width: r.width,
+      height: r.height,
+      clip_left: clipLeft + window.scrollX,
+      clip_right: clipRight + window.scrollX,
+      natural_width: img.naturalWidth,
+      natural_height: img.naturalHeight,
+      smallest_text_pt: pt === null ? null : Number(pt),
+      dpi: dpi === null ? null : Number(dpi),
+    };
+  });
+}
+
 // Rules whose outcome depends on the colours (run again for every further colour scheme).
 const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
@@ -102,6 +161,9 @@ function violation(v, scheme) {
       impact: n.impact,
       html: n.html.slice(0, 300),
       summary: n.failureSummary,
+      // why axe could not decide (an incomplete result): e.g. bgOverlap, bgImage, pseudoContent
+      reason: ((n.any || [])[0] || {}).data && ((n.any || [])[0].data.messageKey || null),
+      message: ((n.any || [])[0] || {}).message || null,
     })),
   };
 }
@@ -111,8 +173,8 @@ async function checkPage(browser, job, rel) {
   const origin = new URL(job.base_url).origin;
   const result = {
     page: rel, url, status: null, lang: null, title: null, images: [], figures_svg: [],
-    violations: [], remote_requests: [], failed_requests: [], page_errors: [], console_errors: [],
-    overflow: null, error: null,
+    violations: [], incomplete: [], remote_requests: [], failed_requests: [], page_errors: [], console_errors: [],
+    overflow: null, phone: null, error: null,
   };
   const page = await browser.newPage();
   try {
@@ -173,11 +235,14 @@ async function checkPage(browser, job, rel) {
     const axe = await page.evaluate(
       (tags) => window.axe.run(document, {
         runOnly: { type: 'tag', values: tags },
-        resultTypes: ['violations'],
+        resultTypes: ['violations', 'incomplete'],
       }),
       job.tags,
     );
     result.violations = axe.violations.map((v) => violation(v, firstScheme));
+    // Colour results axe could not decide ("needs review"): text partly covered or over an
+    // image or gradient. Contrast that cannot be measured cannot be shown to pass (issue 11).
+    result.incomplete = axe.incomplete.filter((v) => COLOUR_RULES.includes(v.id)).map((v) => violation(v, firstScheme));
     for (const scheme of otherSchemes) {
       await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
       // The theme (pydata-sphinx-theme, mode "auto") follows the media query by setting
@@ -188,33 +253,36 @@ async function checkPage(browser, job, rel) {
         return getComputedStyle(document.body).color;
       }, scheme);
       const again = await page.evaluate(
-        (rules) => window.axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] }),
+        (rules) => window.axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations', 'incomplete'] }),
         COLOUR_RULES,
       );
       result.violations.push(...again.violations.map((v) => violation(v, scheme)));
+      result.incomplete.push(...again.incomplete.filter((v) => COLOUR_RULES.includes(v.id)).map((v) => violation(v, scheme)));
     }
     // Reflow (WCAG 1.4.10): at a phone's width (375 CSS px) the page must not scroll sideways.
     // A wide table or code block may scroll inside its own box; the page itself may not.
     if (job.narrow_width) {
       await page.setViewport({ width: job.narrow_width, height: 800 });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(true))));
-      result.overflow = await page.evaluate(() => {
-        const doc = document.documentElement;
-        const width = doc.clientWidth;
-        const wide = [];
-        for (const el of document.body.querySelectorAll('*')) {
-          const r = el.getBoundingClientRect();
-          if (r.right > width + 1 && r.width > 0 && getComputedStyle(el).position !== 'fixed') {
-            let inside = false;
-            for (let p = el.parentElement; p; p = p.parentElement) {
-              const o = getComputedStyle(p).overflowX;
-              if (o === 'auto' || o === 'scroll' || o === 'hidden') { inside = p !== document.body && p !== doc; if (inside) break; }
-            }
-            if (!inside) wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : ''));
-          }
-        }
-        return { width, scroll_width: doc.scrollWidth, elements: wide.slice(0, 5) };
-      });
+      result.overflow = await page.evaluate(overflowInPage);
+    }
+    // A phone (issue 12): at job.phone_width (390 CSS px) every figure as shown (its width
+    // against the PNG's, the smallest text size its <img> declares), sideways scrolling, and
+    // a real screenshot of the pages in job.screenshot_pages (CDP Page.captureScreenshot).
+    if (job.phone_width) {
+      await page.setViewport({ width: job.phone_width, height: 800 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(true))));
+      result.phone = {
+        width: job.phone_width,
+        overflow: await page.evaluate(overflowInPage),
+        images: await page.evaluate(phoneImagesInPage),
+        screenshot: null,
+      };
+      if (job.screenshot_dir && (job.screenshot_pages || []).includes(rel)) {
+        const path = `${job.screenshot_dir}/${rel.replace(/[^A-Za-z0-9._-]/g, '_')}.png`;
+        await page.screenshot({ path, fullPage: true });
+        result.phone.screenshot = path;
+      }
     }
   } catch (err) {
     result.error = String(err && err.message ? err.message : err);

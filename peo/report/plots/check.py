@@ -22,7 +22,11 @@ from matplotlib.transforms import Bbox
 
 from peo.report.plots.common import figure_style
 
-__all__ = ["layout_problems"]
+__all__ = ["PNG_TEXT_KEY", "layout_problems", "smallest_text_pt"]
+
+#: Key of the PNG text chunk in which a picture that is not a notebook figure (the factsheet
+#: preview) gives :func:`smallest_text_pt`; a notebook figure's ``<img>`` declares it instead.
+PNG_TEXT_KEY = "peo:smallest-text-pt"
 
 #: Overlap (pixels) below which two boxes are taken to touch, not collide (anti-aliasing).
 _TOLERANCE = 0.5
@@ -95,3 +99,16 @@ def layout_problems(fig: Figure) -> list[str]:
             if _overlap(ba, bb):
                 problems.append(f"the {a} and the {b} collide")
     return problems
+
+
+def smallest_text_pt(fig: Figure) -> float:
+    """The size in points of the smallest text the figure draws (0 when it draws none).
+
+    Texts that are hidden or empty are not drawn and do not count. With the dpi a figure is
+    saved at, this gives the height of its smallest text in the PNG, and with the width a
+    browser shows the PNG at, in CSS px (:mod:`peo.checks.a11y_phone`).
+    """
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return float(min(sizes, default=0.0))

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from peo.report.plots.check import smallest_text_pt
 from peo.report.present.common import TEXT_NL, _markdown
 
 __all__ = [
@@ -35,6 +36,7 @@ class FigureDisplay:
 
     png: bytes
     alt: str
+    smallest_text_pt: float = 0.0
 
     @property
     def width(self) -> int:
@@ -42,10 +44,16 @@ class FigureDisplay:
         return max(1, int.from_bytes(self.png[16:20], "big") // 2)
 
     def html(self) -> str:
+        """The ``<img>``; ``data-smallest-text-pt`` and ``data-dpi`` let the accessibility check
+        work out how large the figure's smallest text is where it is shown (in CSS px:
+        points / 72 × dpi × shown width / the PNG's width; :mod:`peo.checks.a11y_phone`)."""
+        from peo.report import plots
+
         data = base64.b64encode(self.png).decode("ascii")
         alt = html.escape(self.alt, quote=True)
         return (
             f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{self.width}" '
+            f'data-smallest-text-pt="{self.smallest_text_pt:g}" data-dpi="{plots.SAVEFIG_KWARGS["png"]["dpi"]}" '
             'style="max-width: 100%; height: auto;" />'
         )
 
@@ -60,7 +68,7 @@ def _render(fig) -> FigureDisplay:
     buf = io.BytesIO()
     with plots.figure_style():
         fig.savefig(buf, **plots.SAVEFIG_KWARGS["png"])
-    return FigureDisplay(buf.getvalue(), alt)
+    return FigureDisplay(buf.getvalue(), alt, smallest_text_pt(fig))
 
 
 def _close(fig) -> None:
