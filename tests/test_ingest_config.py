@@ -304,7 +304,12 @@ def test_a_reversed_spss_export_is_refused(reversed_2021, run_cli):
 
 def test_the_suggested_mapping_gives_the_demo_respondents(reversed_2021, monkeypatch):
     cfg = reversed_2021 / "wave.yml"
-    cfg.write_text(cfg.read_text() + "answers:\n  scales:\n    agree5: {1: 5, 2: 4, 4: 2, 5: 1}\n")
+    # every scale numbered the other way round is mapped: agree5 and the negatively worded
+    # item's agree5_negative (the same answers; codebooks/README.md)
+    cfg.write_text(
+        cfg.read_text() + "answers:\n  scales:\n    agree5: {1: 5, 2: 4, 4: 2, 5: 1}\n"
+        "    agree5_negative: {1: 5, 2: 4, 4: 2, 5: 1}\n"
+    )
     assert validate_path(wave_id="2021").usable
     w = config.load_wave("2021")
     got = clean_frame(read_wave(w), w.codebook(), w)
