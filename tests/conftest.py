@@ -249,3 +249,27 @@ def built_demo(tmp_path_factory) -> Path:
     assert res.returncode == 0, f"the demo build failed:\n{res.stdout}\n{res.stderr}"
     assert (root / "book" / "_build" / "html" / "index.html").is_file()
     return root
+
+
+def copy_processed(built: Path, dst: Path, waves, *, tables: bool = True) -> Path:
+    """A new repository root ``dst`` with what the demo build cleaned (and published) for ``waves``.
+
+    Copies ``data/raw``, ``codebooks`` and, per wave, the files cleaning wrote into
+    ``data/processed/<wave>/`` (:data:`peo.pipeline.cleaning.CLEAN_FILES`) and, with
+    ``tables``, the wave's data package. Tests that need a cleaned or published demo wave
+    start from the session's one build (``built_demo``) instead of cleaning and computing the
+    results again; they work in the copy, so the shared build stays as it was built.
+    """
+    from peo.pipeline.cleaning import CLEAN_FILES
+
+    dst.mkdir(parents=True, exist_ok=True)
+    for rel in ("data/raw", "codebooks"):
+        shutil.copytree(built / rel, dst / rel)
+    for wave in waves:
+        src, out = built / "data" / "processed" / wave, dst / "data" / "processed" / wave
+        out.mkdir(parents=True)
+        for name in CLEAN_FILES:
+            shutil.copy2(src / name, out / name)
+        if tables:
+            shutil.copytree(src / "tables", out / "tables")
+    return dst

@@ -1,16 +1,15 @@
 """Tests of notebooks/01_clean.ipynb and of what it reads (peo.pipeline.cleaning.read_clean).
 
 The notebook shows what the cleaning step wrote; it does not clean (it never calls back
-into the pipeline). The runs work in a copy of data/raw and codebooks in a temporary folder
-(PEO_ROOT), cleaned there first; the tests check that the notebook wrote nothing, neither
-there nor in the repository's own data/processed.
+into the pipeline). The runs work in a temporary folder (PEO_ROOT) with a copy of data/raw,
+codebooks and what the session's demo build cleaned for wave 2022; the tests check that the
+notebook wrote nothing, neither there nor in the repository's own data/processed.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import TINY_CSV
+from conftest import TINY_CSV, copy_processed
 
 from peo.errors import ConfigError
 from peo.pipeline import cleaning, notebooks
@@ -29,21 +28,10 @@ TINY_CSV_WITH_EXCLUSION = TINY_CSV + "r4,0,1,1,4,3,1,0,\n"
 NOTEBOOK = REPO / "notebooks" / "01_clean.ipynb"
 
 
-def _copy_root(tmp_path: Path) -> Path:
-    """A copy of the raw data and codebooks with wave 2022 cleaned (python -m peo clean)."""
-    root = tmp_path / "root"
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(REPO / "codebooks", root / "codebooks")
-    res = subprocess.run(
-        [sys.executable, "-m", "peo", "clean", "--wave", "2022"],
-        cwd=REPO,
-        env=_env(root),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert res.returncode == 0, res.stdout + res.stderr
-    return root
+def _copy_root(tmp_path: Path, built: Path) -> Path:
+    """A copy of the raw data and codebooks with wave 2022 as cleaning wrote it, taken from the
+    session's demo build (``built_demo``) instead of cleaning again."""
+    return copy_processed(built, tmp_path / "root", ("2022",), tables=False)
 
 
 def _env(root: Path) -> dict:
@@ -123,8 +111,8 @@ def test_read_clean_refuses_files_that_do_not_account_for_every_respondent(tiny_
 
 
 @pytest.mark.slow
-def test_notebook_runs_under_papermill(tmp_path):
-    root = _copy_root(tmp_path)
+def test_notebook_runs_under_papermill(tmp_path, built_demo):
+    root = _copy_root(tmp_path, built_demo)
     repo_processed = _snapshot(REPO / "data" / "processed")
     cleaned = _snapshot(root / "data" / "processed")
     out = tmp_path / "out.ipynb"
@@ -154,8 +142,8 @@ def test_notebook_runs_under_papermill(tmp_path):
 
 
 @pytest.mark.slow
-def test_notebook_runs_under_nbval(tmp_path):
-    root = _copy_root(tmp_path)
+def test_notebook_runs_under_nbval(tmp_path, built_demo):
+    root = _copy_root(tmp_path, built_demo)
     repo_processed = _snapshot(REPO / "data" / "processed")
     cleaned = _snapshot(root / "data" / "processed")
     res = subprocess.run(

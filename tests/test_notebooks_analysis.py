@@ -3,9 +3,9 @@
 Fast tests read the source notebooks: no outputs, one ``parameters`` cell with defaults that
 run as they are, the ``peo`` kernel, fixed cell ids, thin code cells, no dollar math.
 
-The slow tests work in a copy of ``data/raw``, ``codebooks`` and ``notebooks`` in a
-temporary folder (``PEO_ROOT``): they clean the demo waves 2022 and 2023 and write their
-results (the data packages), and then run, two at a time,
+The slow tests work in a temporary folder (``PEO_ROOT``) with a copy of ``data/raw``,
+``codebooks`` and ``notebooks`` and of what the session's demo build (``built_demo``) cleaned
+and published for the demo waves 2022 and 2023 (their data packages), and run, two at a time,
 
 * each notebook under papermill for 2022, and 04/05 also for 2023 (mostly open answers), each
   in an empty folder that holds only a copy of the wave's data package and the notebook, with
@@ -36,6 +36,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import copy_processed
 from peo.pipeline import notebooks as pipeline
 
 REPO = Path(__file__).resolve().parent.parent
@@ -143,12 +144,13 @@ def _outputs_text(nb) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Clean 2022 and 2023 in a copy, write their data packages, run every notebook job."""
+def runs(tmp_path_factory, built_demo):
+    """Copy the cleaned data and data packages of 2022 and 2023 from the session's demo build,
+    run every notebook job."""
     tmp = tmp_path_factory.mktemp("analysis_notebooks")
-    root = tmp / "root"
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(REPO / "codebooks", root / "codebooks")
+    # The demo build cleaned the waves and wrote their data packages (the results step):
+    # a copy of those, not a second cleaning and results run.
+    root = copy_processed(built_demo, tmp / "root", ("2022", "2023"))
     notebooks = tmp / "notebooks"
     notebooks.mkdir()
     for name in NOTEBOOKS:
@@ -156,12 +158,6 @@ def runs(tmp_path_factory):
     env = {**os.environ, "PEO_ROOT": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     py = sys.executable
-    setup = [
-        _run([py, "-m", "peo", "clean", "--wave", "2022", "--wave", "2023"], env, REPO),
-        _run([py, "-c", "from peo.tables.results import write_results as w; w('2022'); w('2023')"], env, REPO),
-    ]
-    for r in setup:
-        assert r.returncode == 0, r.output
     packages = {w: root / "data" / "processed" / w / "tables" for w in ("2022", "2023")}
     # Two damaged copies of the 2022 package: one whose thematic codebook gained an item type
     # that nothing handles, one without a table that 02_professional_space needs.

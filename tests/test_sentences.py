@@ -2,24 +2,20 @@
 
 One rounding rule (half up, :mod:`peo.report.format`) for sentences, tables, figures and the
 factsheet: issue 8 found a share of 0.125 reading 12% in a sentence and 13% in the table beside
-it. The fast test puts exactly such a share through every path; the slow test builds the demo
-wave 2021 (which has shares on a half) and parses every sentence and alt text against the
-published tables.
+it. The fast test puts exactly such a share through every path; the slow test reads the
+published tables of demo wave 2021 (which has shares on a half) from the session's demo build
+and parses every sentence and alt text against them.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import copy_repository
 from peo.report import factsheet as fs
 from peo.report import format as fmt
 from peo.report import plots, present, summary
@@ -141,29 +137,17 @@ def test_a_change_never_reads_minus_zero():
 
 
 @pytest.fixture(scope="module")
-def demo_2021(tmp_path_factory):
-    """The published tables of the demo wave 2021, built in a copy of the repository."""
-    root = copy_repository(tmp_path_factory.mktemp("sentences") / "repo")
-    env = dict(os.environ, PEO_ROOT=str(root), PYTHONHASHSEED="0")
-    res = subprocess.run(
-        [sys.executable, "-m", "peo", "clean", "--wave", "2021"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert res.returncode == 0, res.stdout + res.stderr
+def demo_2021(built_demo):
+    """The published tables of the demo wave 2021, from the session's demo build (``built_demo``)."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("PEO_ROOT", str(root))
+    mp.setenv("PEO_ROOT", str(built_demo))
     try:
         from peo.survey.config import load_wave
-        from peo.tables.results import write_results
 
-        folder = write_results("2021")
         codebook = load_wave("2021").codebook()
     finally:
         mp.undo()
+    folder = built_demo / "data" / "processed" / "2021" / "tables"
     tables = {p.stem: pd.read_csv(p) for p in folder.glob("*.csv")}
     for t in tables.values():
         if "suppressed" in t.columns:
