@@ -10,7 +10,7 @@ from peo.io import sha256
 from peo.survey.config import Wave
 from peo.tables import disclosure
 
-__all__ = ["CODEBOOK_DIR", "COLUMN_DOCS", "PEO_KEY", "datapackage", "field_schema"]
+__all__ = ["CODEBOOK_DIR", "COLUMN_DOCS", "PEO_KEY", "datapackage", "field_schema", "table_resource"]
 
 #: Descriptions of the published columns (Frictionless ``datapackage.json``).
 COLUMN_DOCS = {
@@ -91,7 +91,8 @@ CODEBOOK_DIR = "codebook"
 PEO_KEY = "peo"
 
 
-def _resource(name: str, table: pd.DataFrame, folder: Path) -> dict:
+def table_resource(name: str, table: pd.DataFrame, folder: Path) -> dict:
+    """The Frictionless resource of a CSV written as ``<name>.csv`` in ``folder``: size, SHA-256, schema."""
     path = folder / f"{name}.csv"
     return {
         "name": name.replace("_", "-"),
@@ -139,12 +140,12 @@ def datapackage(
     """
     resources = []
     for name, table in sorted(tables.items()):
-        res = _resource(name, table, folder)
+        res = table_resource(name, table, folder)
         res["peo:kind"] = "table"
         res["peo:protection"] = disclosure.protection(table)
         resources.append(res)
     for item, frame in sorted((quotes or {}).items()):
-        res = _resource(f"quotes_{item}", frame, folder)
+        res = table_resource(f"quotes_{item}", frame, folder)
         res["peo:kind"] = "quotes"
         res["peo:item"] = item
         resources.append(res)

@@ -36,11 +36,13 @@ __all__ = [
     "SOURCE_TABLES",
     "TOTAL",
     "TREND_DIR",
+    "TREND_ROLES",
     "changes",
     "changes_frame",
     "detectable_change",
     "detectable_statement",
     "headline_trend",
+    "load_trend_package",
     "published",
     "role_items",
     "write_results",
@@ -51,6 +53,8 @@ TOTAL = disclosure.TOTAL_GROUP
 #: The published tables a trend is built from (headline box per employer type and in total).
 SOURCE_TABLES = ("space_by_group", "outcome_by_group")
 TREND_DIR = "trends"
+#: The codebook roles whose items the trends chapter shows (stored in the trends package).
+TREND_ROLES = ("core", "outcome")
 
 
 def published(table: str, waves: list[str] | None = None) -> pd.DataFrame:
@@ -270,52 +274,96 @@ def detectable_change(n_per_wave: int, share: float = 0.5, alpha: float = 0.05, 
 
 
 def write_results(waves: list[str] | None = None) -> Path:
-    """Publish the trend tables under ``data/processed/trends/``: ``headline_trend.csv``,
-    ``changes.csv`` and ``datapackage.json``. Written to a temporary folder and moved in whole."""
-    from peo.tables.datapackage import field_schema
+    """Publish the trends' data package under ``data/processed/trends/``.
+
+    Like a wave's data package (:mod:`peo.tables.results`): ``headline_trend.csv`` and
+    ``changes.csv`` (sealed by disclosure control), and ``datapackage.json`` with each table's
+    checksum and protection metadata, so that :func:`load_trend_package` restores them as the
+    sealed tables written here. The ``peo`` property names the waves, the threshold, the items of
+    each codebook role the chapter shows (``roles``) and the sentence on the smallest detectable
+    change (``detectable_nl``): the trends notebook reruns from this package alone. Written to a
+    temporary folder and moved in whole.
+    """
     from peo.io import atomic_dir
+    from peo.tables.datapackage import PEO_KEY, table_resource
 
     waves = waves if waves is not None else [w.id for w in list_waves()]
     trend = headline_trend(waves)
     change = changes(trend)
+    threshold = _threshold(waves)
     tables = {
         # already protected in each wave; protect_rows seals them for publication (n is never below it here)
         "headline_trend": disclosure.protect_rows(
             trend,
-            threshold=_threshold(waves),
+            threshold=threshold,
             count_cols=("n",),
             group=None,
             table_keys=("item",),
         ),
         "changes": disclosure.protect_rows(
-            change, threshold=_threshold(waves), count_cols=("n_from", "n_to"), group=None, table_keys=("item",)
+            change, threshold=threshold, count_cols=("n_from", "n_to"), group=None, table_keys=("item",)
         ),
     }
     target = paths.processed_dir(TREND_DIR)
     with atomic_dir(target) as tmp:
         tmp = Path(tmp)
-        for name, table in tables.items():
+        resources = []
+        for name, table in sorted(tables.items()):
             disclosure.publish(table, tmp / f"{name}.csv")
+            res = table_resource(name, table, tmp)
+            res["peo:kind"] = "table"
+            res["peo:protection"] = disclosure.protection(table)
+            resources.append(res)
         package = {
             "profile": "tabular-data-package",
             "name": "peo-trends",
             "title": "PEO: kerncijfers over de metingen heen",
-            "resources": [
-                {
-                    "name": name.replace("_", "-"),
-                    "path": f"{name}.csv",
-                    "profile": "tabular-data-resource",
-                    "format": "csv",
-                    "encoding": "utf-8",
-                    "schema": {"fields": [field_schema(str(c), t[c].dtype) for c in t.columns]},
-                }
-                for name, t in sorted(tables.items())
-            ],
+            PEO_KEY: {
+                "wave": TREND_DIR,
+                "waves": list(waves),
+                "threshold": int(threshold),
+                "roles": {role: role_items(role, waves) for role in TREND_ROLES},
+                "detectable_nl": detectable_statement(trend),
+            },
+            "resources": resources,
         }
         (tmp / "datapackage.json").write_text(
             json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
     return target
+
+
+def load_trend_package(folder: str | Path | None = None):
+    """The trends' published data package (:func:`peo.tables.package.load_package`).
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        The package folder; default ``data/processed/trends``.
+
+    Returns
+    -------
+    peo.tables.package.Package
+        ``tables["headline_trend"]`` and ``tables["changes"]`` restored as sealed tables;
+        ``meta["roles"]`` and ``meta["detectable_nl"]`` as :func:`write_results` wrote them.
+
+    Raises
+    ------
+    PackageError
+        If the folder holds no trends package, a table is missing or does not match its
+        checksum or protection metadata, or the package lacks the roles or the sentence.
+    """
+    from peo.errors import PackageError
+    from peo.tables.package import load_package
+
+    package = load_package(Path(folder) if folder else paths.processed_dir(TREND_DIR))
+    missing = [k for k in ("roles", "detectable_nl") if k not in package.meta]
+    if missing:
+        raise PackageError(
+            f"Data package {package.name} is not a trends package: its datapackage.json lacks "
+            f"{', '.join(missing)}. Rebuild the trends (`python -m peo build`)."
+        )
+    return package
 
 
 def _threshold(waves: list[str]) -> int:
