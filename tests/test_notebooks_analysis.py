@@ -49,6 +49,9 @@ NOTEBOOKS = {
 #: (notebook, wave) runs under papermill; 02 and 03 need the key figures, written for 2022.
 RUNS = [(nb, "2022") for nb in NOTEBOOKS] + [("04_theme", "2023"), ("05_open_answers", "2023")]
 BAD_WAVE = "2099"
+#: The trends chapter and its data package (data/processed/trends).
+TRENDS = "10_trends"
+TRENDS_PACKAGE = "trends"
 #: A copy of the 2022 package without one of the tables 02_professional_space needs.
 INCOMPLETE = "incomplete"
 MISSING_TABLE = "space_tests"
@@ -159,6 +162,9 @@ def runs(tmp_path_factory, built_demo):
 
     py = sys.executable
     packages = {w: root / "data" / "processed" / w / "tables" for w in ("2022", "2023")}
+    # The trends' data package, as the demo build published it.
+    packages[TRENDS_PACKAGE] = tmp / "trends_package"
+    shutil.copytree(built_demo / "data" / "processed" / "trends", packages[TRENDS_PACKAGE])
     # Two damaged copies of the 2022 package: one whose thematic codebook gained an item type
     # that nothing handles, one without a table that 02_professional_space needs.
     bad = packages[BAD_WAVE] = tmp / "bad_package"
@@ -190,9 +196,7 @@ def runs(tmp_path_factory, built_demo):
             "papermill",
             str(here / f"{name}.ipynb"),
             str(target),
-            "-p",
-            "wave",
-            "2022" if wave in (BAD_WAVE, INCOMPLETE) else wave,
+            *([] if wave == TRENDS_PACKAGE else ["-p", "wave", "2022" if wave in (BAD_WAVE, INCOMPLETE) else wave]),
             "-p",
             "package",
             str(here / "package"),
@@ -219,6 +223,7 @@ def runs(tmp_path_factory, built_demo):
         ("nbval", None),
         ("05_open_answers", "2022"),
         ("05_open_answers", "2023"),
+        (TRENDS, TRENDS_PACKAGE),
         ("03_outcomes", "2022"),
         ("02_professional_space", "2022"),
         ("04_theme", "2022"),
@@ -371,3 +376,39 @@ def test_no_identifying_detail_or_pid_in_any_output(runs):
         assert not [d for d in planted if d.lower() in low], key
         assert not PID.search(text), (key, PID.search(text))
         assert not re.search(r"\b20\d\d-0", text), key
+
+
+@pytest.mark.slow
+def test_trends_notebook_reruns_from_its_data_package_alone(runs):
+    """10_trends in an empty folder with only the trends' data package and the notebook: no wave
+    package, no raw or processed data. It shows both figures (with alt text), the change tables
+    and the sentence on the detectable change that the package carries."""
+    run = runs[(TRENDS, TRENDS_PACKAGE)]
+    assert run.returncode == 0, run.output[-3000:]
+    here = runs["isolated"] / f"{TRENDS}_{TRENDS_PACKAGE}"
+    files = {p.relative_to(here).parts[0] for p in here.rglob("*")}
+    assert files == {"package", "empty", f"{TRENDS}.ipynb", f"{TRENDS}_{TRENDS_PACKAGE}_out.ipynb"}, files
+    assert not list((here / "empty").iterdir())
+    package = json.loads((here / "package" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in package["resources"]} == {"headline_trend.csv", "changes.csv"}
+    assert all(r["peo:protection"] and r["hash"].startswith("sha256:") for r in package["resources"])
+    nb = _executed(run)
+    text = _outputs_text(nb)
+    assert "ERROR" not in text and "Traceback" not in text
+    assert package["peo"]["detectable_nl"] in text
+    figures = re.findall(r"<img [^>]*>", text)
+    assert len(figures) == 2 and all(len(re.search(r'alt="([^"]+)"', f).group(1)) > 40 for f in figures)
+    assert not PID.search(text)
+
+
+@pytest.mark.slow
+def test_trends_package_without_a_table_names_the_package_and_the_table(runs, tmp_path):
+    from peo.errors import PackageError
+    from peo.tables.trends import load_trend_package
+
+    broken = tmp_path / "trends"
+    shutil.copytree(runs["isolated"] / f"{TRENDS}_{TRENDS_PACKAGE}" / "package", broken)
+    assert len(load_trend_package(broken).tables["changes"]) > 0
+    (broken / "changes.csv").unlink()
+    with pytest.raises(PackageError, match=r"peo-trends.*table 'changes'.*changes\.csv is missing"):
+        load_trend_package(broken).tables["changes"]
