@@ -25,12 +25,12 @@ def _cmd_warm_up(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from peo.ingest import validate
+    from peo.ingest import validate_report
     from peo.survey import schema
 
     # The configuration first (every problem at once), then the export.
     print(schema.valid_message(schema.check_for_validate(getattr(args, "path", None), getattr(args, "wave", None))))
-    return validate.main(args)
+    return validate_report.main(args)
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:

@@ -20,7 +20,8 @@ from peo.errors import ConfigError, ValidationError
 from peo.ingest.clean import clean_frame
 from peo.ingest.dates import read_times
 from peo.ingest.load import read_wave
-from peo.ingest.validate import format_report, validate_path
+from peo.ingest.validate import validate_path
+from peo.ingest.validate_report import format_report
 from peo.pipeline.cleaning import clean_wave
 from peo.survey import config
 

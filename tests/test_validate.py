@@ -12,7 +12,8 @@ from peo.survey import config
 from peo import paths
 from peo.errors import ConfigError, WaveNotFoundError
 from peo.ingest.load import read_wave
-from peo.ingest.validate import REPORT_COLUMNS, schema_for, summary, validate_frame, validate_path
+from peo.ingest.validate import REPORT_COLUMNS, schema_for, validate_frame, validate_path
+from peo.ingest.validate_report import summary
 
 ROWS = TINY_CSV.splitlines()
 

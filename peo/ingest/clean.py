@@ -572,7 +572,7 @@ def missing_code_counts(missing_codes: pd.DataFrame, codebook: Codebook) -> pd.D
 def validation_table(report: pd.DataFrame) -> pd.DataFrame:
     """The validation report summed up per problem and column, in Dutch (counts only).
 
-    Built on :func:`peo.ingest.validate.summary`, without its example row numbers: a page that
+    Built on :func:`peo.ingest.validate_report.summary`, without its example row numbers: a page that
     may be published shows no rows of the raw export.
 
     Returns
@@ -582,7 +582,7 @@ def validation_table(report: pd.DataFrame) -> pd.DataFrame:
         ``waarschuwing``: the cleaning handles it), ``Kolom`` (as named in the export)
         and ``Aantal rijen``; errors first.
     """
-    from peo.ingest.validate import summary
+    from peo.ingest.validate_report import summary
 
     s = summary(report)
     problems, severities, col = labels("problems"), labels("severities"), labels("columns")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from peo import io, paths
 from peo.errors import ConfigError, ValidationError
-from peo.ingest import clean, load, validate
+from peo.ingest import clean, load, validate, validate_report
 from peo.ingest.clean import CleanResult
 from peo.survey import config
 
@@ -121,7 +121,7 @@ def clean_wave(wave_id: str) -> CleanResult:
     report = validate.validate_frame(raw, codebook, wave)
     errors = report[report["severity"] == "error"]
     if not errors.empty:
-        text = validate.format_report(
+        text = validate_report.format_report(
             validate.ValidationResult(
                 report=report,
                 usable=False,
