@@ -37,6 +37,7 @@ from statsmodels.tools.sm_exceptions import (
     PerfectSeparationWarning,
 )
 
+from peo.survey.wording import phrase
 from peo.survey.codebook import Codebook
 from peo.errors import CodebookError
 from peo.stats.reliability import CODED_TYPES, NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
@@ -48,15 +49,13 @@ FIELLER_VARIANCE = 1.06
 #: A standard error above this (log-odds scale) means the estimate ran off (separation).
 SE_BLOWUP = 50.0
 
-NOTE_NO_VARIATION = "geen variatie in de antwoorden"
-NOTE_FEW_PAIRS = "te weinig paren voor een interval (minstens 4 nodig)"
-WARN_NO_OUTCOME_VARIATION = "geen variatie in de uitkomst: geen odds ratio te schatten"
-WARN_SEPARATION_GROUP = (
-    "scheiding: in '{level}' ({variable}) heeft iedereen dezelfde uitkomst; geen betrouwbare odds ratio"
-)
-WARN_SEPARATION = "scheiding: de voorspellers voorspellen de uitkomst (bijna) perfect; geen betrouwbare odds ratio"
-WARN_NOT_CONVERGED = "model niet geconvergeerd: geen betrouwbare odds ratio"
-WARN_SINGULAR = "model niet te schatten (voorspellers zijn lineair afhankelijk)"
+NOTE_NO_VARIATION = phrase("stats_notes", "no_variation")
+NOTE_FEW_PAIRS = phrase("stats_notes", "few_pairs")
+WARN_NO_OUTCOME_VARIATION = phrase("stats_notes", "warn_no_outcome_variation")
+WARN_SEPARATION_GROUP = phrase("stats_notes", "warn_separation_group")
+WARN_SEPARATION = phrase("stats_notes", "warn_separation")
+WARN_NOT_CONVERGED = phrase("stats_notes", "warn_not_converged")
+WARN_SINGULAR = phrase("stats_notes", "warn_singular")
 
 
 class SeparationWarning(UserWarning):

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import association, expected_freq
 
+from peo.survey.wording import phrase
 from peo.survey.codebook import Codebook
 from peo.errors import CodebookError
 from peo.stats.reliability import NOTE_NO_VALID, item_codes, label_of, numeric_values
@@ -41,21 +42,19 @@ __all__ = ["MIN_EXPECTED", "chi_square", "collapse_to_boxes", "kruskal"]
 MIN_EXPECTED = 5
 CONFIDENCE = 0.95
 
-NOTE_NO_TEST = "te weinig variatie voor een toets"
-NOTE_FEW_GROUPS = "minder dan twee groepen met antwoorden"
-NOTE_BOXES = "{why}: antwoorden samengevoegd tot de boxen van de schaal ({labels})"
-NOTE_COLLAPSED = "{why}: samengevoegd tot '{label}' tegen de rest"
-NOTE_BOX = "getoetst: '{label}' tegen de rest"
-NOTE_WHY_EXPECTED = "verwachte aantallen < 5"
-NOTE_WHY_COUNT = "cellen met minder dan {min_count} respondenten"
-NOTE_STILL_SMALL = "verwachte aantallen < 5: toets met voorzichtigheid lezen"
-NOTE_NO_HEADLINE = "verwachte aantallen < 5 en geen kopbox om samen te voegen: toets met voorzichtigheid lezen"
-NOTE_NO_VARIATION = "geen variatie in de antwoorden"
-NOTE_SEPARATION = (
-    "geen betrouwbare schatting: een groep antwoordt (bijna) helemaal in de laagste of hoogste categorie (scheiding)"
-)
-NOTE_NOT_CONVERGED = "model niet geconvergeerd: geen betrouwbare schatting"
-NOTE_PO_TWO = "twee antwoordcategorieën: de aanname is niet te toetsen (en geldt vanzelf)"
+NOTE_NO_TEST = phrase("stats_notes", "no_test")
+NOTE_FEW_GROUPS = phrase("stats_notes", "few_groups")
+NOTE_BOXES = phrase("stats_notes", "boxes")
+NOTE_COLLAPSED = phrase("stats_notes", "collapsed")
+NOTE_BOX = phrase("stats_notes", "box")
+NOTE_WHY_EXPECTED = phrase("stats_notes", "why_expected")
+NOTE_WHY_COUNT = phrase("stats_notes", "why_count")
+NOTE_STILL_SMALL = phrase("stats_notes", "still_small")
+NOTE_NO_HEADLINE = phrase("stats_notes", "no_headline")
+NOTE_NO_VARIATION = phrase("stats_notes", "no_variation")
+NOTE_SEPARATION = phrase("stats_notes", "separation")
+NOTE_NOT_CONVERGED = phrase("stats_notes", "not_converged")
+NOTE_PO_TWO = phrase("stats_notes", "po_two")
 
 TEST_COLUMNS = ["item", "item_label", "by", "test", "statistic", "df", "p_value", "effect", "effect_size", "n"]
 

@@ -33,6 +33,7 @@ from scipy import stats
 from statsmodels.multivariate.factor import Factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, EstimationWarning
 
+from peo.survey.wording import phrase
 from peo.survey.codebook import Codebook, Item, categories, reverse_codes
 from peo.errors import CodebookError, ValidationError
 
@@ -47,12 +48,12 @@ CONFIDENCE = 0.95
 #: Seed of the random starting values of the one-factor ML fit, so omega is reproducible.
 OMEGA_SEED = 20211
 #: Notes (Dutch: they appear in the report's tables).
-NOTE_NO_VALID = "geen geldige antwoorden"
-NOTE_TOO_FEW_ROWS = "te weinig volledige antwoorden"
-NOTE_NO_VARIATION = "geen variatie in de antwoorden"
-NOTE_OMEGA_ITEMS = "omega vraagt minstens drie items"
-NOTE_OMEGA_CONVERGENCE = "factormodel voor omega niet geconvergeerd"
-NOTE_OMEGA_HEYWOOD = "factormodel voor omega: een unieke variantie is (bijna) nul"
+NOTE_NO_VALID = phrase("stats_notes", "no_valid")
+NOTE_TOO_FEW_ROWS = phrase("stats_notes", "too_few_rows")
+NOTE_NO_VARIATION = phrase("stats_notes", "no_variation")
+NOTE_OMEGA_ITEMS = phrase("stats_notes", "omega_items")
+NOTE_OMEGA_CONVERGENCE = phrase("stats_notes", "omega_convergence")
+NOTE_OMEGA_HEYWOOD = phrase("stats_notes", "omega_heywood")
 
 
 # ------------------------------------------------------------------------- columns

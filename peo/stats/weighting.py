@@ -49,6 +49,7 @@ import pandas as pd
 from peo.errors import CodebookError, ConfigError
 from peo.stats.reliability import NOTE_NO_VALID, as_list, item_codes
 from peo.stats.shares import TOTAL
+from peo.survey.wording import phrase
 from peo.survey.codebook import Codebook
 
 __all__ = [
@@ -63,8 +64,8 @@ __all__ = [
 CI_METHOD = "logit"
 CONFIDENCE = 0.95
 
-NOTE_NO_INTERVAL = "aandeel 0 of 1: geen interval"
-NOTE_GROUP_MISSING = "geen geldige antwoorden in {group}: niet te wegen"
+NOTE_NO_INTERVAL = phrase("stats_notes", "no_interval")
+NOTE_GROUP_MISSING = phrase("stats_notes", "group_missing")
 
 
 def check_population(
