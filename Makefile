@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 WAVE ?=
 JOBS ?=
+# Test workers (pytest-xdist); the tests that read the demo build share one worker.
+TEST_WORKERS ?= 2
 
 .PHONY: help venv book wave test test-fast lint synth validate verify manifest lab lock check-publication bench clean clean-all a11y a11y-deps ner-deps
 
@@ -44,7 +46,7 @@ a11y-deps: ## Install what the accessibility check needs (Debian chromium, pinne
 	@bash tests/a11y/install.sh
 
 test: $(STAMP) a11y-deps ner-deps lint ## Run the whole test suite (the lint hooks, unit tests, notebooks, end-to-end, accessibility)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP) ## Run the pre-commit checks on every file (no notebook outputs, ruff, large files, private keys)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure

@@ -273,3 +273,26 @@ def copy_processed(built: Path, dst: Path, waves, *, tables: bool = True) -> Pat
         if tables:
             shutil.copytree(src / "tables", out / "tables")
     return dst
+
+
+# --------------------------------------------------------------------------------------
+# Running on two workers (pytest-xdist, `make test`: -n 2 --dist loadgroup)
+# --------------------------------------------------------------------------------------
+
+#: The xdist group of the tests that read the session's demo build: they run on one worker,
+#: so the demo book is built once per run, not once per worker.
+DEMO_GROUP = "demo-build"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Give every test an xdist group: its file, or :data:`DEMO_GROUP` when it needs the demo
+    build (directly or through another fixture). With ``--dist loadgroup`` a group runs on one
+    worker, so module- and session-scoped fixtures are computed once, as in a plain run. Runs
+    before xdist's own hook, which reads the marks; without xdist the marks do nothing."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        needs_demo = "built_demo" in getattr(item, "fixturenames", ())
+        group = DEMO_GROUP if needs_demo else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
