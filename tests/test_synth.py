@@ -26,6 +26,7 @@ import pytest
 from scipy import stats
 
 from peo.ingest import synth
+from peo.ingest.synth import waves as synth_waves
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "raw"
 FILES = {
@@ -33,25 +34,9 @@ FILES = {
     "2022": "2022/peo2022_export.csv",
     "2023": "2023/peo2023_export.csv",
 }
-ADMIN = {
-    "2021": ["resp_id", "consent", "finished", "start_time", "end_time", "ip_address", "email"],
-    "2022": [
-        "StartDate",
-        "EndDate",
-        "Status",
-        "IPAddress",
-        "Progress",
-        "Duration (in seconds)",
-        "Finished",
-        "RecordedDate",
-        "ResponseId",
-        "RecipientLastName",
-        "RecipientFirstName",
-        "RecipientEmail",
-        "Q_consent",
-    ],
-    "2023": ["respondent", "toestemming", "voltooid", "begonnen", "beeindigd", "ip", "naam", "email"],
-}
+#: The administrative columns of each demo export, as the generator specifies them (the
+#: wave.yml files must name them; synth.waves.check_config checks that).
+ADMIN = synth_waves.ADMIN
 N_ANALYSED = {"2021": 180, "2022": 150, "2023": 160}
 OPEN = {
     "2021": ["t21_open_rules"],
@@ -283,7 +268,7 @@ def test_export_shapes(generated):
     raw = (generated / FILES["2022"]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfStartDate,EndDate,") and b"\r\n" not in raw
     header = pd.read_csv(generated / FILES["2022"], encoding="utf-8-sig", nrows=2, dtype=str)
-    assert list(header.columns[:16]) == ADMIN["2022"] + ["Q1", "Q2", "Q3"]
+    assert list(header.columns[:16]) == [*ADMIN["2022"], "Q1", "Q2", "Q3"]
     assert json.loads(header.loc[1, "Q1"])["ImportId"].startswith("QID")
     assert "t22_barriers_1" in header.columns
 

@@ -44,6 +44,7 @@ from exports.common import (
     option_label,
     questions,
 )
+from peo.ingest.synth.waves import ADMIN_2022
 from peo.survey.codebook import Item
 
 __all__ = ["FIXTURES", "write_numeric", "write_choice_text", "write_sav", "NUMERIC_FILE", "TEXT_FILE", "SAV_FILE"]
@@ -52,20 +53,8 @@ NUMERIC_FILE = "PEO 2022_1 april 2022_09.00.csv"
 TEXT_FILE = "PEO 2022_1 april 2022_09.05.csv"
 SAV_FILE = "PEO 2022_1 april 2022_09.10.sav"
 
-ADMIN = (
-    "StartDate",
-    "EndDate",
-    "Status",
-    "IPAddress",
-    "Progress",
-    "Duration (in seconds)",
-    "Finished",
-    "RecordedDate",
-    "ResponseId",
-    "RecipientLastName",
-    "RecipientFirstName",
-    "RecipientEmail",
-)
+#: Qualtrics' own columns: the demo 2022 export's, without its consent question.
+ADMIN = tuple(c for c in ADMIN_2022 if c != "Q_consent")
 #: The export tag of each item, where it is not the item id (the demo's questionnaire).
 TAGS = {"employer_type": "Q1", "function": "Q2", "years_experience": "Q3"}
 
