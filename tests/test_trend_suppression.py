@@ -65,6 +65,10 @@ def test_trend_tables_flag_hidden_cells_and_write_whole_counts(tmp_path, monkeyp
     for wave in ROWS:
         _write(tmp_path, wave)
     monkeypatch.setattr(trends, "_threshold", lambda waves: 10)
+    # the tiny packages carry no codebook; the items per role come from the tables written here
+    monkeypatch.setattr(
+        trends, "role_items", lambda role, waves: {"core": ["ps_general"], "outcome": ["work_pleasure"]}[role]
+    )
     out = trends.write_results(list(ROWS))
 
     with open(out / "headline_trend.csv", encoding="utf-8") as f:
