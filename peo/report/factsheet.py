@@ -42,7 +42,7 @@ from matplotlib.patches import Rectangle
 
 from peo.errors import ConfigError
 from peo.report import format as fmt
-from peo.report.factsheet_data import _MARKS, _missing, _not_shown, _reason, _space_rows, _t, _top3, hidden_headlines
+from peo.report.factsheet_data import _MARKS, _not_shown, _reason, _space_rows, _t, _top3, hidden_headlines
 from peo.report.plots.check import PNG_TEXT_KEY, smallest_text_pt
 from peo.report.summary import SYNTHETIC_NOTICE, factsheet_alt_text, headlines, response_text
 
@@ -404,7 +404,7 @@ def _footer(fig: Figure, kf: Mapping, publication: Mapping[str, str], scale: flo
         parts.append(_t("footer_date", date=publication["date"]))
     parts.append(_t("footer_url", url=publication["url"]) if publication.get("url") else _t("footer_no_url"))
     lines = [" · ".join(parts), _t("footer", wave=wave)]
-    if not _missing(kf.get("threshold")):
+    if not fmt.is_missing(kf.get("threshold")):
         lines[-1] += " " + _t("footer_threshold", threshold=fmt.integer(kf["threshold"]))
     # measure first, then place so that the last line ends 0.025 above the page's edge
     probe = Figure(figsize=A4_INCHES, dpi=100)

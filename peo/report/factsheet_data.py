@@ -25,15 +25,6 @@ def _t(key: str, **values: Any) -> str:
     return phrase("factsheet", key, **values)
 
 
-def _missing(x: Any) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
 #: The marks of a hidden cell, as in the book's tables: "–" too few respondents, "x" hidden
 #: only to protect another cell (``present.text.secondary_mark`` in the wording).
 _MARKS = {"primary": fmt.MISSING, "secondary": str(wording("present")["text"]["secondary_mark"])}
@@ -53,7 +44,7 @@ def _reason(why: str, threshold: Any) -> str:
     """The Dutch reason a number is hidden: too few respondents, or hidden to protect another cell."""
     if why == "secondary":
         return phrase("suppression", "secondary")
-    return phrase("suppression", "primary", threshold=fmt.integer(threshold) if not _missing(threshold) else 10)
+    return phrase("suppression", "primary", threshold=fmt.integer(threshold) if not fmt.is_missing(threshold) else 10)
 
 
 def _not_shown(hidden: Sequence[tuple[str, str]], threshold: Any) -> str:

@@ -280,18 +280,7 @@ def likert_diverging(
                                 color=text_colour(c),
                                 zorder=3,
                             )
-                    ax.annotate(
-                        _n(rec["n"]),
-                        xy=(1.0, y),
-                        xycoords=("axes fraction", "data"),
-                        xytext=(4, 0),
-                        textcoords="offset points",
-                        ha="left",
-                        va="center",
-                        fontsize=7.5,
-                        color=_MUTED,
-                        annotation_clip=False,
-                    )
+                    _annotate_n(ax, y, rec["n"])
                 elif rec["status"] == "merged":
                     _draw_merged(ax, y, rec, codes, colours, neutral_i, n_left)
                 else:
@@ -445,8 +434,13 @@ def _draw_merged(ax, y: float, rec: dict, codes: list[int], colours: list[str], 
                 zorder=3,
                 bbox=box,
             )
+    _annotate_n(ax, y, rec["n"])
+
+
+def _annotate_n(ax, y: float, n) -> None:
+    """The number of respondents of a bar, right of the axes."""
     ax.annotate(
-        _n(rec["n"]),
+        _n(n),
         xy=(1.0, y),
         xycoords=("axes fraction", "data"),
         xytext=(4, 0),

@@ -99,14 +99,8 @@ ITEM_TYPES_NL: dict[str, str] = wording("present")["item_types"]
 #: Fixed Dutch phrases of the tables and sentences.
 TEXT_NL: dict[str, str] = wording("present")["text"]
 
-
-def _missing(x: Any) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
+#: None, NaN or pandas.NA (the one definition, in peo.report.format).
+_missing = fmt.is_missing
 
 
 def format_p(p: float | None) -> str:
