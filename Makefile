@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 WAVE ?=
 JOBS ?=
-# Test workers (pytest-xdist); the tests that read the demo build share one worker.
+# Test workers (pytest-xdist, one test file at a time per worker; the demo book is built once).
 TEST_WORKERS ?= 2
 
 .PHONY: help venv book wave test test-fast lint synth validate verify manifest lab lock check-publication bench clean clean-all a11y a11y-deps ner-deps
@@ -46,7 +46,7 @@ a11y-deps: ## Install what the accessibility check needs (Debian chromium, pinne
 	@bash tests/a11y/install.sh
 
 test: $(STAMP) a11y-deps ner-deps lint ## Run the whole test suite (the lint hooks, unit tests, notebooks, end-to-end, accessibility)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP) ## Run the pre-commit checks on every file (no notebook outputs, ruff, large files, private keys)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure

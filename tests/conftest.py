@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from hypothesis import settings
 
 # In CI the property-based tests draw the same examples every run (derandomize), so that a
@@ -242,13 +243,41 @@ def run_build(root: Path, *args: str, timeout: int = 1200) -> subprocess.Complet
 
 
 @pytest.fixture(scope="session")
-def built_demo(tmp_path_factory) -> Path:
-    """A temporary copy of the repository in which the whole demo book has been built."""
-    root = copy_repository(tmp_path_factory.mktemp("demo") / "repo")
-    res = run_build(root)
-    assert res.returncode == 0, f"the demo build failed:\n{res.stdout}\n{res.stderr}"
+def built_demo(tmp_path_factory, worker_id) -> Path:
+    """A temporary copy of the repository in which the whole demo book has been built.
+
+    Built once per test run, also when the run is spread over workers (``make test``: pytest-xdist,
+    ``--dist loadfile``): the workers share the run's temporary folder, the first to ask builds
+    under a file lock, and the others wait and read the same build (tests that change a build
+    work in a copy of it). A failed build is recorded, so the other worker fails at once with
+    the same output instead of building again.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # popen-gwN/ of one run share their parent
+        base = base.parent
+    root = base / "demo-build" / "repo"
+    failed = base / "demo-build" / "failed.txt"
+    with FileLock(str(base / "demo-build.lock")):
+        if failed.is_file():
+            pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+        if not (root / "book" / "_build" / "html" / "index.html").is_file():
+            if root.exists():
+                shutil.rmtree(root)
+            copy_repository(root)
+            res = run_build(root)
+            if res.returncode != 0:
+                failed.write_text(f"the demo build failed:\n{res.stdout}\n{res.stderr}", encoding="utf-8")
+                pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
     assert (root / "book" / "_build" / "html" / "index.html").is_file()
     return root
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """The pytest-xdist worker (``gw0``, ``gw1``, ...), or ``master`` in a run without workers.
+
+    pytest-xdist defines the same fixture; this one serves when the plugin is not loaded."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
 
 
 def copy_processed(built: Path, dst: Path, waves, *, tables: bool = True) -> Path:
@@ -273,26 +302,3 @@ def copy_processed(built: Path, dst: Path, waves, *, tables: bool = True) -> Pat
         if tables:
             shutil.copytree(src / "tables", out / "tables")
     return dst
-
-
-# --------------------------------------------------------------------------------------
-# Running on two workers (pytest-xdist, `make test`: -n 2 --dist loadgroup)
-# --------------------------------------------------------------------------------------
-
-#: The xdist group of the tests that read the session's demo build: they run on one worker,
-#: so the demo book is built once per run, not once per worker.
-DEMO_GROUP = "demo-build"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Give every test an xdist group: its file, or :data:`DEMO_GROUP` when it needs the demo
-    build (directly or through another fixture). With ``--dist loadgroup`` a group runs on one
-    worker, so module- and session-scoped fixtures are computed once, as in a plain run. Runs
-    before xdist's own hook, which reads the marks; without xdist the marks do nothing."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        needs_demo = "built_demo" in getattr(item, "fixturenames", ())
-        group = DEMO_GROUP if needs_demo else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))

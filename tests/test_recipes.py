@@ -113,10 +113,22 @@ def reference(tmp_path_factory) -> Cleaned:
     return Cleaned(None, root, clean(root))
 
 
+#: Each recipe's cleaned wave, by name. pytest tears a parametrised session fixture down when
+#: the next test takes another parameter, and test ordering (xdist, -k, -m) can interleave
+#: them, so the cleaned waves are kept here: each recipe is cleaned once per process.
+_CLEANED: dict[str, Cleaned] = {}
+
+
 @pytest.fixture(scope="session", params=list(FIXTURES))
 def recipe(request, tmp_path_factory) -> Cleaned:
     """One tool's export of the demo wave with its recipe's wave.yml, cleaned once per session."""
-    fx = FIXTURES[request.param]
+    if request.param not in _CLEANED:
+        _CLEANED[request.param] = _clean_recipe(request.param, tmp_path_factory)
+    return _CLEANED[request.param]
+
+
+def _clean_recipe(name: str, tmp_path_factory) -> Cleaned:
+    fx = FIXTURES[name]
     blocks = recipe_blocks()
     assert fx.name in blocks, f"docs/recipes/{fx.recipe} has no block '<!-- recipe: {fx.name} -->'"
     page, text = blocks[fx.name]
