@@ -286,8 +286,10 @@ def test_every_figure_is_an_image_with_alt_text(runs, name, wave):
 @pytest.mark.slow
 def test_professional_space_explains_hidden_cells_and_states_key_figures(runs):
     text = _outputs_text(_executed(runs[("02_professional_space", "2022")]))
-    # In the 2022 demo, the small answers to "in general enough space" are hidden.
-    assert "te weinig respondenten (minder dan 10)" in text
+    # In the 2022 demo, the small answers to "in general enough space" are merged with the other
+    # answers outside the headline box (merging goes before hiding), and the chapter says why.
+    assert "(helemaal) oneens en neutraal (samengevoegd) 10%" in text
+    assert "omdat een van die antwoorden te weinig respondenten had" in text
     kf = json.loads((runs["root"] / "data" / "processed" / "2022" / "tables" / "key_figures.json").read_text("utf-8"))
     for fig in kf["figures"]:
         if fig["item"].startswith("ps_"):
