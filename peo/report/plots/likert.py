@@ -270,16 +270,7 @@ def likert_diverging(
                     )
                     for s, x0, c, share in zip(seg, starts, colours, rec["shares"]):
                         if s / 100 >= LABEL_MIN_SHARE:
-                            ax.text(
-                                x0 + s / 2,
-                                y,
-                                _pct(share),
-                                ha="center",
-                                va="center",
-                                fontsize=7,
-                                color=text_colour(c),
-                                zorder=3,
-                            )
+                            _label_segment(ax, x0 + s / 2, y, share, c)
                     _annotate_n(ax, y, rec["n"])
                 elif rec["status"] == "merged":
                     _draw_merged(ax, y, rec, codes, colours, neutral_i, n_left)
@@ -423,18 +414,13 @@ def _draw_merged(ax, y: float, rec: dict, codes: list[int], colours: list[str], 
         )
         if share >= LABEL_MIN_SHARE:
             box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0} if hatch else None
-            ax.text(
-                x0 + width / 2,
-                y,
-                _pct(share),
-                ha="center",
-                va="center",
-                fontsize=7,
-                color=text_colour(colour),
-                zorder=3,
-                bbox=box,
-            )
+            _label_segment(ax, x0 + width / 2, y, share, colour, bbox=box)
     _annotate_n(ax, y, rec["n"])
+
+
+def _label_segment(ax, x: float, y: float, share: float, colour: str, bbox: dict | None = None) -> None:
+    """A segment's percentage at its centre, in a text colour readable on the segment."""
+    ax.text(x, y, _pct(share), ha="center", va="center", fontsize=7, color=text_colour(colour), zorder=3, bbox=bbox)
 
 
 def _annotate_n(ax, y: float, n) -> None:
