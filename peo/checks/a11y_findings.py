@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-__all__ = ["FAIL_IMPACTS", "FINDING_COLUMNS", "LANGUAGE", "MIN_FIGURE_ALT", "findings", "is_file_name"]
+__all__ = ["FAIL_IMPACTS", "FINDING_COLUMNS", "LANGUAGE", "MIN_FIGURE_ALT", "findings", "is_file_name", "scroll_rows"]
 
 #: axe-core impacts that fail the check (``minor`` and ``moderate`` are reported by axe
 #: but do not fail).
@@ -63,6 +63,28 @@ def _image_label(src: str, index: int) -> str:
 
 def _row(page, check, rule, impact, help_, target, detail, fails: bool = True) -> dict:
     return dict(zip(FINDING_COLUMNS, [page, check, rule, impact, fails, help_, target, detail]))
+
+
+def scroll_rows(page: str, check: str, overflow: Mapping | None, url: str, where: str = "") -> list[dict]:
+    """The finding of a page that scrolls sideways (WCAG 1.4.10 Reflow), or none.
+
+    ``overflow`` is what the browser measured (``width``, ``scroll_width``, the too-wide
+    ``elements``); a pixel of rounding is allowed. ``where`` is added after the width in the
+    message (", a phone's width")."""
+    over = overflow or {}
+    if not over or over.get("scroll_width", 0) <= over.get("width", 0) + 1:
+        return []
+    return [
+        _row(
+            page,
+            check,
+            "horizontal-scroll",
+            "serious",
+            f"The page scrolls sideways at {over['width']} px{where} (WCAG 1.4.10 Reflow)",
+            url,
+            f"scroll width {over['scroll_width']} px; too wide: {', '.join(over.get('elements', []))}",
+        )
+    ]
 
 
 def findings(
@@ -114,19 +136,7 @@ def findings(
                     page, "script", "script-error", "serious", "A script on the page raised an error", p["url"], message
                 )
             )
-        over = p.get("overflow") or {}
-        if over and over.get("scroll_width", 0) > over.get("width", 0) + 1:
-            rows.append(
-                _row(
-                    page,
-                    "reflow",
-                    "horizontal-scroll",
-                    "serious",
-                    f"The page scrolls sideways at {over['width']} px (WCAG 1.4.10 Reflow)",
-                    p["url"],
-                    f"scroll width {over['scroll_width']} px; too wide: {', '.join(over.get('elements', []))}",
-                )
-            )
+        rows += scroll_rows(page, "reflow", p.get("overflow"), p["url"])
         found_first: set[tuple[str, str]] = set()
         for v in p.get("violations", []):
             for n in v["nodes"]:

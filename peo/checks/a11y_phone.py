@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peo.checks.a11y_findings import FINDING_COLUMNS, _image_label, _path_of, _row
+from peo.checks.a11y_findings import FINDING_COLUMNS, _image_label, _path_of, _row, scroll_rows
 from peo.report.plots.check import PNG_TEXT_KEY
 
 __all__ = ["MIN_FIGURE_TEXT_PX", "figure_text_px", "phone_findings"]
@@ -98,19 +98,7 @@ def phone_findings(
         if not phone or p.get("error"):
             continue
         page, width = p["page"], phone.get("width")
-        over = phone.get("overflow") or {}
-        if over and over.get("scroll_width", 0) > over.get("width", 0) + 1:
-            rows.append(
-                _row(
-                    page,
-                    "phone",
-                    "horizontal-scroll",
-                    "serious",
-                    f"The page scrolls sideways at {over['width']} px, a phone's width (WCAG 1.4.10 Reflow)",
-                    p["url"],
-                    f"scroll width {over['scroll_width']} px; too wide: {', '.join(over.get('elements', []))}",
-                )
-            )
+        rows += scroll_rows(page, "phone", phone.get("overflow"), p["url"], where=", a phone's width")
         for img in phone.get("images", []):
             if not img.get("natural_width"):
                 continue  # not loaded: the browser check reports the missing file
