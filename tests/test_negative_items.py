@@ -20,7 +20,7 @@ from peo.errors import ConfigurationInvalid
 from peo.report import plots
 from peo.report.colours import LIKERT_PALETTES, LIKERT_SCHEME
 from peo.report.present import items_by_scale
-from peo.stats.reliability import item_scores
+from peo.stats.columns import item_scores
 from peo.survey.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,14 +11,8 @@ import pytest
 
 from peo.survey.codebook import categories, load_codebook
 from peo.errors import CodebookError
-from peo.stats.reliability import (
-    cronbach_alpha,
-    item_scores,
-    numeric_values,
-    omega_total,
-    reliability,
-    scale_scores,
-)
+from peo.stats.columns import item_scores, numeric_values, scale_scores
+from peo.stats.reliability import cronbach_alpha, omega_total, reliability
 
 ROOT = Path(__file__).resolve().parents[1]
 CB = load_codebook([ROOT / "codebooks" / "core.yml"])

@@ -40,7 +40,7 @@ from statsmodels.tools.sm_exceptions import (
 from peo.survey.wording import phrase
 from peo.survey.codebook import Codebook
 from peo.errors import CodebookError
-from peo.stats.reliability import CODED_TYPES, NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
+from peo.stats.columns import CODED_TYPES, NOTE_NO_VALID, item_codes, label_of, numeric_values, require_column
 from peo.stats.shares import group_masks
 
 CONFIDENCE = 0.95
@@ -159,7 +159,7 @@ def spearman(df: pd.DataFrame, codebook: Codebook, x: str, y: str, by: str | Non
         The merged codebook.
     x, y : str
         Item ids, construct ids (scale scores) or numeric columns
-        (:func:`peo.stats.reliability.numeric_values`). Coded items enter with their codes.
+        (:func:`peo.stats.columns.numeric_values`). Coded items enter with their codes.
     by : str, optional
         Grouping column: one row for ``"totaal"`` and one per group.
 

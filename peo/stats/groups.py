@@ -33,7 +33,7 @@ from scipy.stats.contingency import association, expected_freq
 from peo.survey.wording import phrase
 from peo.survey.codebook import Codebook
 from peo.errors import CodebookError
-from peo.stats.reliability import NOTE_NO_VALID, item_codes, label_of, numeric_values
+from peo.stats.columns import NOTE_NO_VALID, item_codes, label_of, numeric_values
 from peo.stats.shares import group_masks
 
 __all__ = ["MIN_EXPECTED", "chi_square", "collapse_to_boxes", "kruskal"]
@@ -282,7 +282,7 @@ def kruskal(df: pd.DataFrame, codebook: Codebook, item: str, by: str = "employer
     codebook : Codebook
         The merged codebook.
     item : str
-        Item id, construct id or numeric column (see :func:`peo.stats.reliability.numeric_values`).
+        Item id, construct id or numeric column (see :func:`peo.stats.columns.numeric_values`).
     by : str
         Grouping column, default ``"employer_type"``.
 

@@ -24,11 +24,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from peo.survey.codebook import Codebook, Item, groups
 from peo.errors import CodebookError
-from peo.stats.reliability import (
+from peo.stats.columns import (
     NOTE_NO_VALID,
     as_list,
     item_codes,
@@ -124,6 +123,10 @@ def wilson_interval(count, n) -> tuple[np.ndarray, np.ndarray]:
     high = np.full(n.shape, np.nan)
     ok = n > 0
     if ok.any():
+        # Imported here, not at the top: the chapter notebooks import this module (through
+        # peo.tables.likert) for its table helpers only, and statsmodels costs a second to import.
+        from statsmodels.stats.proportion import proportion_confint
+
         lo, hi = proportion_confint(count[ok], n[ok], alpha=1 - CONFIDENCE, method="wilson")
         # Floating point leaves 0/n with a lower bound of ~1e-17 (above the share) and n/n
         # with an upper bound just below 1: clamp the bounds around the share itself.
@@ -402,7 +405,7 @@ def numeric_summary(
     codebook : Codebook
         The merged codebook.
     items : str or list of str
-        Numeric item ids, construct ids (their scale scores, :func:`peo.stats.reliability.scale_scores`)
+        Numeric item ids, construct ids (their scale scores, :func:`peo.stats.columns.scale_scores`)
         or likert items (their codes).
     by : str, optional
         Grouping column (``"employer_type"``).

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from peo.errors import CodebookError, ConfigError
-from peo.stats.reliability import NOTE_NO_VALID, as_list, item_codes
+from peo.stats.columns import NOTE_NO_VALID, as_list, item_codes
 from peo.stats.shares import TOTAL
 from peo.survey.wording import phrase
 from peo.survey.codebook import Codebook

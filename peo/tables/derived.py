@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from peo.stats.groups import collapse_to_boxes
-from peo.stats.reliability import item_codes
+from peo.stats.columns import item_codes
 from peo.survey.wording import phrase
 
 __all__ = ["tested_table", "withhold_small_group_models", "withhold_unpublishable_tests", "WITHHELD_COLUMNS"]

@@ -92,7 +92,7 @@ def space_levels(data: WaveData) -> pd.Series:
     The cut points and labels are data (``space_levels`` in ``peo/data/analysis.yml``), the
     same in every wave so that waves can be compared.
     """
-    from peo.stats.reliability import scale_scores
+    from peo.stats.columns import scale_scores
 
     cfg = wording()["space_levels"]
     score = scale_scores(data.respondents, data.codebook, cfg["construct"]).astype(float)
