@@ -21,8 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize, test_proportions_2indep
 
 from peo.tables import disclosure
 from peo.report import format as fmt
@@ -170,6 +168,10 @@ def changes(trend: pd.DataFrame) -> pd.DataFrame:
     48/80 gives 0.0524 to 0.3339 with method 10; the test against R ``prop.test(c(56, 48),
     c(70, 80), correct = FALSE)``: X-squared = 7.0234, p-value = 0.008045.
     """
+    # statsmodels is imported where it is used: the trends notebook imports this module to load
+    # the published package only, and statsmodels costs about a second to import.
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
     from peo.stats.multicomp import adjust_family
     from peo.tables.claims import settings, wave_change
 
@@ -263,6 +265,9 @@ def detectable_change(n_per_wave: int, share: float = 0.5, alpha: float = 0.05, 
     Two-sided test of two independent proportions around ``share`` (statsmodels
     ``NormalIndPower`` on Cohen's h), returned in proportion points.
     """
+    from statsmodels.stats.power import NormalIndPower  # see changes(): imported where used
+    from statsmodels.stats.proportion import proportion_effectsize
+
     h = NormalIndPower().solve_power(nobs1=n_per_wave, alpha=alpha, power=power, ratio=1.0)
     # invert Cohen's h = 2 asin(sqrt(p2)) - 2 asin(sqrt(p1)) around the given share
     lo = share - 0.5

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
 
 from peo.errors import DisclosureError
 
@@ -86,6 +85,10 @@ def _exposed(grid: _Grid, audited: set) -> list:
     variables = sorted({e for line in grid.lines for e in line.entries if grid.hidden[e] and not grid.exempt[e]})
     if not variables:
         return []
+    # scipy.optimize is imported where it is used: the chapter notebooks import the disclosure
+    # package for its ProtectedTable only.
+    from scipy.optimize import linprog
+
     index = {e: k for k, e in enumerate(variables)}
     slacks = [k for k, line in enumerate(grid.lines) if line.slack > 0]
     nvar = len(variables) + len(slacks)
