@@ -60,9 +60,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     Imports only the light part of the pipeline: a build with nothing to do decides so
     without pandas or Jupyter.
     """
-    from peo.pipeline import engine
+    from peo.pipeline import engine, forked
 
-    report = engine.build(waves=args.wave, force=args.force, jobs=args.jobs, book=not args.no_book)
+    try:
+        report = engine.build(waves=args.wave, force=args.force, jobs=args.jobs, book=not args.no_book)
+    finally:
+        forked.stop()  # the steps' processor time and memory count as the build's (see there)
     return 0 if report.ok else 1
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -20,28 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from peo.errors import PeoError
-from peo.pipeline import bookbuild, notebooks, state
+from peo.pipeline import bookbuild, forked, notebooks, state
 from peo.pipeline.progress import Progress
 from peo.pipeline.state import Job
 from peo.pipeline.steps import BOOK, NOTEBOOK, PYTHON, StepFailed
 
-__all__ = ["Builder", "PYTHON_RUNNER"]
-
-#: The program that runs a Python step in its own process: ``python -c PYTHON_RUNNER
-#: <module> <qualname> [wave]``. A :class:`~peo.errors.PeoError` becomes a one-line message.
-PYTHON_RUNNER = """\
-import importlib, sys
-from peo.errors import PeoError
-module, qualname, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-try:
-    fn = importlib.import_module(module)
-    for part in qualname.split("."):
-        fn = getattr(fn, part)
-    fn(*args)
-except PeoError as exc:
-    print(f"error: {exc}", file=sys.stderr)
-    sys.exit(exc.exit_code)
-"""
+__all__ = ["Builder"]
 
 
 class Builder:
@@ -168,24 +150,21 @@ class Builder:
         )
 
     def run_python(self, job: Job) -> None:
-        """Call the step's function in a fresh Python process (matplotlib is not thread-safe)."""
+        """Call the step's function in a process of its own (matplotlib is not thread-safe),
+        forked from the build's fork server (:mod:`peo.pipeline.forked`)."""
         fn = job.step.target
         log = self.dir / "logs" / job.folder / f"{job.step.name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         args = [job.wave] if job.wave is not None else []
         env = {**os.environ, "PEO_ROOT": str(self.root), "MPLBACKEND": "Agg"}
-        cmd = [sys.executable, "-c", PYTHON_RUNNER, fn.__module__, fn.__qualname__, *args]
-        res = subprocess.run(cmd, cwd=self.root, env=env, capture_output=True, text=True, check=False)
-        log.write_text(
-            f"$ python -c <runner> {fn.__module__} {fn.__qualname__} {' '.join(args)}\n{res.stdout}\n{res.stderr}",
-            encoding="utf-8",
-        )
-        if res.returncode != 0:
-            err = res.stderr.strip()
+        log.write_text(f"$ {fn.__module__}.{fn.__qualname__}({', '.join(map(repr, args))})\n", encoding="utf-8")
+        code = forked.run_forked(fn.__module__, fn.__qualname__, args, root=self.root, env=env, log=log)
+        if code != 0:
+            err = log.read_text(encoding="utf-8", errors="replace").strip()
             if "error: " in err and "Traceback" not in err:
                 summary = err.split("error: ", 1)[1]
             else:
-                summary = next((ln for ln in reversed(err.splitlines()) if ln.strip()), f"exit code {res.returncode}")
+                summary = next((ln for ln in reversed(err.splitlines()) if ln.strip()), f"exit code {code}")
             raise StepFailed(
                 f"{self.where(job)}, step {job.step.name} ({job.step.ref}): {summary}\n    the full output is in {log}"
             )
