@@ -21,6 +21,7 @@ from peo import paths as _paths
 from peo.errors import PeoError
 from peo.survey.config import DEFAULT_THRESHOLD, Wave
 from peo.tables.disclosure import check_published
+from peo.yamltext import load_yaml
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -223,7 +224,7 @@ def load_pii(pii: str | Path | Mapping | None = None) -> dict[str, list[str]]:
     else:
         path = Path(pii)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise PublicationScanError(
                 f"Cannot read the list of identifying details {path}: {exc}. "

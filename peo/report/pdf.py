@@ -40,6 +40,7 @@ from peo.errors import ConfigError
 from peo.report import format as fmt
 from peo.report.layout import GENERATED, order_waves, slug, wave_doc, wave_id
 from peo.survey.wording import phrase
+from peo.yamltext import load_yaml
 
 __all__ = [
     "REPORT_PDF",
@@ -511,7 +512,7 @@ def write_report_pdfs(
     html_dir, root = Path(html_dir), Path(root)
     toc_path = root / "book" / "_toc.yml"
     try:
-        toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+        toc = load_yaml(toc_path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{toc_path}: cannot read the book's table of contents ({exc}); rebuild the book.") from exc
     ordered = order_waves(waves)

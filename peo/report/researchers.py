@@ -37,6 +37,7 @@ from peo.report.layout import wave_attr, wave_id
 from peo.report.references import Sources, fill
 from peo.survey.schema.publication import TEXT_KINDS, Publication, ReportFiles, ReportText
 from peo.survey.schema.report import YamlFile, format_problems, problems_from_errors
+from peo.yamltext import load_yaml
 
 __all__ = [
     "REPORT_DIR",
@@ -122,7 +123,7 @@ def wave_settings(wave: Any) -> tuple[ReportFiles, Publication]:
     cfg = _wave_yml(wave)
     if cfg is None or not cfg.is_file():
         return ReportFiles(), Publication()
-    data = yaml.safe_load(cfg.read_text(encoding="utf-8")) or {}
+    data = load_yaml(cfg.read_text(encoding="utf-8")) or {}
     try:
         return ReportFiles.model_validate(data.get("report") or {}), Publication.model_validate(
             data.get("publication") or {}

@@ -23,6 +23,7 @@ import yaml
 
 from peo.errors import CodebookError
 from peo.survey import schema
+from peo.yamltext import load_yaml
 
 ITEM_TYPES = ("likert", "categorical", "multi", "numeric", "open")
 ROLES = ("group", "background", "core", "outcome", "theme")
@@ -361,7 +362,7 @@ def _read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise CodebookError(f"Codebook file {path} is not UTF-8 text. Save it as UTF-8.") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -22,6 +22,7 @@ from peo import paths
 from peo.survey import schema
 from peo.survey.codebook import Codebook, load_codebook
 from peo.errors import ConfigError, WaveNotFoundError
+from peo.yamltext import load_yaml
 
 FORMATS = ("csv", "xlsx", "sav")
 DEFAULT_THRESHOLD = 10
@@ -374,7 +375,7 @@ def load_wave_dir(wave_dir: Path) -> Wave:
             "copy data/raw/2022/wave.yml as a template, or move the folder out of data/raw/."
         )
     try:
-        d = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+        d = load_yaml(cfg.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{cfg} is not valid UTF-8 YAML: {exc}") from None
     if not isinstance(d, dict):

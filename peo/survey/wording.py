@@ -14,6 +14,7 @@ import yaml
 
 from peo import paths
 from peo.errors import ConfigError
+from peo.yamltext import load_yaml
 
 __all__ = ["WORDING_FILE", "wording", "phrase"]
 
@@ -24,7 +25,7 @@ WORDING_FILE = paths.package_data("wording.yml")
 @functools.cache
 def _load() -> dict[str, Any]:
     try:
-        data = yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
+        data = load_yaml(WORDING_FILE.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{WORDING_FILE}: cannot read the wording file ({exc}).") from exc
     if not isinstance(data, dict):

@@ -20,6 +20,7 @@ import pandas as pd
 
 from peo import paths
 from peo.survey.wording import phrase
+from peo.yamltext import load_yaml
 
 __all__ = [
     "settings",
@@ -42,9 +43,8 @@ def settings() -> dict:
 
 
 def _all() -> dict:
-    import yaml
 
-    return yaml.safe_load(paths.package_data("analysis.yml").read_text(encoding="utf-8"))
+    return load_yaml(paths.package_data("analysis.yml").read_text(encoding="utf-8"))
 
 
 def headline_estimate() -> str:

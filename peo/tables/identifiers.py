@@ -37,6 +37,7 @@ import yaml
 
 from peo import paths
 from peo.errors import ConfigError
+from peo.yamltext import load_yaml
 
 __all__ = ["RULES_PATH", "Span", "Rules", "load_rules", "find", "PHONE_PATTERN", "STRUCTURED_PATTERNS"]
 
@@ -118,7 +119,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
     """
     path = Path(path) if path is not None else RULES_PATH
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"The identifier rules {path} do not exist. Restore them from git.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

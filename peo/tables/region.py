@@ -17,6 +17,7 @@ import yaml
 
 from peo import paths
 from peo.errors import ConfigError
+from peo.yamltext import load_yaml
 
 __all__ = ["REGION_LOOKUP_PATH", "RegionLookup", "load_region_lookup", "norm"]
 
@@ -152,7 +153,7 @@ def load_region_lookup(path: str | Path | None = None) -> RegionLookup:
     """
     path = Path(path) if path is not None else REGION_LOOKUP_PATH
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"The region lookup list {path} does not exist.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -22,6 +22,7 @@ from peo import paths
 from peo.errors import CodebookError
 from peo.tables.deid import residual_identifiers
 from peo.tables.safe import html_safe
+from peo.yamltext import load_yaml
 
 __all__ = ["Theme", "Coding", "load_themes", "code_themes", "theme_counts", "example_quotes"]
 
@@ -126,7 +127,7 @@ def load_themes(path: str | Path | None = None) -> dict[str, Coding]:
     """
     path = Path(path) if path is not None else paths.codebook_dir() / "open_themes.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CodebookError(f"The theme codebook {path} does not exist.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -11,13 +11,13 @@ import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
-import yaml
 
 from peo import paths
 from peo.errors import PeoError
 from peo.survey.codebook import Codebook
 from peo.survey.config import Wave, load_wave
 from peo.tables import disclosure
+from peo.yamltext import load_yaml
 
 __all__ = ["GROUP", "THEME_TYPES", "TOTAL", "WORDING_FILE", "Section", "WaveData", "load_wave_data", "wording"]
 
@@ -30,7 +30,7 @@ TOTAL = disclosure.TOTAL_GROUP
 
 @functools.cache
 def _analysis_file() -> dict:
-    return yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
+    return load_yaml(WORDING_FILE.read_text(encoding="utf-8"))
 
 
 def wording() -> dict:

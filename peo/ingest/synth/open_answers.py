@@ -11,17 +11,17 @@ from __future__ import annotations
 from importlib import resources
 
 import numpy as np
-import yaml
 
 from peo.ingest.synth.waves import WAVES, WaveSpec
 from peo.survey.codebook import Codebook
+from peo.yamltext import load_yaml
 
 __all__ = ["PII", "OPEN_POOLS", "open_text", "open_answers", "pii_assignments", "plant"]
 
 
 def _load_pii() -> dict[str, list[str]]:
     text = resources.files("peo").joinpath("data/demo_pii.yml").read_text(encoding="utf-8")
-    return {str(k): [str(v) for v in vals] for k, vals in yaml.safe_load(text).items()}
+    return {str(k): [str(v) for v in vals] for k, vals in load_yaml(text).items()}
 
 
 PII: dict[str, list[str]] = _load_pii()

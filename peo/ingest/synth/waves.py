@@ -20,6 +20,7 @@ from peo import paths
 from peo.errors import ConfigError
 from peo.survey.codebook import Codebook, load_codebook
 from peo.survey.config import _resolve_codebook
+from peo.yamltext import load_yaml
 
 __all__ = [
     "DEMO_SEED",
@@ -165,7 +166,7 @@ def wave_config(wave: str) -> tuple[dict, Codebook]:
             "Restore it from git (git checkout -- data/raw)."
         )
     try:
-        cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+        cfg = load_yaml(cfg_path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{cfg_path} is not valid UTF-8 YAML: {exc}") from None
     if not isinstance(cfg, dict) or not cfg.get("codebooks"):

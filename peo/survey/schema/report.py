@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from peo.yamltext import SafeLoader
+
 __all__ = [
     "Problem",
     "YamlFile",
@@ -59,7 +61,7 @@ class YamlFile:
 
 def read_yaml(path: Path) -> tuple[YamlFile | None, Problem | None]:
     """Parse a YAML file once into data and nodes; a problem if it cannot be read."""
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader_cls = SafeLoader
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
