@@ -221,6 +221,28 @@ def test_ordinal_logit_matches_mass_polr_housing():
     assert ordinal_logit(housing(), CB, "ps_general", adjust=("Type", "Cont"))["kind"].tolist() == ["group", "group"]
 
 
+def test_ordinal_fit_on_counts_equals_the_fit_on_every_respondent():
+    """The models are fitted on the distinct (answer, covariates) rows with their counts
+    (peo.stats.ordinal._LogitOrderedModel); statsmodels' own OrderedModel on every row of the
+    same data is the reference: same maximum, log-likelihood and standard errors."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    from peo.stats.ordinal import _fit_ordered
+
+    rng = np.random.default_rng(7)
+    n = 600
+    group = rng.integers(0, 3, n)
+    latent = 0.6 * (group == 1) - 0.8 * (group == 2) + rng.logistic(size=n)
+    y = pd.Series(pd.Categorical(np.digitize(latent, [-1.5, -0.3, 0.5, 1.6]), categories=range(5), ordered=True))
+    X = pd.DataFrame({"g1": (group == 1).astype(float), "g2": (group == 2).astype(float)})
+    ours, _ = _fit_ordered(y, X)
+    assert len(ours.model.endog) == 15 and ours.model.freq_weights.sum() == n  # 3 groups x 5 answers
+    full = OrderedModel(y, X, distr="logit").fit(method="newton", maxiter=200, disp=False)
+    assert np.allclose(ours.params, full.params, atol=1e-6)
+    assert float(ours.llf) == pytest.approx(float(full.llf), abs=1e-8)
+    assert np.allclose(ours.bse, full.bse, rtol=1e-4)
+
+
 def test_ordinal_logit_lr_test_matches_agresti_g2():
     # With two answer categories and groups only, the model is saturated, so the
     # likelihood-ratio test against thresholds only is the G^2 of the table:
