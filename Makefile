@@ -46,7 +46,7 @@ a11y-deps: ## Install what the accessibility check needs (Debian chromium, pinne
 	@bash tests/a11y/install.sh
 
 test: $(STAMP) a11y-deps ner-deps lint ## Run the whole test suite (the lint hooks, unit tests, notebooks, end-to-end, accessibility)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP) ## Run the pre-commit checks on every file (no notebook outputs, ruff, large files, private keys)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure

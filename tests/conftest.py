@@ -197,6 +197,45 @@ def validate_cli(tiny_wave, run_cli):
 
 
 # --------------------------------------------------------------------------------------
+# The order of the files: the longest first
+# --------------------------------------------------------------------------------------
+
+#: Test files that take a minute or more (they build, or run notebooks, a browser or the
+#: results step), longest first; every other file follows in its usual order. ``make test``
+#: runs the files on two workers, each file whole on one (``--dist loadfile``), in this
+#: order (``--no-loadscope-reorder``: pytest-xdist would otherwise start with the files that
+#: hold the most tests, however short). The first file builds the session's demo book
+#: (``built_demo``) while the second makes its own build from clean beside it; the long
+#: files then keep both workers busy, and the many short files at the end let the two finish
+#: together. The order changes how long a run takes, never what a test checks.
+HEAVY_FIRST = (
+    "test_build_e2e.py",  # the session's demo build, then a rebuild of one wave and the book
+    "test_build_identical.py",  # a second full build from clean
+    "test_recipes.py",  # the results step of seven survey tools' exports
+    "test_notebooks_analysis.py",  # nine papermill runs
+    "test_accessibility.py",  # every page of the demo book in Chromium
+    "test_disclosure_bad_wave.py",  # a build of one changed wave
+    "test_text.py",  # de-identification of every demo open answer
+    "test_publication.py",  # the privacy scan of the demo build
+    "test_deid_recall.py",
+    "test_notebook_clean.py",
+    "test_claims_wave.py",
+    "test_factsheet.py",
+    "test_a11y_phone.py",
+    "test_report_pdf.py",
+    "test_pipeline.py",
+    "test_book.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put the files of :data:`HEAVY_FIRST` first, in that order (a stable sort: the tests of
+    a file stay together and in their order)."""
+    rank = {name: k for k, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+# --------------------------------------------------------------------------------------
 # The demo book, built once per test session in a temporary copy of the repository
 # --------------------------------------------------------------------------------------
 
@@ -251,7 +290,13 @@ def built_demo(tmp_path_factory, worker_id) -> Path:
     under a file lock, and the others wait and read the same build (tests that change a build
     work in a copy of it). A failed build is recorded, so the other worker fails at once with
     the same output instead of building again.
+
+    To measure or debug one test file without building, ``PEO_TEST_BUILT_DEMO=<root>`` names a
+    finished demo build (a repository root with ``book/_build/html``) to use instead; it is
+    read only, as the session's own build is. ``make test`` does not set it.
     """
+    if os.environ.get("PEO_TEST_BUILT_DEMO"):  # a finished build made elsewhere (see the docstring)
+        return Path(os.environ["PEO_TEST_BUILT_DEMO"])
     base = tmp_path_factory.getbasetemp()
     if worker_id != "master":  # popen-gwN/ of one run share their parent
         base = base.parent

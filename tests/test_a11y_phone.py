@@ -185,7 +185,6 @@ def _chapter(pages: list[str]) -> str:
     return sorted(chapters)[-1]
 
 
-@pytest.mark.slow
 def _blurred(pixels: np.ndarray, radius: int = 2) -> np.ndarray:
     """Grey values under a box blur of ``radius`` pixels (PIL)."""
     from PIL import ImageFilter
@@ -194,6 +193,7 @@ def _blurred(pixels: np.ndarray, radius: int = 2) -> np.ndarray:
     return np.asarray(img.filter(ImageFilter.BoxBlur(radius)), dtype=float)
 
 
+@pytest.mark.slow
 def test_demo_chapter_at_390_px_in_a_screenshot(built_demo, tmp_path):
     """The professional-space chapter of the newest demo wave on a 390-px phone, in a real
     screenshot: the page is as wide as the phone (it does not scroll sideways), and every

@@ -362,6 +362,22 @@ def test_a_failing_notebook_is_loud_and_leaves_the_book_intact(project, monkeypa
     assert not {"2002/n1", "2002/results", "2002/n2", "*/trends", "*/book"} & set(state)
 
 
+@pytest.mark.slow
+def test_force_with_one_wave_and_no_book_reruns_that_wave_only(project):
+    """``python -m peo build --force --wave 2002 --no-book``: every step of that wave reruns,
+    although nothing changed, and nothing of the other wave nor the book. (This was checked
+    on the real steps of demo wave 2022 in test_build_e2e.py; the engine decides it the same
+    way for every step, so the stand-ins, notebook steps included, show it.)"""
+    project.build()
+    assert ran(project.last_build()) == ALL
+    report, _ = project.build(waves=["2002"], book=False, force=True)
+    assert report.ok
+    assert ran(report.records) == {("2002", s) for s in ("n1", "results", "n2")}
+    assert {r["reason"] for r in report.records if r["status"] == "ran"} == {"--force"}
+    assert not any(w == "2001" and st == "ran" for (w, _), st in statuses(report.records).items())
+    assert (None, "book") not in statuses(report.records) and len(project.book_calls) == 1
+
+
 # ------------------------------------------------------------- building (no kernel)
 
 
