@@ -40,6 +40,9 @@ __all__ = [
 _BLANK, _VALID, _MISSING_CODE = "blank", "valid", "missing_code"
 _NOT_CHOSEN = "not_chosen"
 
+_SPACES = re.compile(r"\s+")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
 
 # ----------------------------------------------------------------------------- parsing
 
@@ -47,7 +50,7 @@ _NOT_CHOSEN = "not_chosen"
 def _norm_text(value: str) -> str:
     """Text with runs of white space made one space and the ends stripped (case kept:
     survey-tool ids such as ``R_y8vFjOPubbiCffH`` are case-sensitive)."""
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return _SPACES.sub(" ", str(value)).strip()
 
 
 def _numbers(col: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -81,7 +84,7 @@ def _canon(value: Any) -> str | None:
     s = _norm_text(value)
     if s == "":
         return None
-    num = s.replace(",", ".") if re.fullmatch(r"[+-]?\d+,\d+", s) else s
+    num = s.replace(",", ".") if _DECIMAL_COMMA.fullmatch(s) else s
     try:
         f = float(num)
     except ValueError:
@@ -101,10 +104,11 @@ def _as_found(value: Any) -> str:
 
 def _texts(text: pd.Series) -> pd.Series:
     """Normalised text of each cell (``object``: str or None), for comparisons."""
-    values = text.astype(object).tolist()
-    # each distinct text is normalised once: a coded column holds a handful of them
-    norm = {t: _norm_text(t) for t in set(values) if isinstance(t, str)}
-    return pd.Series([norm.get(t) if isinstance(t, str) else None for t in values], index=text.index, dtype=object)
+    # each distinct text is normalised once (a coded column holds a handful of them), and
+    # spread over the cells column-wise
+    codes, uniques = pd.factorize(text.astype(object), use_na_sentinel=True)
+    norm = np.array([_norm_text(t) if isinstance(t, str) else None for t in uniques] + [None], dtype=object)
+    return pd.Series(norm[codes], index=text.index, dtype=object)
 
 
 def _canons(values: pd.Series) -> pd.Series:
@@ -116,9 +120,9 @@ def _canons(values: pd.Series) -> pd.Series:
     obj = values.astype("object")
     present = obj.notna().to_numpy()
     out = obj.to_numpy(dtype=object, copy=True)
-    found = out[present]
-    canon = {v: _canon(v) for v in set(found.tolist())}
-    out[present] = [canon[v] for v in found.tolist()]
+    codes, uniques = pd.factorize(out[present], use_na_sentinel=True)
+    canon = np.array([_canon(v) for v in uniques] + [None], dtype=object)
+    out[present] = canon[codes]
     return pd.Series(out, index=values.index, dtype=object)
 
 
@@ -135,7 +139,8 @@ class _Column:
 def _parse_coded(col: pd.Series, item: Item) -> _Column:
     sc = item.response_scale
     code, blank, text = _numbers(col)
-    valid, missing = set(sc.valid_codes), set(sc.missing_codes)
+    # as floats: Float64 values against integer codes are compared as objects, ten times slower
+    valid, missing = sorted(map(float, sc.valid_codes)), sorted(map(float, sc.missing_codes))
     status = pd.Series("out_of_range", index=col.index, dtype=object)
     status[code.isna().to_numpy() & ~blank.to_numpy()] = "not_a_number"
     status[blank.to_numpy()] = _BLANK

@@ -190,8 +190,9 @@ def _sniff_delimiter(path: Path, text: str, delimiter: str) -> str:
     return winners[0]
 
 
-def _records(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """Every non-blank record with the line it starts on, checked for broken quoting.
+def _records(path: Path, text: str, delimiter: str) -> list[tuple[int, int]]:
+    """Every non-blank record as the line it starts on and its number of values, checked
+    for broken quoting (the values are not kept: a large export's would take hundreds of MB).
 
     pandas' parser silently pads a row that is cut short with missing values and does not
     say on which line a record starts, so the structure is read once with the standard
@@ -203,7 +204,7 @@ def _records(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]
     try:
         for rec in reader:
             if rec and not (len(rec) == 1 and not rec[0].strip()):
-                out.append((start, rec))
+                out.append((start, len(rec)))
             start = reader.line_num + 1
     except csv.Error as exc:
         if "end of data" in str(exc).lower():
@@ -218,26 +219,26 @@ def _records(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]
     return out
 
 
-def _check_widths(path: Path, records: list[tuple[int, list[str]]]) -> None:
-    width = len(records[0][1])
+def _check_widths(path: Path, records: list[tuple[int, int]]) -> None:
+    width = records[0][1]
     last = len(records) - 1
-    for k, (line, rec) in enumerate(records):
-        if len(rec) == width:
+    for k, (line, n) in enumerate(records):
+        if n == width:
             continue
-        if len(rec) > width:
+        if n > width:
             raise ReadError(
-                f"{path}, line {line}: the row has {len(rec)} values but the header (line {records[0][0]}) has "
+                f"{path}, line {line}: the row has {n} values but the header (line {records[0][0]}) has "
                 f"{width} columns. A value probably contains the delimiter without quotes around it; "
                 "fix that line or export the file again."
             )
         if k == last:
             raise ReadError(
-                f"{path} seems truncated: its last row (line {line}) has {len(rec)} of the {width} values of the "
-                f"header; the file was probably cut off at column {len(rec)} ({_col_letter(len(rec))}). "
+                f"{path} seems truncated: its last row (line {line}) has {n} of the {width} values of the "
+                f"header; the file was probably cut off at column {n} ({_col_letter(n)}). "
                 f"{_HOW_TO_EXPORT}"
             )
         raise ReadError(
-            f"{path}, line {line}: the row has {len(rec)} values but the header (line {records[0][0]}) has "
+            f"{path}, line {line}: the row has {n} values but the header (line {records[0][0]}) has "
             f"{width} columns. Fix that line or export the file again."
         )
 

@@ -45,7 +45,7 @@ def _rule(problem: str, expected: str, severity: str = "warning") -> dict:
 def _codes_check(allowed: set[int]) -> pa.Check:
     def ok(s: pd.Series) -> pd.Series:
         n = as_number(s)
-        return (n.notna() & (n % 1 == 0) & n.isin(sorted(allowed))).fillna(False).astype(bool)
+        return (n.notna() & (n % 1 == 0) & n.isin(sorted(map(float, allowed)))).fillna(False).astype(bool)
 
     return pa.Check(ok, name="not_a_code")
 

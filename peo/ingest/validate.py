@@ -264,13 +264,9 @@ def validate_frame(df: pd.DataFrame, codebook: Codebook, wave: config.Wave) -> p
     if out.empty:
         return _empty_report()
     # a value that the answer mapping reports as an error is not also warned about per cell
-    refused = {(c, v) for c, v, s in zip(out["col"], out["value"], out["severity"]) if s == "error"}
-    out = out[
-        ~(
-            (out["severity"] == "warning")
-            & pd.Series(list(zip(out["col"], out["value"])), index=out.index).isin(refused)
-        )
-    ]
+    cols, values = out["col"].tolist(), out["value"].tolist()
+    refused = {(c, v) for c, v, s in zip(cols, values, out["severity"].tolist()) if s == "error"}
+    out = out[~((out["severity"] == "warning") & pd.Series(list(zip(cols, values)), index=out.index).isin(refused))]
     flagged = set(out.loc[out["problem"].isin(["no_consent", "incomplete"]), "row"].dropna())
     out = out[~((out["problem"] == "missing_answer") & out["row"].isin(flagged))]
     out = out.assign(

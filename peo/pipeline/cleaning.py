@@ -52,7 +52,7 @@ def _relative_files(report: pd.DataFrame) -> pd.DataFrame:
             return value
 
     out = report.copy()
-    out["file"] = out["file"].map(rel)
+    out["file"] = out["file"].map({v: rel(v) for v in out["file"].dropna().unique()})  # once per file, not per row
     return out
 
 
