@@ -37,10 +37,21 @@ import pandas as pd
 
 from peo.tables.identifiers import PHONE_PATTERN, RULES_PATH
 from peo.tables.identifiers import find as find_details
+from peo.tables.ner import distinct_texts
 from peo.tables.ner import entities as ner_entities
+from peo.tables.ner import start as ner_start
 from peo.tables.region import REGION_LOOKUP_PATH, load_region_lookup, norm
 
-__all__ = ["SOURCES", "TAG_KINDS", "Deidentified", "deidentify", "warm_up", "vocabulary", "residual_identifiers"]
+__all__ = [
+    "SOURCES",
+    "TAG_KINDS",
+    "Deidentified",
+    "deidentify",
+    "start_ner",
+    "warm_up",
+    "vocabulary",
+    "residual_identifiers",
+]
 
 #: The files whose content decides the de-identification (a cache of de-identified answers
 #: is valid only for the same files; see peo.tables.sections).
@@ -510,9 +521,16 @@ def _trim_entity(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def start_ner(texts: pd.Series) -> None:
+    """Start Frog in the background (:func:`peo.tables.ner.start`) on the answers that
+    :func:`deidentify` will be given, so that it runs while the caller computes other tables.
+    Every answer still passes through deduce, the region lookup, Frog and the rules."""
+    ner_start(distinct_texts(texts.tolist()))
+
+
 def _given_spans(values: list, model, *, ner: bool) -> dict[str, tuple]:
     """Per distinct text: Frog's entities and the shape rules' details, as annotation spans."""
-    texts = list(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v.strip()))
+    texts = distinct_texts(values)
     first, ordinary = _vocabulary(id(model), model)
     found = ner_entities(texts) if ner and texts else [()] * len(texts)
     out: dict[str, tuple] = {}

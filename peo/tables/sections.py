@@ -317,5 +317,15 @@ SECTIONS = {
 
 
 def all_sections(data: WaveData) -> dict[str, Section]:
-    """Every section of a wave's report."""
+    """Every section of a wave's report.
+
+    Frog, the slow part of the open answers' de-identification, is started first, in the
+    background (:func:`peo.tables.text.start_ner`): it runs while the other sections are
+    computed, and :func:`open_answers` takes its entities from that run.
+    """
+    from peo.tables.text import start_ner
+
+    texts = _open_texts(data, [i for i in data.codebook.by_type("open") if i.id in data.respondents])
+    if texts is not None:
+        start_ner(texts)
     return {name: fn(data) for name, fn in SECTIONS.items()}

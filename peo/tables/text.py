@@ -14,7 +14,15 @@ The work is done in stage modules, re-exported here so that callers need one imp
 
 from __future__ import annotations
 
-from peo.tables.deid import TAG_KINDS, Deidentified, deidentify, residual_identifiers, vocabulary, warm_up
+from peo.tables.deid import (
+    TAG_KINDS,
+    Deidentified,
+    deidentify,
+    residual_identifiers,
+    start_ner,
+    vocabulary,
+    warm_up,
+)
 from peo.tables.ner import NerUnavailableError
 from peo.tables.region import REGION_LOOKUP_PATH, RegionLookup, load_region_lookup
 from peo.tables.safe import csv_safe, html_safe, safe_text
@@ -25,6 +33,7 @@ __all__ = [
     "REGION_LOOKUP_PATH",
     "Deidentified",
     "deidentify",
+    "start_ner",
     "warm_up",
     "vocabulary",
     "NerUnavailableError",
