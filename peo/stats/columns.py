@@ -123,6 +123,13 @@ def item_codes(df: pd.DataFrame, codebook: Codebook, item_id: str) -> pd.Series:
             )
         return codes.astype("Int64").rename(item_id)
     mapping = dict(zip(categories(item), valid))
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        # per category, not per cell (the processed column is categorical): the same codes
+        per_cat = [mapping.get(c) for c in col.cat.categories]
+        cat_codes = col.cat.codes.to_numpy()
+        if all(per_cat[k] is not None for k in np.unique(cat_codes[cat_codes >= 0])):
+            table = pd.array([*per_cat, None], dtype="Int64")  # position -1 (missing) is the last
+            return pd.Series(table.take(cat_codes), index=col.index, name=item_id)
     obj = col.astype("object")
     codes = obj.map(mapping)
     unknown = obj.notna() & codes.isna()

@@ -85,9 +85,12 @@ def group_masks(df: pd.DataFrame, by: str | None = None) -> list[tuple[str, pd.S
         return masks
     col = require_column(df, by, "grouping column")
     if isinstance(col.dtype, pd.CategoricalDtype):
-        levels = list(col.cat.categories)
-    else:
-        levels = sorted(col.dropna().unique(), key=str)
+        # by category code: the same masks as comparing the values, without object arrays
+        codes = col.cat.codes.to_numpy()
+        for k, level in enumerate(col.cat.categories):
+            masks.append((str(level), pd.Series(codes == k, index=df.index)))
+        return masks
+    levels = sorted(col.dropna().unique(), key=str)
     obj = col.astype("object")
     for level in levels:
         masks.append((str(level), (obj == level).fillna(False).astype(bool)))
