@@ -408,12 +408,13 @@ def _respondents(raw, codebook, parsed, analysed, pids, raw_rows):
         if item.type in ("likert", "categorical"):
             col = cols[0]
             cats = categories(item)
-            to_cat = {c.code: cat for c, cat in zip(item.response_scale.codes, cats)}
-            valid = col.status[analysed].eq(_VALID).to_numpy().tolist()
-            values = col.value[analysed].to_numpy(dtype=float, na_value=np.nan).tolist()
-            by_value = {float(code): cat for code, cat in to_cat.items()}
-            labels = [by_value[v] if ok else None for v, ok in zip(values, valid)]
-            out[item.id] = pd.Categorical(labels, categories=cats, ordered=True)
+            valid = col.status[analysed].eq(_VALID).to_numpy()
+            values = col.value[analysed].to_numpy(dtype=float, na_value=np.nan)
+            # the category of each valid code, column-wise (-1: missing)
+            positions = np.full(len(values), -1, dtype=np.int64)
+            for k, c in enumerate(item.response_scale.codes):
+                positions[valid & (values == float(c.code))] = k
+            out[item.id] = pd.Categorical.from_codes(positions, categories=cats, ordered=True)
             codes = col.value[analysed][col.status[analysed].eq(_MISSING_CODE).to_numpy()]
             counts = codes.astype(int).value_counts()
             for m in item.response_scale.missing:
