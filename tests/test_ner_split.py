@@ -55,3 +55,41 @@ def test_split_and_background_runs_find_what_one_run_finds(monkeypatch):
     assert len({id(r) for r in ner._PENDING.values()}) == 3
     assert ner.entities(texts) == one
     assert not ner._PENDING
+
+
+def test_an_error_in_the_results_step_ends_frog_and_removes_its_files(monkeypatch, tmp_path):
+    """A results step that fails after Frog was started in the background leaves no Frog
+    running and no file with the answers behind (a step process skips exit handlers)."""
+    import tempfile
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from peo.tables import sections
+
+    frog = tmp_path / "slow-frog"
+    frog.write_text("#!/bin/sh\nexec sleep 60\n")  # a Frog that runs on
+    frog.chmod(0o755)
+    files = tmp_path / "tmp"
+    files.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(files))  # Frog's input files go here
+    monkeypatch.setattr(ner, "_CACHE", {})
+    monkeypatch.setattr(ner, "_PENDING", {})
+    monkeypatch.setattr(ner, "frog_command", lambda: str(frog))
+    monkeypatch.setattr(sections, "_open_texts", lambda data, items: pd.Series(["Jan werkt in Delft."]))
+
+    runs = []
+
+    def broken(data):
+        runs.extend({id(r): r for r in ner._PENDING.values()}.values())
+        assert runs and all(r.proc.poll() is None for r in runs)
+        assert list(files.glob("peo-frog-*/in.txt"))
+        raise RuntimeError("a table failed")
+
+    monkeypatch.setattr(sections, "SECTIONS", {"broken": broken})
+    data = SimpleNamespace(codebook=SimpleNamespace(by_type=lambda kind: []), respondents=pd.DataFrame())
+    with pytest.raises(RuntimeError, match="a table failed"):
+        sections.all_sections(data)
+    assert all(r.proc.poll() is not None for r in runs)  # ended, not left running
+    assert not ner._PENDING
+    assert not list(files.glob("peo-frog-*"))

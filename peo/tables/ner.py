@@ -46,6 +46,7 @@ __all__ = [
     "available",
     "start",
     "entities",
+    "stop_pending",
     "distinct_texts",
     "WORDS_PER_PROCESS",
     "INSTALL_HINT",
@@ -263,8 +264,9 @@ def _finish(run: _Run) -> None:
         _CACHE[t] = _align(_clean(t), toks)
 
 
-def _stop_pending() -> None:
-    """At exit: end the Frog processes nobody waited for (an error stopped the caller)."""
+def stop_pending() -> None:
+    """End the Frog processes started and not waited for, and remove their files (which hold
+    the answers). Called when an error stops the caller, and at exit."""
     for run in {id(r): r for r in _PENDING.values()}.values():
         if run.proc.poll() is None:
             run.proc.kill()
@@ -273,7 +275,7 @@ def _stop_pending() -> None:
     _PENDING.clear()
 
 
-atexit.register(_stop_pending)
+atexit.register(stop_pending)
 
 
 def entities(texts: Sequence[str]) -> list[tuple[Entity, ...]]:

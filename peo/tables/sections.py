@@ -323,9 +323,16 @@ def all_sections(data: WaveData) -> dict[str, Section]:
     background (:func:`peo.tables.text.start_ner`): it runs while the other sections are
     computed, and :func:`open_answers` takes its entities from that run.
     """
+    from peo.tables.ner import stop_pending
     from peo.tables.text import start_ner
 
     texts = _open_texts(data, [i for i in data.codebook.by_type("open") if i.id in data.respondents])
     if texts is not None:
         start_ner(texts)
-    return {name: fn(data) for name, fn in SECTIONS.items()}
+    try:
+        return {name: fn(data) for name, fn in SECTIONS.items()}
+    except BaseException:
+        # A step process ends without running exit handlers (multiprocessing): end Frog and
+        # remove its input files (the answers) here, not at exit.
+        stop_pending()
+        raise
