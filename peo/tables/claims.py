@@ -43,7 +43,6 @@ def settings() -> dict:
 
 
 def _all() -> dict:
-
     return load_yaml(paths.package_data("analysis.yml").read_text(encoding="utf-8"))
 
 

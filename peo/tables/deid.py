@@ -525,7 +525,7 @@ def start_ner(texts: pd.Series) -> None:
     """Start Frog in the background (:func:`peo.tables.ner.start`) on the answers that
     :func:`deidentify` will be given, so that it runs while the caller computes other tables.
     Every answer still passes through deduce, the region lookup, Frog and the rules."""
-    ner_start(distinct_texts(texts.tolist()))
+    ner_start(texts.tolist())
 
 
 def _given_spans(values: list, model, *, ner: bool) -> dict[str, tuple]:

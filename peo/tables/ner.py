@@ -210,7 +210,7 @@ def start(texts: Sequence[str]) -> None:
     NerUnavailableError
         If Frog is not installed or cannot be started.
     """
-    todo = list(dict.fromkeys(t for t in texts if t not in _CACHE and t not in _PENDING and t.strip()))
+    todo = [t for t in distinct_texts(texts) if t not in _CACHE and t not in _PENDING]
     if not todo:
         return
     command = frog_command()

@@ -254,7 +254,7 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
     cfg = wording()
     per_theme = quotes_per_theme or cfg["quotes_per_theme"]
     sec = Section(codebook=cb)
-    items = [i for i in cb.by_type("open") if i.id in data.respondents]
+    items = _open_items(data)
     groups = pd.Series(data.respondents[GROUP].astype("string").to_numpy(), index=data.respondents["pid"])
     # All open answers of the wave are de-identified in one call, so that a tag such as
     # [PERSOON-1] means the same person in every open question of the wave.
@@ -289,6 +289,11 @@ def open_answers(data: WaveData, quotes_per_theme: int | None = None) -> Section
         quotes.loc[quotes["theme"].astype(str).isin(hidden), "quote"] = ""
         sec.quotes[item.id] = quotes.reset_index(drop=True)
     return sec
+
+
+def _open_items(data: WaveData) -> list[Item]:
+    """The open items of the codebook that the wave's respondents frame holds."""
+    return [i for i in data.codebook.by_type("open") if i.id in data.respondents]
 
 
 def _open_texts(data: WaveData, items: list[Item]) -> pd.Series | None:
@@ -326,7 +331,7 @@ def all_sections(data: WaveData) -> dict[str, Section]:
     from peo.tables.ner import stop_pending
     from peo.tables.text import start_ner
 
-    texts = _open_texts(data, [i for i in data.codebook.by_type("open") if i.id in data.respondents])
+    texts = _open_texts(data, _open_items(data))  # the answers open_answers() de-identifies
     if texts is not None:
         start_ner(texts)
     try:
