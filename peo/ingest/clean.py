@@ -343,7 +343,7 @@ def clean_frame(raw: pd.DataFrame, codebook: Codebook, wave: Wave) -> CleanResul
     )
     exclusions = _typed(exclusions, {"raw_row": "Int64"})
 
-    respondents, recodes, missing_codes = _respondents(raw, codebook, parsed, analysed, pids, raw_rows)
+    respondents, recodes, missing_codes = _respondents(raw, codebook, parsed, analysed, pids, raw_rows, cell)
     flow = _flow(n_rows, exclusions)
     _check_flow(flow, exclusions, respondents, pids)
     if respondents.empty:
@@ -379,11 +379,10 @@ def _typed(df: pd.DataFrame, special: dict[str, str]) -> pd.DataFrame:
     return df.astype({c: special.get(c, "string") for c in df.columns})
 
 
-def _respondents(raw, codebook, parsed, analysed, pids, raw_rows):
+def _respondents(raw, codebook, parsed, analysed, pids, raw_rows, cell):
     # rows by a boolean mask (the index is unique and analysed in its order): a look-up of
-    # 100,000 labels per column took seconds
+    # 100,000 labels per column took seconds; cell: clean_frame's reader of raw cells (_cells)
     analysed = raw.index.isin(analysed)
-    cell = _cells(raw)
     out = {"pid": pids[analysed].to_numpy()}
     recode_rows = []
     missing_rows = []
