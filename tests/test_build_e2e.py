@@ -7,7 +7,6 @@ a complete, up-to-date build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -21,6 +20,7 @@ import yaml
 
 from conftest import build_env, run_build
 
+from peo.io import sha256
 from peo.report import format as fmt
 
 pytestmark = pytest.mark.slow
@@ -41,10 +41,6 @@ def _ran(root: Path) -> set[tuple[str | None, str]]:
 def _copy_built(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, symlinks=True)
     return dst
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_every_wave_has_its_chapter_tables_and_factsheet(built_demo):
@@ -157,9 +153,9 @@ def test_incremental_rebuilds(built_demo, tmp_path):
 def test_a_failing_notebook_keeps_the_earlier_book_and_names_the_cell(built_demo, tmp_path):
     root = _copy_built(built_demo, tmp_path / "repo")
     index = root / "book/_build/html/index.html"
-    before = _digest(index)
+    before = sha256(index)
     chapter = root / "book/_build/html/waves/2022/03_outcomes.html"
-    chapter_before = _digest(chapter)
+    chapter_before = sha256(chapter)
 
     path = root / "notebooks" / "03_outcomes.ipynb"
     nb = nbformat.read(path, as_version=4)
@@ -171,21 +167,21 @@ def test_a_failing_notebook_keeps_the_earlier_book_and_names_the_cell(built_demo
     assert res.returncode != 0
     assert "2022" in out and "03_outcomes" in out and re.search(r"cel+ \d+", out), out
     assert "RuntimeError" in out and "Traceback" not in out
-    assert _digest(index) == before, "the earlier book was replaced"
-    assert _digest(chapter) == chapter_before
+    assert sha256(index) == before, "the earlier book was replaced"
+    assert sha256(chapter) == chapter_before
     assert (root / "build" / "failed" / "2022" / "03_outcomes.ipynb").is_file()
 
 
 def test_bad_wave_gives_a_clear_message_and_keeps_the_book(built_demo, tmp_path):
     root = _copy_built(built_demo, tmp_path / "repo")
-    before = _digest(root / "book/_build/html/index.html")
+    before = sha256(root / "book/_build/html/index.html")
     res = run_build(root, "--wave", "1999")
     assert res.returncode != 0
     assert "1999" in res.stderr and "Traceback" not in res.stderr
     (root / "data/raw/2024").mkdir()
     res = run_build(root)
     assert res.returncode != 0 and "wave.yml" in res.stderr and "Traceback" not in res.stderr
-    assert _digest(root / "book/_build/html/index.html") == before
+    assert sha256(root / "book/_build/html/index.html") == before
 
 
 def test_published_tables_are_a_valid_frictionless_data_package(built_demo):

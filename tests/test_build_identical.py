@@ -12,12 +12,12 @@ was in ``test_build_e2e.py``, whose other tests all start from the session's bui
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 
 import pytest
 
 from conftest import copy_repository, run_build
+
+from peo.io import sha256
 
 pytestmark = pytest.mark.slow
 
@@ -37,10 +37,6 @@ IDENTICAL = (
 )
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_two_builds_from_clean_are_byte_identical(request, tmp_path):
     other = copy_repository(tmp_path / "repo")
     res = run_build(other)
@@ -55,7 +51,7 @@ def test_two_builds_from_clean_are_byte_identical(request, tmp_path):
         assert first == second, f"{pattern}: the two builds made different files"
         for rel in first:
             compared += 1
-            if _digest(built_demo / rel) != _digest(other / rel):
+            if sha256(built_demo / rel) != sha256(other / rel):
                 different.append(str(rel))
     assert compared > 100
     assert different == []
